@@ -1,0 +1,120 @@
+// `dnx eval`: nix-instantiate --eval --strict --json, same JSON on stdout, errors located as
+// FILE:LINE:COL on stderr.
+
+import { resolve } from 'node:path';
+import { toJson } from '../core/nix/builtins/json';
+import { EvalError } from '../core/nix/errors';
+import { Evaluator, UnknownSignal } from '../core/nix/eval';
+import { initParser } from '../core/nix/parser';
+import { Lambda, NixAttrs, Thunk, Unknown, type Lazy, type Value } from '../core/nix/values';
+import { ArgReader, UsageError } from './args';
+
+export const evalUsage = `usage: dnx eval (FILE | -E EXPR) [--arg NAME EXPR] [--argstr NAME STRING] [-A ATTRPATH] [-I PATH] [--show-trace]
+
+Evaluates a Nix expression strictly and prints it as JSON, like
+nix-instantiate --eval --strict --json.`;
+
+interface EvalArgs {
+  file?: string;
+  expr?: string;
+  args: { name: string; expr?: string; str?: string }[];
+  attrPaths: string[];
+  includes: string[];
+  showTrace: boolean;
+}
+
+function parseArgs(argv: string[]): EvalArgs {
+  const out: EvalArgs = { args: [], attrPaths: [], includes: [], showTrace: false };
+  const r = new ArgReader(argv);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    switch (a) {
+      case '-E': case '--expr': out.expr = r.value(a); break;
+      case '--arg': out.args.push({ name: r.value(a), expr: r.value(a) }); break;
+      case '--argstr': out.args.push({ name: r.value(a), str: r.value(a) }); break;
+      case '-A': case '--attr': out.attrPaths.push(r.value(a)); break;
+      case '-I': case '--include': out.includes.push(r.value(a)); break;
+      case '--show-trace': out.showTrace = true; break;
+      case '--strict': case '--json': case '--eval': break; // always on
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown flag '${a}'`);
+        if (out.file !== undefined) throw new UsageError('only one FILE can be evaluated');
+        out.file = a;
+    }
+  }
+  if (out.file === undefined && out.expr === undefined) out.file = 'default.nix';
+  if (out.file !== undefined && out.expr !== undefined) throw new UsageError('give either FILE or -E EXPR, not both');
+  return out;
+}
+
+/** Calls a function result with the --arg values its formals ask for (Nix's autoCallFunction). */
+export function autoCall(ev: Evaluator, v: Value, args: Map<string, Lazy>): Value {
+  if (!(v instanceof Lambda) || !v.expr.formals) return v;
+  const vals = new Map<string, Lazy>();
+  for (const f of v.expr.formals.entries) {
+    const given = args.get(f.name);
+    if (given !== undefined) vals.set(f.name, given);
+    else if (!f.default) {
+      throw new EvalError('bad-call', `cannot evaluate a function that has an argument without a value ('${f.name}')`, f.loc);
+    }
+  }
+  if (v.expr.formals.ellipsis) for (const [k, a] of args) vals.set(k, a);
+  return ev.call(v, [new NixAttrs(vals)], v.expr.loc);
+}
+
+/** Follows `-A a.b.0.c` through sets and lists. */
+export function selectAttrPath(ev: Evaluator, v: Value, path: string, autoArgs: Map<string, Lazy>): Value {
+  let cur = v;
+  if (path === '') return cur;
+  for (const part of path.split('.')) {
+    cur = autoCall(ev, cur, autoArgs);
+    if (cur instanceof Unknown) return cur;
+    if (/^[0-9]+$/.test(part) && Array.isArray(cur)) {
+      const i = Number(part);
+      if (i >= cur.length) throw new EvalError('missing-attribute', `list index ${i} in selection path '${path}' is out of range`);
+      cur = ev.force(cur[i]);
+      continue;
+    }
+    if (!(cur instanceof NixAttrs)) throw new EvalError('type', `the expression selected by the selection path '${path}' should be a set but is ${ev.typeError(cur, '', undefined).message.split(' while')[0].replace('value is ', '')}`);
+    const a = cur.get(part);
+    if (a === undefined) throw new EvalError('missing-attribute', `attribute '${part}' in selection path '${path}' not found`);
+    cur = ev.force(a);
+  }
+  return cur;
+}
+
+export async function runEval(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  await initParser();
+  const nixPath = [...args.includes, ...(process.env.NIX_PATH ?? '').split(':').filter(Boolean)];
+  const ev = new Evaluator({ nixPath });
+  const cwd = process.cwd();
+  try {
+    const json = ev.guard(() => {
+      const autoArgs = new Map<string, Lazy>();
+      for (const a of args.args) {
+        const text = a.expr;
+        autoArgs.set(a.name, text === undefined ? a.str! : new Thunk(null, null, () => ev.evalString(text, cwd, '«arg»')));
+      }
+      const v: Value = args.expr !== undefined ? ev.evalString(args.expr, cwd) : ev.force(ev.importFile(resolve(cwd, args.file!), undefined));
+      const paths = args.attrPaths.length ? args.attrPaths : [''];
+      return paths.map((path) => {
+        const r = ev.deepForce(autoCall(ev, selectAttrPath(ev, v, path, autoArgs), autoArgs));
+        try {
+          return toJson(ev, r, new Set(), undefined);
+        } catch (e) {
+          // The editor tolerates unknown values; a printed result cannot.
+          if (e instanceof UnknownSignal) throw new EvalError('io', e.value.reason, e.value.loc);
+          throw e;
+        }
+      });
+    });
+    for (const out of json) process.stdout.write(out + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof EvalError) {
+      process.stderr.write(e.format(args.showTrace) + '\n');
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,81 @@
+import { existsSync, readdirSync, lstatSync } from 'node:fs';
+import { EvalError } from '../errors';
+import { UnknownSignal } from '../eval';
+import { baseNameOf, canonPath, dirOf } from '../paths';
+import { checkStoreName, makeTextPath, sha256, toNixBase32 } from '../store';
+import { NixAttrs, NixPath, Unknown, makeString, type Lazy } from '../values';
+import { coerceToPath, forceString, forceStringNoContext, forceStringText, known, type Define } from './helpers';
+
+export function registerIo(define: Define): void {
+  define('import', 1, (ev, [p], loc) => ev.force(ev.importFile(coerceToPath(ev, p, loc), loc)), { global: true });
+
+  define('readFile', 1, (ev, [p], loc) => {
+    const path = coerceToPath(ev, p, loc);
+    try {
+      return ev.readText(path);
+    } catch {
+      // Secrets and generated files are often absent where models are edited.
+      throw new UnknownSignal(new Unknown(`opening file '${path}': No such file or directory`, loc));
+    }
+  });
+
+  define('pathExists', 1, (ev, [p], loc) => existsSync(coerceToPath(ev, p, loc)));
+
+  define('readDir', 1, (ev, [p], loc) => {
+    const path = coerceToPath(ev, p, loc);
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch {
+      throw new UnknownSignal(new Unknown(`reading directory '${path}' failed`, loc));
+    }
+    const vals = new Map<string, Lazy>();
+    for (const name of names) {
+      const st = lstatSync(`${path}/${name}`);
+      vals.set(name, st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'regular' : 'unknown');
+    }
+    return new NixAttrs(vals);
+  });
+
+  define('getEnv', 1, (ev, [n], loc) => process.env[forceStringText(ev, n, loc)] ?? '');
+
+  define('toFile', 2, (ev, [n, s], loc) => {
+    const name = forceStringNoContext(ev, n, loc);
+    checkStoreName(name, loc);
+    const content = forceString(ev, s, loc);
+    const refs = typeof content === 'string' ? [] : [...content.context];
+    if (refs.some((r) => r.startsWith('=') || r.startsWith('!'))) {
+      throw new EvalError('other', `in 'toFile': the file '${name}' cannot refer to derivation outputs`, loc);
+    }
+    const path = makeTextPath(name, typeof content === 'string' ? content : content.s, refs);
+    return makeString(path, new Set([path]));
+  });
+
+  define('toPath', 1, (ev, [p], loc) => {
+    const ctx = new Set<string>();
+    const s = ev.coerceToString(known(ev, p), ctx, loc, { copyToStore: false });
+    if (!s.startsWith('/')) throw new EvalError('type', `string '${s}' doesn't represent an absolute path`, loc);
+    return makeString(canonPath(s), ctx);
+  });
+
+  define('baseNameOf', 1, (ev, [p], loc) => {
+    const ctx = new Set<string>();
+    const s = ev.coerceToString(known(ev, p), ctx, loc, { copyToStore: false });
+    return makeString(baseNameOf(s), ctx);
+  }, { global: true });
+
+  define('dirOf', 1, (ev, [p], loc) => {
+    const v = known(ev, p);
+    if (v instanceof NixPath) return new NixPath(dirOf(v.path));
+    const ctx = new Set<string>();
+    const s = ev.coerceToString(v, ctx, loc, { copyToStore: false });
+    return makeString(dirOf(s), ctx);
+  }, { global: true });
+
+  define('placeholder', 1, (ev, [o], loc) => '/' + toNixBase32(sha256(`nix-output:${forceStringText(ev, o, loc)}`)), { global: true });
+
+  // Fetchers need the network and a store; their results are unknown here.
+  for (const name of ['fetchTarball', 'fetchGit', 'fetchurl', 'fetchMercurial', 'fetchTree', 'path', 'filterSource', 'storePath']) {
+    define(name, 1, (_ev, _args, loc) => new Unknown(`builtins.${name} needs a Nix store`, loc), { global: ['fetchTarball', 'fetchGit', 'fetchMercurial', 'fetchTree'].includes(name) });
+  }
+}

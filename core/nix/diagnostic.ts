@@ -1,0 +1,12 @@
+import type { Loc } from './source';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A problem found in a source, located at its cause. Plain data: `server/` converts it. */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  loc: Loc;
+  related?: { loc: Loc; message: string }[];
+}

@@ -1,0 +1,468 @@
+// Lowers tree-sitter's concrete syntax tree into the AST (ast.ts), once per file version.
+// Nested attribute paths are merged here (`a.b = 1; a.c = 2;`), as Nix's parser does, and
+// syntax errors become located diagnostics; a broken subtree becomes an `error` node so the
+// rest of the file can still be analysed.
+
+import type { Node } from 'web-tree-sitter';
+import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, StrPart } from './ast';
+import type { Diagnostic } from './diagnostic';
+import { canonPath, homeDir } from './paths';
+import { parseTree } from './parser';
+import type { Loc, Source } from './source';
+import { decodeStringSegment, lexIndentedSegment, stripIndentation, type IndentToken } from './strings-lexer';
+import { describeError, describeMissing } from './syntax-errors';
+
+/** Deeper nesting than this is reported instead of risking the JavaScript stack. */
+export const MAX_NESTING = 2000;
+
+export interface LowerResult {
+  expr: Expr;
+  diagnostics: Diagnostic[];
+}
+
+export function parseNix(source: Source): LowerResult {
+  const tree = parseTree(source.text);
+  try {
+    const lowerer = new Lowerer(source);
+    let expr: Expr;
+    try {
+      expr = lowerer.lowerRoot(tree.rootNode);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const loc = { source, start: 0, end: 0 };
+      lowerer.diagnostics.push(syntaxError(loc, `expression nested too deeply (more than ${MAX_NESTING} levels)`));
+      expr = { kind: 'error', loc };
+    }
+    return { expr, diagnostics: lowerer.diagnostics };
+  } finally {
+    tree.delete();
+  }
+}
+
+function syntaxError(loc: Loc, message: string): Diagnostic {
+  return { code: 'syntax-error', severity: 'error', message, loc };
+}
+
+const binaryKinds: Record<string, 'arith' | 'compare' | 'binop'> = {
+  '-': 'arith', '*': 'arith', '/': 'arith',
+  '<': 'compare', '>': 'compare', '<=': 'compare', '>=': 'compare',
+  '==': 'binop', '!=': 'binop', '&&': 'binop', '||': 'binop', '->': 'binop', '//': 'binop', '++': 'binop', '+': 'binop',
+};
+
+class Lowerer {
+  readonly diagnostics: Diagnostic[] = [];
+  private depth = 0;
+  private reportedDepth = false;
+
+  constructor(private readonly source: Source) {}
+
+  loc(node: Node | { startIndex: number; endIndex: number }): Loc {
+    return { source: this.source, start: node.startIndex, end: node.endIndex };
+  }
+
+  text(node: Node): string {
+    return this.source.text.slice(node.startIndex, node.endIndex);
+  }
+
+  error(node: Node, message: string): void {
+    this.diagnostics.push(syntaxError(this.loc(node), message));
+  }
+
+  lowerRoot(root: Node): Expr {
+    this.collectSyntaxErrors(root);
+    let expr: Expr | undefined;
+    for (const child of root.namedChildren) {
+      if (!child || child.type === 'comment' || child.type === 'ERROR') continue;
+      if (expr) {
+        this.error(child, 'unexpected text after the expression');
+        break;
+      }
+      expr = this.lower(child);
+    }
+    if (!expr) {
+      if (this.diagnostics.length === 0) this.diagnostics.push(syntaxError(this.loc(root), 'the file contains no expression'));
+      return { kind: 'error', loc: this.loc(root) };
+    }
+    return expr;
+  }
+
+  private collectSyntaxErrors(root: Node): void {
+    if (!root.hasError) return;
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node.isMissing) {
+        const p = describeMissing(node);
+        this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
+        continue;
+      }
+      if (node.type === 'ERROR') {
+        const p = describeError(node, this.source.text);
+        this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
+        continue;
+      }
+      if (!node.hasError) continue;
+      for (let i = node.childCount - 1; i >= 0; i--) {
+        const c = node.child(i);
+        if (c) stack.push(c);
+      }
+    }
+    this.diagnostics.sort((a, b) => a.loc.start - b.loc.start);
+  }
+
+  field(node: Node, name: string): Node | null {
+    return node.childForFieldName(name);
+  }
+
+  /** Lowers an optional child; a missing one was already reported as a syntax error. */
+  sub(node: Node, name: string): Expr {
+    const child = this.field(node, name);
+    return child ? this.lower(child) : { kind: 'error', loc: this.loc(node) };
+  }
+
+  lower(node: Node): Expr {
+    if (this.depth >= MAX_NESTING) {
+      if (!this.reportedDepth) {
+        this.reportedDepth = true;
+        this.error(node, `expression nested too deeply (more than ${MAX_NESTING} levels)`);
+      }
+      return { kind: 'error', loc: this.loc(node) };
+    }
+    this.depth++;
+    try {
+      return this.lowerNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private lowerNode(node: Node): Expr {
+    const loc = this.loc(node);
+    if (node.isMissing || node.type === 'ERROR') return { kind: 'error', loc };
+    switch (node.type) {
+      case 'integer_expression': {
+        const value = BigInt(this.text(node));
+        if (value > 9223372036854775807n) {
+          this.error(node, 'integer literal is too large (the largest is 9223372036854775807)');
+          return { kind: 'error', loc };
+        }
+        return { kind: 'int', loc, value };
+      }
+      case 'float_expression':
+        return { kind: 'float', loc, value: Number(this.text(node)) };
+      case 'string_expression':
+        return { kind: 'string', loc, parts: this.stringParts(node) };
+      case 'indented_string_expression':
+        return { kind: 'string', loc, parts: this.indentedStringParts(node) };
+      case 'path_expression':
+      case 'hpath_expression':
+        return { kind: 'path', loc, parts: this.pathParts(node) };
+      case 'spath_expression':
+        return { kind: 'spath', loc, name: this.text(node).slice(1, -1) };
+      case 'uri_expression':
+        return { kind: 'string', loc, parts: [this.text(node)] };
+      case 'variable_expression':
+        return { kind: 'var', loc, name: this.text(node), ref: { kind: 'unresolved' } };
+      case 'parenthesized_expression':
+        return this.sub(node, 'expression');
+      case 'list_expression':
+        return { kind: 'list', loc, items: node.namedChildren.filter(isExpression).map((c) => this.lower(c)) };
+      case 'select_expression': {
+        const path = this.attrPath(this.field(node, 'attrpath'));
+        const def = this.field(node, 'default');
+        return { kind: 'select', loc, expr: this.sub(node, 'expression'), path, fallback: def ? this.lower(def) : undefined };
+      }
+      case 'has_attr_expression':
+        return { kind: 'hasattr', loc, expr: this.sub(node, 'expression'), path: this.attrPath(this.field(node, 'attrpath')) };
+      case 'apply_expression':
+        return this.apply(node);
+      case 'unary_expression': {
+        const op = node.child(0);
+        const expr = this.sub(node, 'argument');
+        return op && this.text(op) === '!' ? { kind: 'not', loc, expr } : { kind: 'neg', loc, expr };
+      }
+      case 'binary_expression':
+        return this.binary(node);
+      case 'if_expression':
+        return { kind: 'if', loc, cond: this.sub(node, 'condition'), then: this.sub(node, 'consequence'), else: this.sub(node, 'alternative') };
+      case 'assert_expression':
+        return { kind: 'assert', loc, cond: this.sub(node, 'condition'), body: this.sub(node, 'body') };
+      case 'with_expression':
+        return { kind: 'with', loc, env: this.sub(node, 'environment'), body: this.sub(node, 'body') };
+      case 'let_expression': {
+        const { attrs } = this.bindings(node, true, 'let');
+        return { kind: 'let', loc, attrs, body: this.sub(node, 'body') };
+      }
+      case 'let_attrset_expression': {
+        // `let { a = 1; body = a; }` is `rec { ... }.body`.
+        const { attrs } = this.bindings(node, true, 'let');
+        const set: Expr = { kind: 'attrs', loc, rec: true, attrs, dynamic: [] };
+        return { kind: 'select', loc, expr: set, path: [{ kind: 'static', name: 'body', loc }] };
+      }
+      case 'attrset_expression':
+      case 'rec_attrset_expression': {
+        const rec = node.type === 'rec_attrset_expression';
+        const { attrs, dynamic } = this.bindings(node, rec, 'attrs');
+        return { kind: 'attrs', loc, rec, attrs, dynamic };
+      }
+      case 'function_expression':
+        return this.lambda(node);
+      default:
+        this.error(node, `unexpected ${node.type.replace(/_/g, ' ')}`);
+        return { kind: 'error', loc };
+    }
+  }
+
+  private apply(node: Node): Expr {
+    // Flatten `f a b c` into one call, as Nix does.
+    const args: Expr[] = [];
+    let fn: Node = node;
+    const argNodes: Node[] = [];
+    while (fn.type === 'apply_expression') {
+      const arg = this.field(fn, 'argument');
+      if (arg) argNodes.push(arg);
+      const f = this.field(fn, 'function');
+      if (!f) return { kind: 'error', loc: this.loc(node) };
+      fn = f;
+    }
+    for (let i = argNodes.length - 1; i >= 0; i--) args.push(this.lower(argNodes[i]));
+    return { kind: 'call', loc: this.loc(node), fn: this.lower(fn), args };
+  }
+
+  private binary(node: Node): Expr {
+    const loc = this.loc(node);
+    const opNode = this.field(node, 'operator');
+    const op = opNode ? this.text(opNode) : '';
+    const left = this.sub(node, 'left');
+    const right = this.sub(node, 'right');
+    const kind = binaryKinds[op];
+    if (kind === 'arith') return { kind, loc, op: op as '-' | '*' | '/', left, right };
+    if (kind === 'compare') return { kind, loc, op: op as '<' | '>' | '<=' | '>=', left, right };
+    if (kind === 'binop') return { kind, loc, op: op as '==', left, right };
+    return { kind: 'error', loc };
+  }
+
+  private lambda(node: Node): Expr {
+    const loc = this.loc(node);
+    const universal = this.field(node, 'universal');
+    const formalsNode = this.field(node, 'formals');
+    const arg = universal ? this.text(universal) : undefined;
+    let formals: { entries: Formal[]; ellipsis: boolean } | undefined;
+    if (formalsNode) {
+      const entries: Formal[] = [];
+      const seen = new Set<string>();
+      let ellipsis = false;
+      for (const c of formalsNode.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'ellipses') ellipsis = true;
+        if (c.type !== 'formal') continue;
+        const nameNode = this.field(c, 'name');
+        if (!nameNode) continue;
+        const name = this.text(nameNode);
+        if (seen.has(name) || name === arg) {
+          this.error(nameNode, `duplicate formal function argument '${name}'`);
+          continue;
+        }
+        seen.add(name);
+        const def = this.field(c, 'default');
+        entries.push({ name, loc: this.loc(nameNode), default: def ? this.lower(def) : undefined });
+      }
+      formals = { entries, ellipsis };
+    }
+    return { kind: 'lambda', loc, arg, formals, body: this.sub(node, 'body') };
+  }
+
+  // ----- attribute sets and let -----
+
+  attrPath(node: Node | null): AttrKey[] {
+    if (!node) return [];
+    const keys: AttrKey[] = [];
+    for (const c of node.namedChildren) {
+      if (!c || c.type === 'comment') continue;
+      const key = this.attrKey(c);
+      if (key) keys.push(key);
+    }
+    return keys;
+  }
+
+  private attrKey(c: Node): AttrKey | undefined {
+    const loc = this.loc(c);
+    if (c.type === 'identifier') return { kind: 'static', name: this.text(c), loc };
+    if (c.type === 'string_expression' || c.type === 'indented_string_expression') {
+      const parts = c.type === 'string_expression' ? this.stringParts(c) : this.indentedStringParts(c);
+      if (parts.length === 0) return { kind: 'static', name: '', loc };
+      if (parts.length === 1 && typeof parts[0] === 'string') return { kind: 'static', name: parts[0], loc };
+      return { kind: 'dynamic', expr: { kind: 'string', loc, parts }, loc };
+    }
+    if (c.type === 'interpolation') {
+      const e = this.field(c, 'expression');
+      return { kind: 'dynamic', expr: e ? this.lower(e) : { kind: 'error', loc }, loc };
+    }
+    return undefined;
+  }
+
+  private bindings(node: Node, rec: boolean, what: 'let' | 'attrs'): { attrs: Map<string, AttrDef>; dynamic: DynamicAttrDef[] } {
+    const attrs = new Map<string, AttrDef>();
+    const dynamic: DynamicAttrDef[] = [];
+    const set = node.namedChildren.find((c) => c?.type === 'binding_set');
+    for (const b of set?.namedChildren ?? []) {
+      if (!b) continue;
+      if (b.type === 'binding') {
+        const path = this.attrPath(this.field(b, 'attrpath'));
+        const value = this.sub(b, 'expression');
+        if (path.length === 0) continue;
+        if (what === 'let' && path[0].kind === 'dynamic') {
+          this.diagnostics.push(syntaxError(path[0].loc, 'dynamic attributes are not allowed in let'));
+          continue;
+        }
+        this.addAttr(attrs, dynamic, path, value, this.loc(b));
+      } else if (b.type === 'inherit' || b.type === 'inherit_from') {
+        const fromNode = b.type === 'inherit_from' ? this.field(b, 'expression') : null;
+        const from = fromNode ? this.lower(fromNode) : undefined;
+        for (const key of this.attrPath(this.field(b, 'attrs'))) {
+          if (key.kind === 'dynamic') {
+            this.diagnostics.push(syntaxError(key.loc, 'dynamic attributes are not allowed in inherit'));
+            continue;
+          }
+          const value: Expr = from
+            ? { kind: 'select', loc: key.loc, expr: from, path: [key] }
+            : { kind: 'var', loc: key.loc, name: key.name, ref: { kind: 'unresolved' } };
+          this.define(attrs, key.name, { value, loc: key.loc, inherited: !from && rec });
+        }
+      }
+    }
+    return { attrs, dynamic };
+  }
+
+  private define(attrs: Map<string, AttrDef>, name: string, def: AttrDef): void {
+    const existing = attrs.get(name);
+    if (existing) {
+      this.diagnostics.push({
+        ...syntaxError(def.loc, `attribute '${name}' already defined at ${existing.loc.source.describe(existing.loc.start)}`),
+        related: [{ loc: existing.loc, message: `first definition of '${name}'` }],
+      });
+      return;
+    }
+    attrs.set(name, def);
+  }
+
+  /** Adds `a.b.c = value`, creating or extending nested attribute sets as Nix does. */
+  private addAttr(attrs: Map<string, AttrDef>, dynamic: DynamicAttrDef[], path: AttrKey[], value: Expr, bindingLoc: Loc): void {
+    let curAttrs = attrs;
+    let curDynamic = dynamic;
+    for (let i = 0; i < path.length - 1; i++) {
+      const key = path[i];
+      if (key.kind === 'dynamic') {
+        const nested: Expr = { kind: 'attrs', loc: bindingLoc, rec: false, attrs: new Map(), dynamic: [] };
+        curDynamic.push({ name: key.expr, value: nested, loc: key.loc });
+        curAttrs = nested.attrs;
+        curDynamic = nested.dynamic;
+        continue;
+      }
+      const existing = curAttrs.get(key.name);
+      if (existing) {
+        if (existing.value.kind !== 'attrs' || existing.inherited) {
+          this.define(curAttrs, key.name, { value, loc: key.loc, inherited: false });
+          return;
+        }
+        curAttrs = existing.value.attrs;
+        curDynamic = existing.value.dynamic;
+      } else {
+        const nested: Expr = { kind: 'attrs', loc: key.loc, rec: false, attrs: new Map(), dynamic: [] };
+        curAttrs.set(key.name, { value: nested, loc: key.loc, inherited: false });
+        curAttrs = nested.attrs;
+        curDynamic = nested.dynamic;
+      }
+    }
+    const last = path[path.length - 1];
+    if (last.kind === 'dynamic') {
+      curDynamic.push({ name: last.expr, value, loc: last.loc });
+      return;
+    }
+    const existing = curAttrs.get(last.name);
+    if (existing && value.kind === 'attrs' && existing.value.kind === 'attrs' && !existing.inherited) {
+      // `a.b = 1; a = { c = 2; };` merges both into one set.
+      for (const [name, def] of value.attrs) this.define(existing.value.attrs, name, def);
+      existing.value.dynamic.push(...value.dynamic);
+      return;
+    }
+    this.define(curAttrs, last.name, { value, loc: last.loc, inherited: false });
+  }
+
+  // ----- strings and paths -----
+
+  private interpolations(node: Node): Node[] {
+    return node.namedChildren.filter((c): c is Node => c?.type === 'interpolation');
+  }
+
+  private interpolated(node: Node): Expr {
+    const e = this.field(node, 'expression');
+    return e ? this.lower(e) : { kind: 'error', loc: this.loc(node) };
+  }
+
+  private stringParts(node: Node): StrPart[] {
+    const text = this.source.text;
+    const close = text[node.endIndex - 1] === '"' && node.endIndex - 1 > node.startIndex ? node.endIndex - 1 : node.endIndex;
+    const parts: StrPart[] = [];
+    let pos = node.startIndex + 1;
+    for (const interp of this.interpolations(node)) {
+      const seg = decodeStringSegment(text.slice(pos, interp.startIndex));
+      if (seg) parts.push(seg);
+      parts.push(this.interpolated(interp));
+      pos = interp.endIndex;
+    }
+    const seg = decodeStringSegment(text.slice(pos, close));
+    if (seg) parts.push(seg);
+    return parts;
+  }
+
+  private indentedStringParts(node: Node): StrPart[] {
+    const text = this.source.text;
+    const close = text.startsWith("''", node.endIndex - 2) && node.endIndex - 2 > node.startIndex ? node.endIndex - 2 : node.endIndex;
+    // The opening `''` swallows trailing spaces and one newline.
+    let pos = node.startIndex + 2;
+    const opener = /^ *(\r?\n)?/.exec(text.slice(pos, Math.min(close, pos + 200)));
+    if (opener && opener[1]) pos += opener[0].length;
+    const items: (IndentToken | { expr: Expr })[] = [];
+    for (const interp of this.interpolations(node)) {
+      lexIndentedSegment(text.slice(pos, interp.startIndex), items as IndentToken[]);
+      items.push({ expr: this.interpolated(interp) });
+      pos = interp.endIndex;
+    }
+    lexIndentedSegment(text.slice(pos, close), items as IndentToken[]);
+    return stripIndentation(items).filter((p) => p !== '');
+  }
+
+  private pathParts(node: Node): StrPart[] {
+    const text = this.source.text;
+    const parts: StrPart[] = [];
+    let pos = node.startIndex;
+    const interps = this.interpolations(node);
+    const first = text.slice(pos, interps.length ? interps[0].startIndex : node.endIndex);
+    parts.push(this.resolveLiteralPath(first));
+    if (interps.length) {
+      pos = interps[0].startIndex;
+      for (const interp of interps) {
+        if (interp.startIndex > pos) parts.push(text.slice(pos, interp.startIndex));
+        parts.push(this.interpolated(interp));
+        pos = interp.endIndex;
+      }
+      if (node.endIndex > pos) parts.push(text.slice(pos, node.endIndex));
+    }
+    return parts;
+  }
+
+  private resolveLiteralPath(raw: string): string {
+    let abs: string;
+    if (raw.startsWith('~/') || raw === '~') abs = canonPath(homeDir() + raw.slice(1));
+    else if (raw.startsWith('/')) abs = canonPath(raw);
+    else abs = canonPath(this.source.baseDir + '/' + raw);
+    // Nix keeps the trailing slash of the first segment when an interpolation follows.
+    if (raw.length > 1 && raw.endsWith('/') && abs !== '/') abs += '/';
+    return abs;
+  }
+}
+
+function isExpression(c: Node | null): c is Node {
+  return !!c && c.type !== 'comment';
+}

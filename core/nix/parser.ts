@@ -1,0 +1,40 @@
+// Loads tree-sitter (wasm, no native modules) and the Nix grammar once per process.
+// The wasm files sit beside the bundle in dist/; from the unbundled build (tests) they are
+// resolved from node_modules.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+let ready: Promise<Parser> | undefined;
+let parser: Parser | undefined;
+
+function locate(file: string, packagePath: string): string {
+  const beside = join(__dirname, file);
+  if (existsSync(beside)) return beside;
+  return require.resolve(packagePath);
+}
+
+/** Loads the grammar; every other function in this module needs it to have finished. */
+export function initParser(): Promise<Parser> {
+  ready ??= (async () => {
+    const coreWasm = locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
+    await Parser.init({ locateFile: () => coreWasm });
+    const nix = await Language.load(
+      locate('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'),
+    );
+    const p = new Parser();
+    p.setLanguage(nix);
+    parser = p;
+    return p;
+  })();
+  return ready;
+}
+
+/** Parses Nix text into a concrete syntax tree. The caller must `delete()` the tree. */
+export function parseTree(text: string): Tree {
+  if (!parser) throw new Error('initParser() must finish before parsing');
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}

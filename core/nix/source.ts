@@ -1,0 +1,78 @@
+// A source text and the mapping from offsets to positions. Offsets are UTF-16 code unit
+// indices into the JavaScript string, so LSP positions (0-based line, UTF-16 character) fall
+// out directly; the CLI prints the same position 1-based.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export class Source {
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    /** Absolute file path, or a pseudo name such as «string» for command-line expressions. */
+    readonly path: string,
+    readonly text: string,
+    /** Directory that relative paths in this source resolve against. */
+    readonly baseDir: string,
+  ) {}
+
+  position(offset: number): Position {
+    const starts = this.starts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo] };
+  }
+
+  range(span: Span): Range {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
+
+  /** `path:line:col`, 1-based, as compilers and the Nix CLI print it. */
+  describe(offset: number): string {
+    const p = this.position(offset);
+    return `${this.path}:${p.line + 1}:${p.character + 1}`;
+  }
+
+  private starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const starts = [0];
+    const t = this.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      // CR LF and lone CR end a line, as in LSP.
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+    return starts;
+  }
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A place in a source: what every AST node, diagnostic and evaluation error carries. */
+export interface Loc extends Span {
+  source: Source;
+}
+
+export function describeLoc(loc: Loc): string {
+  return loc.source.describe(loc.start);
+}

@@ -1,0 +1,128 @@
+// Store paths computed as Nix computes them, without a store: NAR serialisation and hashing
+// for paths copied to the store, `toFile` text paths, and Nix's base-32 encoding.
+
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { EvalError } from './errors';
+import { baseNameOf } from './paths';
+import type { Loc } from './source';
+
+export const STORE_DIR = '/nix/store';
+const BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
+
+export function sha256(data: string | Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+export function toNixBase32(bytes: Buffer): string {
+  const len = Math.ceil((bytes.length * 8) / 5);
+  let out = '';
+  for (let n = len - 1; n >= 0; n--) {
+    const b = n * 5;
+    const i = b >> 3;
+    const j = b & 7;
+    const c = (bytes[i] >> j) | (i + 1 < bytes.length ? bytes[i + 1] << (8 - j) : 0);
+    out += BASE32[c & 0x1f];
+  }
+  return out;
+}
+
+function compressHash(hash: Buffer, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < hash.length; i++) out[i % size] ^= hash[i];
+  return out;
+}
+
+/** `/nix/store/<hash>-<name>` for a store object of the given type and content hash. */
+export function makeStorePath(type: string, hashHex: string, name: string): string {
+  const fingerprint = `${type}:sha256:${hashHex}:${STORE_DIR}:${name}`;
+  return `${STORE_DIR}/${toNixBase32(compressHash(sha256(fingerprint), 20))}-${name}`;
+}
+
+export function makeTextPath(name: string, text: string, references: Iterable<string>): string {
+  const refs = [...references].sort();
+  const type = ['text', ...refs].join(':');
+  return makeStorePath(type, sha256(text).toString('hex'), name);
+}
+
+const NAME_RE = /^[A-Za-z0-9+\-._?=][A-Za-z0-9+\-._?=]*$/;
+
+export function checkStoreName(name: string, loc: Loc | undefined): void {
+  if (name.length === 0 || name.length > 211 || !NAME_RE.test(name) || name.startsWith('.')) {
+    throw new EvalError('other', `invalid store path name '${name}'`, loc);
+  }
+}
+
+class NarWriter {
+  private readonly chunks: Buffer[] = [];
+  str(s: string | Buffer): void {
+    const b = typeof s === 'string' ? Buffer.from(s) : s;
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(b.length));
+    this.chunks.push(len, b);
+    const pad = (8 - (b.length % 8)) % 8;
+    if (pad) this.chunks.push(Buffer.alloc(pad));
+  }
+  node(path: string): void {
+    const st = lstatSync(path);
+    this.str('(');
+    this.str('type');
+    if (st.isSymbolicLink()) {
+      this.str('symlink');
+      this.str('target');
+      this.str(readlinkSync(path));
+    } else if (st.isDirectory()) {
+      this.str('directory');
+      const names = readdirSync(path).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      for (const name of names) {
+        this.str('entry');
+        this.str('(');
+        this.str('name');
+        this.str(name);
+        this.str('node');
+        this.node(`${path}/${name}`);
+        this.str(')');
+      }
+    } else {
+      this.str('regular');
+      if (st.mode & 0o100) {
+        this.str('executable');
+        this.str('');
+      }
+      this.str('contents');
+      this.str(readFileSync(path));
+    }
+    this.str(')');
+  }
+  digest(): Buffer {
+    const h = createHash('sha256');
+    for (const c of this.chunks) h.update(c);
+    return h.digest();
+  }
+}
+
+export function narHash(path: string): Buffer {
+  const w = new NarWriter();
+  w.str('nix-archive-1');
+  w.node(path);
+  return w.digest();
+}
+
+const storePathCache = new Map<string, string>();
+
+/** The store path `path` would get when copied to the store (as `"${./path}"` does). */
+export function copyPathToStore(path: string, loc: Loc | undefined): string {
+  const cached = storePathCache.get(path);
+  if (cached) return cached;
+  const name = baseNameOf(path);
+  checkStoreName(name, loc);
+  let hash: Buffer;
+  try {
+    hash = narHash(path);
+  } catch (e) {
+    throw new EvalError('io', `getting status of '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`, loc);
+  }
+  const result = makeStorePath('source', hash.toString('hex'), name);
+  storePathCache.set(path, result);
+  return result;
+}

@@ -1,0 +1,19 @@
+// Bundles the entry points with esbuild and places the tree-sitter wasm files beside them,
+// where core/nix/parser.ts looks first.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
+copyFileSync(require.resolve('@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'), 'dist/tree-sitter-nix.wasm');
+
+// The CommonJS build of web-tree-sitter: its ES module build needs import.meta, which a
+// CommonJS bundle does not have.
+const alias = { 'web-tree-sitter': require.resolve('web-tree-sitter') };
+const common = { alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+await Promise.all([
+  build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+]);

@@ -82,33 +82,46 @@ export function selectAttrPath(ev: Evaluator, v: Value, path: string, autoArgs: 
   return cur;
 }
 
+export interface EvalRequest {
+  file?: string;
+  expr?: string;
+  args: { name: string; expr?: string; str?: string }[];
+  attrPaths: string[];
+  cwd: string;
+}
+
+/** What `dnx eval` prints, one JSON text per attribute path; throws EvalError. */
+export function evalToJson(ev: Evaluator, req: EvalRequest): string[] {
+  return ev.guard(() => {
+    const autoArgs = new Map<string, Lazy>();
+    for (const a of req.args) {
+      const text = a.expr;
+      autoArgs.set(a.name, text === undefined ? a.str! : new Thunk(null, null, () => ev.evalString(text, req.cwd, '«arg»')));
+    }
+    const v: Value = req.expr !== undefined ? ev.evalString(req.expr, req.cwd) : ev.force(ev.importFile(resolve(req.cwd, req.file!), undefined));
+    const paths = req.attrPaths.length ? req.attrPaths : [''];
+    return paths.map((path) => {
+      try {
+        const r = ev.deepForce(autoCall(ev, selectAttrPath(ev, v, path, autoArgs), autoArgs));
+        return toJson(ev, r, new Set(), undefined);
+      } catch (e) {
+        // The editor tolerates unknown values; a printed result cannot.
+        if (e instanceof UnknownSignal) throw new EvalError('io', e.value.reason, e.value.loc);
+        throw e;
+      }
+    });
+  });
+}
+
 export async function runEval(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   await initParser();
   const nixPath = [...args.includes, ...(process.env.NIX_PATH ?? '').split(':').filter(Boolean)];
   const ev = new Evaluator({ nixPath });
-  const cwd = process.cwd();
   try {
-    const json = ev.guard(() => {
-      const autoArgs = new Map<string, Lazy>();
-      for (const a of args.args) {
-        const text = a.expr;
-        autoArgs.set(a.name, text === undefined ? a.str! : new Thunk(null, null, () => ev.evalString(text, cwd, '«arg»')));
-      }
-      const v: Value = args.expr !== undefined ? ev.evalString(args.expr, cwd) : ev.force(ev.importFile(resolve(cwd, args.file!), undefined));
-      const paths = args.attrPaths.length ? args.attrPaths : [''];
-      return paths.map((path) => {
-        const r = ev.deepForce(autoCall(ev, selectAttrPath(ev, v, path, autoArgs), autoArgs));
-        try {
-          return toJson(ev, r, new Set(), undefined);
-        } catch (e) {
-          // The editor tolerates unknown values; a printed result cannot.
-          if (e instanceof UnknownSignal) throw new EvalError('io', e.value.reason, e.value.loc);
-          throw e;
-        }
-      });
-    });
-    for (const out of json) process.stdout.write(out + '\n');
+    const outputs = evalToJson(ev, { ...args, cwd: process.cwd() });
+    // Byte-identical to nix-instantiate --json, which ends with no newline.
+    process.stdout.write(outputs.join(''));
     return 0;
   } catch (e) {
     if (e instanceof EvalError) {

@@ -3,7 +3,13 @@
 
 import type { Loc } from './source';
 
-export type StrPart = string | Expr;
+/** A literal piece of a string or path, or an interpolation `${...}` and where it is written. */
+export type StrPart = string | Interpolation;
+
+export interface Interpolation {
+  expr: Expr;
+  loc: Loc;
+}
 
 /** Where a variable lives once resolved: `level` environments up, slot `index`; or, for
  * names no lexical scope binds, a dynamic lookup through the enclosing `with`s. */

@@ -163,10 +163,11 @@ export class Evaluator {
 
   // ----- forcing -----
 
-  force(v: Lazy): Value {
+  /** Evaluates `v` to weak head normal form; `at` is where it is accessed, for errors. */
+  force(v: Lazy, at?: Loc): Value {
     if (!(v instanceof Thunk)) return v;
     if (v.value !== undefined) return v.value;
-    if (v.forcing) throw new EvalError('infinite-recursion', 'infinite recursion encountered', v.expr?.loc);
+    if (v.forcing) throw new EvalError('infinite-recursion', 'infinite recursion encountered', at ?? v.expr?.loc);
     v.forcing = true;
     let result: Value;
     try {
@@ -256,7 +257,7 @@ export class Evaluator {
       case 'if': {
         const c = this.eval(e.cond, env);
         if (c instanceof Unknown) return c;
-        if (typeof c !== 'boolean') throw this.typeError(c, 'a Boolean', e.cond.loc);
+        if (typeof c !== 'boolean') throw this.typeError(c, 'a Boolean', e.loc);
         return this.eval(c ? e.then : e.else, env);
       }
       case 'assert': {
@@ -265,7 +266,7 @@ export class Evaluator {
           const text = e.cond.loc.source.text.slice(e.cond.loc.start, e.cond.loc.end);
           throw new EvalError('assertion', `assertion '${text}' failed`, e.loc);
         }
-        if (c !== true && !(c instanceof Unknown)) throw this.typeError(c, 'a Boolean', e.cond.loc);
+        if (c !== true && !(c instanceof Unknown)) throw this.typeError(c, 'a Boolean', e.loc);
         return this.eval(e.body, env);
       }
       case 'with':
@@ -294,7 +295,7 @@ export class Evaluator {
     if (ref.kind === 'lexical') {
       let en = env;
       for (let l = ref.level; l > 0; l--) en = en.up!;
-      return this.force(en.vals[ref.index]);
+      return this.force(en.vals[ref.index], e.loc);
     }
     if (ref.kind === 'with') {
       for (let w = env.nearestWith; w; w = w.up ? w.up.nearestWith : null) {
@@ -302,7 +303,7 @@ export class Evaluator {
         if (attrs instanceof Unknown) return attrs;
         if (!(attrs instanceof NixAttrs)) throw this.typeError(attrs, 'a set', e.loc);
         const v = attrs.get(e.name);
-        if (v !== undefined) return this.force(v);
+        if (v !== undefined) return this.force(v, e.loc);
       }
     }
     throw new EvalError('undefined-variable', `undefined variable '${e.name}'`, e.loc);
@@ -331,7 +332,7 @@ export class Evaluator {
         if (e.fallback) return this.eval(e.fallback, env);
         throw new EvalError('missing-attribute', `attribute '${name}' missing`, e.loc);
       }
-      v = this.force(attr);
+      v = this.force(attr, v.locOf(name) ?? e.loc);
     }
     return v;
   }
@@ -357,8 +358,9 @@ export class Evaluator {
     let i = 0;
     for (const def of attrs.values()) {
       const scope = def.inherited ? env : inner;
-      const v = def.value;
-      vals[i++] = v.kind === 'int' || v.kind === 'float' || v.kind === 'lambda' ? this.lazy(v, scope) : new Thunk(v, scope);
+      // A binding that is just another variable shares that variable's slot once it exists,
+      // as in Nix (which decides where infinite recursion is reported).
+      vals[i++] = this.lazy(def.value, scope);
     }
     return inner;
   }
@@ -388,12 +390,12 @@ export class Evaluator {
       const name = stringOf(nameV);
       if (vals.has(name)) {
         const first = locs.get(name);
-        throw new EvalError('other', `dynamic attribute '${name}' already defined at ${first ? first.source.describe(first.start) : 'another place'}`, d.loc);
+        throw new EvalError('other', `dynamic attribute '${name}' already defined at ${first ? first.source.describe(first.start) : 'another place'}`, first ?? d.loc);
       }
       vals.set(name, this.lazy(d.value, scope));
       locs.set(name, d.loc);
     }
-    return new NixAttrs(vals, locs);
+    return new NixAttrs(vals, locs, e.loc);
   }
 
   private evalString_(e: ExprOf<'string'>, env: Env): Value {
@@ -406,7 +408,7 @@ export class Evaluator {
         s += p;
         continue;
       }
-      const v = this.eval(p, env);
+      const v = this.eval(p.expr, env);
       if (v instanceof Unknown) return v;
       ctx ??= new Set();
       s += this.coerceToString(v, ctx, p.loc, { copyToStore: true });
@@ -424,7 +426,7 @@ export class Evaluator {
         s += p;
         continue;
       }
-      const v = this.eval(p, env);
+      const v = this.eval(p.expr, env);
       if (v instanceof Unknown) return v;
       const ctx = new Set<string>();
       s += this.coerceToString(v, ctx, p.loc, { copyToStore: false });
@@ -485,8 +487,8 @@ export class Evaluator {
         const b = this.eval(e.right, env);
         if (a instanceof Unknown) return a;
         if (b instanceof Unknown) return b;
-        if (!Array.isArray(a)) throw this.typeError(a, 'a list', e.left.loc);
-        if (!Array.isArray(b)) throw this.typeError(b, 'a list', e.right.loc);
+        if (!Array.isArray(a)) throw this.typeError(a, 'a list', e.loc);
+        if (!Array.isArray(b)) throw this.typeError(b, 'a list', e.loc);
         this.alloc(a.length + b.length, e.loc);
         return a.length === 0 ? b : b.length === 0 ? a : a.concat(b);
       }
@@ -691,13 +693,13 @@ export class Evaluator {
         } else if (f.default) {
           vals.push(new Thunk(f.default, env));
         } else {
-          throw new EvalError('bad-call', `function ${this.lambdaName(l)} called without required argument '${f.name}'`, loc);
+          throw new EvalError('bad-call', `function ${this.lambdaName(l)} called without required argument '${f.name}'`, loc ?? e.loc);
         }
       }
       if (!e.formals.ellipsis && used < a.size) {
         const known = new Set(e.formals.entries.map((f) => f.name));
         const extra = a.sortedNames().find((n) => !known.has(n));
-        throw new EvalError('bad-call', `function ${this.lambdaName(l)} called with unexpected argument '${extra}'`, loc);
+        throw new EvalError('bad-call', `function ${this.lambdaName(l)} called with unexpected argument '${extra}'`, loc ?? e.loc);
       }
     }
     return this.enter(loc, () => this.eval(e.body, env));

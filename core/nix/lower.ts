@@ -4,7 +4,7 @@
 // rest of the file can still be analysed.
 
 import type { Node } from 'web-tree-sitter';
-import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, StrPart } from './ast';
+import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, Interpolation, StrPart } from './ast';
 import type { Diagnostic } from './diagnostic';
 import { canonPath, homeDir } from './paths';
 import { parseTree } from './parser';
@@ -294,10 +294,7 @@ class Lowerer {
       if (parts.length === 1 && typeof parts[0] === 'string') return { kind: 'static', name: parts[0], loc };
       return { kind: 'dynamic', expr: { kind: 'string', loc, parts }, loc };
     }
-    if (c.type === 'interpolation') {
-      const e = this.field(c, 'expression');
-      return { kind: 'dynamic', expr: e ? this.lower(e) : { kind: 'error', loc }, loc };
-    }
+    if (c.type === 'interpolation') return { kind: 'dynamic', expr: this.interpolated(c).expr, loc };
     return undefined;
   }
 
@@ -334,11 +331,12 @@ class Lowerer {
     return { attrs, dynamic };
   }
 
-  private define(attrs: Map<string, AttrDef>, name: string, def: AttrDef): void {
+  /** Adds one attribute; `at` is where a duplicate is reported (the start of its path). */
+  private define(attrs: Map<string, AttrDef>, name: string, def: AttrDef, at: Loc = def.loc): void {
     const existing = attrs.get(name);
     if (existing) {
       this.diagnostics.push({
-        ...syntaxError(def.loc, `attribute '${name}' already defined at ${existing.loc.source.describe(existing.loc.start)}`),
+        ...syntaxError(at, `attribute '${name}' already defined at ${existing.loc.source.describe(existing.loc.start)}`),
         related: [{ loc: existing.loc, message: `first definition of '${name}'` }],
       });
       return;
@@ -362,7 +360,7 @@ class Lowerer {
       const existing = curAttrs.get(key.name);
       if (existing) {
         if (existing.value.kind !== 'attrs' || existing.inherited) {
-          this.define(curAttrs, key.name, { value, loc: key.loc, inherited: false });
+          this.define(curAttrs, key.name, { value, loc: key.loc, inherited: false }, path[0].loc);
           return;
         }
         curAttrs = existing.value.attrs;
@@ -382,11 +380,11 @@ class Lowerer {
     const existing = curAttrs.get(last.name);
     if (existing && value.kind === 'attrs' && existing.value.kind === 'attrs' && !existing.inherited) {
       // `a.b = 1; a = { c = 2; };` merges both into one set.
-      for (const [name, def] of value.attrs) this.define(existing.value.attrs, name, def);
+      for (const [name, def] of value.attrs) this.define(existing.value.attrs, name, def, path[0].loc);
       existing.value.dynamic.push(...value.dynamic);
       return;
     }
-    this.define(curAttrs, last.name, { value, loc: last.loc, inherited: false });
+    this.define(curAttrs, last.name, { value, loc: last.loc, inherited: false }, path[0].loc);
   }
 
   // ----- strings and paths -----
@@ -395,9 +393,10 @@ class Lowerer {
     return node.namedChildren.filter((c): c is Node => c?.type === 'interpolation');
   }
 
-  private interpolated(node: Node): Expr {
+  private interpolated(node: Node): Interpolation {
     const e = this.field(node, 'expression');
-    return e ? this.lower(e) : { kind: 'error', loc: this.loc(node) };
+    const loc = this.loc(node);
+    return { expr: e ? this.lower(e) : { kind: 'error', loc }, loc };
   }
 
   private stringParts(node: Node): StrPart[] {
@@ -423,7 +422,7 @@ class Lowerer {
     let pos = node.startIndex + 2;
     const opener = /^ *(\r?\n)?/.exec(text.slice(pos, Math.min(close, pos + 200)));
     if (opener && opener[1]) pos += opener[0].length;
-    const items: (IndentToken | { expr: Expr })[] = [];
+    const items: (IndentToken | { expr: Interpolation })[] = [];
     for (const interp of this.interpolations(node)) {
       lexIndentedSegment(text.slice(pos, interp.startIndex), items as IndentToken[]);
       items.push({ expr: this.interpolated(interp) });

@@ -24,7 +24,7 @@ export function bindVariables(root: Expr, globals: Map<string, number>, diagnost
       case 'int': case 'float': case 'spath': case 'uri': case 'error':
         return;
       case 'string': case 'path':
-        for (const p of e.parts) if (typeof p !== 'string') visit(p, scope);
+        for (const p of e.parts) if (typeof p !== 'string') visit(p.expr, scope);
         return;
       case 'var': {
         let level = 0;

@@ -54,7 +54,8 @@ function hashModulo(registry: Map<string, Drv>, d: Drv, loc: Loc): string {
 function derivationStrict(ev: Evaluator, arg: Lazy, loc: Loc): NixAttrs {
   const attrs = forceAttrs(ev, arg, loc);
   const nameLazy = attrs.get('name');
-  if (nameLazy === undefined) throw new EvalError('missing-attribute', "required attribute 'name' missing", loc);
+  if (nameLazy === undefined) throw new EvalError('missing-attribute', "required attribute 'name' missing", attrs.origin ?? loc);
+  const nameLoc = attrs.locOf('name') ?? loc;
   const name = forceStringNoContext(ev, nameLazy, loc);
   checkStoreName(name, loc);
   const ignoreNulls = attrs.has('__ignoreNulls') && known(ev, attrs.get('__ignoreNulls')!) === true;
@@ -92,8 +93,8 @@ function derivationStrict(ev: Evaluator, arg: Lazy, loc: Loc): NixAttrs {
       if (new Set(outputs).size !== outputs.length) throw new EvalError('other', `duplicate derivation output in derivation '${name}'`, at);
     }
   }
-  if (!builderSet) throw new EvalError('missing-attribute', "required attribute 'builder' missing", loc);
-  if (!systemSet) throw new EvalError('missing-attribute', "required attribute 'system' missing", loc);
+  if (!builderSet) throw new EvalError('missing-attribute', "required attribute 'builder' missing", nameLoc);
+  if (!systemSet) throw new EvalError('missing-attribute', "required attribute 'system' missing", nameLoc);
 
   for (const c of ctx) {
     if (c.startsWith('=')) {

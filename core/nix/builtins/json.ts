@@ -2,7 +2,7 @@ import { EvalError } from '../errors';
 import { UnknownSignal, formatFloat, type Evaluator } from '../eval';
 import type { Loc } from '../source';
 import { copyPathToStore } from '../store';
-import { ContextString, NixAttrs, NixPath, Unknown, makeString, showType, type Lazy, type Value } from '../values';
+import { ContextString, Lambda, NixAttrs, NixPath, Unknown, makeString, showType, type Lazy, type Value } from '../values';
 import { forceStringText, known, type Define } from './helpers';
 
 /** A JSON string exactly as Nix writes it: only quotes, backslashes and control characters escaped. */
@@ -52,7 +52,7 @@ export function toJson(ev: Evaluator, v: Value, ctx: Set<string>, loc: Loc | und
     }
     return '{' + parts.join(',') + '}';
   }
-  throw new EvalError('type', `cannot convert ${showType(v)} to JSON`, loc);
+  throw new EvalError('type', `cannot convert ${showType(v)} to JSON`, v instanceof Lambda ? v.expr.loc : loc);
 }
 
 /** Parses JSON into Nix values: integers stay integers, other numbers become floats. */

@@ -1,5 +1,6 @@
 // `dnx`: the command line over core/. Each subcommand is one module.
 
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
 import { evalUsage, runEval } from './eval';
 
@@ -41,12 +42,46 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+/**
+ * Nix programs recurse deeply; the main thread's stack is small and fixed. The command runs
+ * in a worker with a large stack, and with a heap limit that ends runaway evaluation with a
+ * clear message instead of a crashed process.
+ */
+const STACK_MB = 512;
+const HEAP_MB = 8192;
+
+function runInWorker(): void {
+  const worker = new Worker(__filename, {
+    argv: process.argv.slice(2),
+    resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
+  });
+  worker.on('message', (code: number) => {
     process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 70;
-  },
-);
+  });
+  worker.on('error', (e: Error & { code?: string }) => {
+    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      process.stderr.write(`error: evaluation limit exceeded: more than ${HEAP_MB} MB of memory\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`dnx: internal error: ${e.stack ?? e.message}\n`);
+      process.exitCode = 70;
+    }
+  });
+}
+
+function runHere(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (parentPort) parentPort.postMessage(code);
+      else process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      if (parentPort) parentPort.postMessage(70);
+      else process.exitCode = 70;
+    },
+  );
+}
+
+if (isMainThread) runInWorker();
+else runHere();

@@ -65,7 +65,7 @@ export class Evaluator {
   readonly nixPath: { prefix: string; path: string }[];
 
   constructor(readonly options: EvaluatorOptions = {}) {
-    this.maxDepth = options.maxDepth ?? 1500;
+    this.maxDepth = options.maxDepth ?? 10000;
     this.maxSteps = options.maxSteps ?? 1e9;
     this.maxAlloc = options.maxAlloc ?? 2e8;
     this.currentSystem = options.currentSystem ?? nixSystem();

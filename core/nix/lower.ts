@@ -14,14 +14,25 @@ import { describeError, describeMissing } from './syntax-errors';
 
 /** Deeper nesting than this is reported instead of risking the JavaScript stack. */
 export const MAX_NESTING = 2000;
+const MAX_SYNTAX_ERRORS = 100;
 
 export interface LowerResult {
   expr: Expr;
   diagnostics: Diagnostic[];
 }
 
-export function parseNix(source: Source): LowerResult {
-  const tree = parseTree(source.text);
+export function parseNix(source: Source, options: { timeoutMs?: number } = {}): LowerResult {
+  const whole = { source, start: 0, end: Math.min(source.text.length, 1) };
+  // Nix stops reading at a NUL byte; a file with one is binary, not a model.
+  const nul = source.text.indexOf('\0');
+  if (nul !== -1) {
+    const loc = { source, start: nul, end: nul + 1 };
+    return { expr: { kind: 'error', loc }, diagnostics: [syntaxError(loc, 'unexpected NUL byte: this is a binary file, not a Nix expression')] };
+  }
+  const tree = parseTree(source.text, options.timeoutMs);
+  if (!tree) {
+    return { expr: { kind: 'error', loc: whole }, diagnostics: [syntaxError(whole, 'parsing was stopped: the file is too large or too broken to analyse in time')] };
+  }
   try {
     const lowerer = new Lowerer(source);
     let expr: Expr;
@@ -88,8 +99,12 @@ class Lowerer {
 
   private collectSyntaxErrors(root: Node): void {
     if (!root.hasError) return;
+    const contentEnd = this.source.text.trimEnd().length;
     const stack: Node[] = [root];
+    let count = 0;
     while (stack.length) {
+      // A garbage file has thousands of errors; the first ones are what a person reads.
+      if (count++ >= MAX_SYNTAX_ERRORS) break;
       const node = stack.pop()!;
       if (node.isMissing) {
         const p = describeMissing(node);
@@ -97,7 +112,7 @@ class Lowerer {
         continue;
       }
       if (node.type === 'ERROR') {
-        const p = describeError(node, this.source.text);
+        const p = describeError(node, this.source.text, contentEnd);
         this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
         continue;
       }

@@ -31,10 +31,17 @@ export function initParser(): Promise<Parser> {
   return ready;
 }
 
-/** Parses Nix text into a concrete syntax tree. The caller must `delete()` the tree. */
-export function parseTree(text: string): Tree {
+/** Text is handed to tree-sitter in chunks this large: far fewer calls than its default. */
+const CHUNK = 1 << 16;
+
+/**
+ * Parses Nix text into a concrete syntax tree, or null when parsing takes longer than
+ * `timeoutMs` (huge or badly broken files). The caller must `delete()` the tree.
+ */
+export function parseTree(text: string, timeoutMs = 30_000): Tree | null {
   if (!parser) throw new Error('initParser() must finish before parsing');
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  return tree;
+  const deadline = performance.now() + timeoutMs;
+  return parser.parse((i) => (i < text.length ? text.slice(i, i + CHUNK) : undefined), null, {
+    progressCallback: () => performance.now() > deadline,
+  });
 }

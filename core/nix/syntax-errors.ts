@@ -58,13 +58,13 @@ export function describeMissing(node: Node): SyntaxProblem {
   return { start: node.startIndex, end: node.endIndex, message };
 }
 
-export function describeError(node: Node, text: string): SyntaxProblem {
-  const body = text.slice(node.startIndex, node.endIndex);
+export function describeError(node: Node, text: string, contentEnd: number): SyntaxProblem {
+  const body = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 4096));
   const start = node.startIndex;
   const end = Math.max(node.endIndex, node.startIndex + 1);
-  const atEof = node.endIndex >= text.replace(/\s+$/, '').length;
-  if (/^''/.test(body) && atEof) return { start, end, message: 'unterminated indented string (missing closing `\'\'`)' };
-  if (/^"/.test(body) && atEof) return { start, end, message: 'unterminated string (missing closing `"`)' };
+  const atEof = node.endIndex >= contentEnd;
+  if (/^''/.test(body) && (atEof || !closesIndented(text, start + 2))) return { start, end: start + 2, message: 'unterminated indented string (missing closing `\'\'`)' };
+  if (/^"/.test(body) && (atEof || !closesString(text, start + 1))) return { start, end: start + 1, message: 'unterminated string (missing closing `"`)' };
   if (/\$\{/.test(body) && atEof && !body.includes('}')) return { start, end, message: 'unterminated interpolation (missing `}`)' };
   const leaves = firstLeaf(node);
   const token = leaves ? text.slice(leaves.startIndex, leaves.endIndex) : body;
@@ -76,8 +76,10 @@ export function describeError(node: Node, text: string): SyntaxProblem {
     const at = before ? before.endIndex : start;
     return { start: at, end: at + 1, message: 'expected `;` after binding' };
   }
-  if (token === 'in' || token === 'then' || token === 'else') {
-    return { start, end, message: `unexpected ${describeToken(token)}: a binding or expression before it is incomplete (missing \`;\`?)` };
+  const keyword = findLeaf(node, (n) => ['in', 'then', 'else'].includes(text.slice(n.startIndex, n.endIndex)));
+  if (keyword) {
+    const word = text.slice(keyword.startIndex, keyword.endIndex);
+    return { start: keyword.startIndex, end: keyword.endIndex, message: `unexpected \`${word}\`: a binding or expression before it is incomplete (missing \`;\`?)` };
   }
   const where = enclosing(node);
   return { start, end, message: `unexpected ${describeToken(token)}${where ? ` in ${where}` : ''}` };
@@ -87,6 +89,38 @@ function inBindingValue(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'binding') return true;
     if (p.type.endsWith('attrset_expression') || p.type === 'let_expression') return false;
+  }
+  return false;
+}
+
+function findLeaf(node: Node, test: (n: Node) => boolean): Node | null {
+  if (node.childCount === 0) return test(node) ? node : null;
+  for (let i = 0; i < node.childCount; i++) {
+    const c = node.child(i);
+    const found = c && findLeaf(c, test);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Whether a "string" starting before `from` is closed somewhere later in the text. */
+function closesString(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return true;
+  }
+  return false;
+}
+
+/** Whether an ''indented string'' starting before `from` is closed somewhere later. */
+function closesIndented(text: string, from: number): boolean {
+  for (let i = text.indexOf("''", from); i !== -1; i = text.indexOf("''", i + 2)) {
+    const next = text[i + 2];
+    if (next === "'" || next === '$' || next === '\\') {
+      i += 1;
+      continue;
+    }
+    return true;
   }
   return false;
 }

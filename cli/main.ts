@@ -2,6 +2,7 @@
 
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
+import { demoUsage, runDemo } from './demo';
 import { evalUsage, runEval } from './eval';
 
 const usage = `usage: dnx <command> [options]
@@ -14,6 +15,7 @@ Run 'dnx <command> --help' for a command's options.`;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   eval: { run: runEval, usage: evalUsage },
+  demo: { run: runDemo, usage: demoUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -107,6 +107,8 @@ class Lowerer {
       if (count++ >= MAX_SYNTAX_ERRORS) break;
       const node = stack.pop()!;
       if (node.isMissing) {
+        // `inherit ;` is valid Nix that this grammar reads as a missing name.
+        if (node.parent?.type === 'inherited_attrs' && node.parent.namedChildCount === 1) continue;
         const p = describeMissing(node);
         this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
         continue;
@@ -293,7 +295,7 @@ class Lowerer {
     if (!node) return [];
     const keys: AttrKey[] = [];
     for (const c of node.namedChildren) {
-      if (!c || c.type === 'comment') continue;
+      if (!c || c.type === 'comment' || c.isMissing) continue;
       const key = this.attrKey(c);
       if (key) keys.push(key);
     }

@@ -1,0 +1,113 @@
+// npm run bench:eval: our evaluator (warm in-process, and the cold `dnx eval` process) side by
+// side with nix-instantiate --eval --strict --json, on the same files in the same run.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evalToJson } from '../cli/eval';
+import { Evaluator } from '../core/nix/eval';
+import { initParser } from '../core/nix/parser';
+import { writeDisnixModel } from './models';
+
+const ROOT = join(__dirname, '..', '..');
+const DNX = join(ROOT, 'bin', 'dnx');
+const PROCESS_RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 20);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeProcess(cmd: string, args: string[], cwd: string): { ms: number; stdout: string } {
+  let stdout = '';
+  const times: number[] = [];
+  for (let i = 0; i < PROCESS_RUNS; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+    stdout = r.stdout;
+  }
+  return { ms: median(times), stdout };
+}
+
+function timeWarm(file: string, cwd: string): number {
+  const run = () => evalToJson(new Evaluator(), { file, args: [], attrPaths: [], cwd });
+  for (let i = 0; i < 3; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  await initParser();
+  const dir = mkdtempSync(join(tmpdir(), 'dnx-bench-'));
+  const nixVersion = execFileSync('nix-instantiate', ['--version'], { encoding: 'utf8' }).trim();
+  const workloads: { name: string; file: string }[] = [];
+  try {
+    writeDisnixModel(join(dir, 'model'), { services: 1000, targets: 100, edges: 3000 });
+    workloads.push({ name: 'Disnix model: 1,000 services, 100 targets, 3,000 dependsOn edges', file: join(dir, 'model', 'model.nix') });
+    writeFileSync(join(dir, 'fib.nix'), 'let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 25\n');
+    workloads.push({ name: 'recursion: naive fib 25', file: join(dir, 'fib.nix') });
+    writeFileSync(join(dir, 'attrs.nix'), `let
+  entries = builtins.genList (i: { name = "key\${toString i}"; value = i * 2; }) 100000;
+  set = builtins.listToAttrs entries;
+  total = builtins.foldl' (acc: n: acc + set.\${n}) 0 (builtins.attrNames set);
+in { inherit total; size = builtins.length (builtins.attrValues set); evens = builtins.length (builtins.filter (e: builtins.bitAnd e.value 2 == 0) entries); }
+`);
+    workloads.push({ name: 'large set and list: 100,000 attributes', file: join(dir, 'attrs.nix') });
+
+    const rows: string[] = [];
+    for (const w of workloads) {
+      const cwd = join(w.file, '..');
+      const nix = timeProcess('nix-instantiate', ['--eval', '--strict', '--json', w.file], cwd);
+      const cold = timeProcess(process.execPath, [DNX, 'eval', w.file], cwd);
+      if (cold.stdout !== nix.stdout) throw new Error(`${w.name}: dnx eval and nix-instantiate disagree`);
+      const warm = timeWarm(w.file, cwd);
+      rows.push(`| ${w.name} | ${nix.ms.toFixed(1)} | ${warm.toFixed(1)} (${(warm / nix.ms).toFixed(2)}x) | ${cold.ms.toFixed(1)} (${(cold.ms / nix.ms).toFixed(2)}x) |`);
+      process.stdout.write(rows[rows.length - 1] + '\n');
+    }
+    writeResults(rows, nixVersion);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeResults(rows: string[], nixVersion: string): void {
+  const path = join(ROOT, 'docs', 'benchmarks.md');
+  const section = `<!-- bench:eval -->
+## Evaluation (\`npm run bench:eval\`)
+
+Median wall time in milliseconds; the ratio is to \`nix-instantiate --eval --strict --json\`
+on the same file in the same run (${nixVersion}; ${PROCESS_RUNS} process runs, ${WARM_RUNS} warm
+in-process runs after 3 warm-ups). "Warm" parses and evaluates in an already running process
+with a fresh evaluator each time (what the language server does); "cold" is a whole \`dnx eval\`
+process. The outputs of \`dnx eval\` and Nix are checked to be byte-identical.
+
+Machine: ${process.platform}/${process.arch}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
+
+| workload | nix-instantiate | ours, warm in-process | \`dnx eval\`, cold |
+|---|---|---|---|
+${rows.join('\n')}
+<!-- /bench:eval -->`;
+  let doc: string;
+  try {
+    doc = readFileSync(path, 'utf8');
+  } catch {
+    doc = '# Benchmarks\n\nEvery figure here is produced by a command in this repository; re-run it to reproduce.\n';
+  }
+  const re = /<!-- bench:eval -->[\s\S]*<!-- \/bench:eval -->/;
+  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, doc);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,55 @@
+// Generated Disnix-shaped models for benchmarks: services with dependsOn edges,
+// infrastructure targets, and a distribution, written as ordinary Nix files.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ModelSize {
+  services: number;
+  targets: number;
+  edges: number;
+}
+
+export function writeDisnixModel(dir: string, size: ModelSize): string {
+  mkdirSync(dir, { recursive: true });
+  const perService = Math.round(size.edges / size.services);
+  const svc: string[] = ['{ system, pkgs, distribution, invDistribution }:', '', 'let', '  customPkgs = throw "packages are not built in this benchmark";', 'in', 'rec {'];
+  for (let i = 0; i < size.services; i++) {
+    const deps: string[] = [];
+    for (let k = 1; k <= perService && i + k < size.services; k++) deps.push(`s${(i + k * 7) % size.services === i ? (i + 1) % size.services : (i + k * 7) % size.services}`);
+    const unique = [...new Set(deps)].filter((d) => d !== `s${i}`);
+    svc.push(`  s${i} = {`, `    name = "s${i}";`, `    pkg = customPkgs.s${i};`, `    dependsOn = { inherit ${unique.join(' ')}; };`, `    type = "process";`, `    port = ${8000 + i};`, '  };', '');
+  }
+  svc.push('}');
+  writeFileSync(join(dir, 'services.nix'), svc.join('\n'));
+
+  const infra = ['{'];
+  for (let t = 0; t < size.targets; t++) {
+    infra.push(`  test${t} = {`, `    properties = { hostname = "test${t}.example.org"; mem = ${1024 * (1 + (t % 8))}; };`, `    containers.process = { };`, `    numOfCores = ${1 + (t % 4)};`, '  };');
+  }
+  infra.push('}');
+  writeFileSync(join(dir, 'infrastructure.nix'), infra.join('\n'));
+
+  const dist = ['{ infrastructure }:', '', '{'];
+  for (let i = 0; i < size.services; i++) {
+    const a = i % size.targets;
+    const b = (i * 13 + 5) % size.targets;
+    dist.push(`  s${i} = [ infrastructure.test${a}${i % 3 === 0 && a !== b ? ` infrastructure.test${b}` : ''} ];`);
+  }
+  dist.push('}');
+  writeFileSync(join(dir, 'distribution.nix'), dist.join('\n'));
+
+  // What a tool reads of the models: every service's name, type, dependencies and targets.
+  writeFileSync(join(dir, 'model.nix'), `let
+  infrastructure = import ./infrastructure.nix;
+  distribution = import ./distribution.nix { inherit infrastructure; };
+  invDistribution = { };
+  services = import ./services.nix { inherit distribution invDistribution; system = "x86_64-linux"; pkgs = { }; };
+in builtins.mapAttrs (name: s: {
+  inherit (s) name type port;
+  dependsOn = builtins.attrNames s.dependsOn;
+  targets = map (t: t.properties.hostname) distribution.\${name};
+}) services
+`);
+  return join(dir, 'model.nix');
+}

@@ -1,0 +1,6 @@
+{ infrastructure }:
+
+{
+  HelloService = [ infrastructure.test1 ];
+  HelloWeb = [ infrastructure.test2 ];
+}

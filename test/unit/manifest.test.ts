@@ -1,0 +1,48 @@
+// The extension manifest points at files that exist and contribute what users see.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const read = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8'));
+
+describe('extension manifest', () => {
+  const pkg = read('package.json');
+
+  it('contributes the nix language, grammar and snippets from existing files', () => {
+    const lang = pkg.contributes.languages[0];
+    assert.equal(lang.id, 'nix');
+    assert.ok(existsSync(join(root, lang.configuration)));
+    assert.ok(existsSync(join(root, pkg.contributes.grammars[0].path)));
+    assert.ok(existsSync(join(root, pkg.contributes.snippets[0].path)));
+  });
+
+  it('has a grammar whose patterns compile and cover the Nix constructs', () => {
+    const grammar = read('syntaxes/nix.tmLanguage.json');
+    const names = JSON.stringify(grammar);
+    for (const scope of ['string.quoted.double', 'string.quoted.other.indented', 'meta.embedded.interpolation', 'string.unquoted.path', 'string.unquoted.uri', 'comment.line', 'comment.block', 'keyword.control', 'keyword.operator', 'entity.other.attribute-name', 'constant.numeric']) {
+      assert.ok(names.includes(scope), `grammar lacks ${scope}`);
+    }
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if ((k === 'match' || k === 'begin' || k === 'end') && typeof v === 'string') new RegExp(v);
+        else visit(v);
+      }
+    };
+    visit(grammar);
+  });
+
+  it('has snippets for a service, a target, a mapping and the three model skeletons', () => {
+    const prefixes = Object.values(read('snippets/disnix.json')).map((s) => (s as { prefix: string }).prefix);
+    for (const p of ['service', 'target', 'mapping', 'services-model', 'infrastructure-model', 'distribution-model']) assert.ok(prefixes.includes(p), p);
+  });
+
+  it('declares limited support for untrusted workspaces and a dnx bin', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.equal(pkg.bin.dnx, './bin/dnx');
+    assert.ok(existsSync(join(root, 'language-configuration.json')));
+  });
+});

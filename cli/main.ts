@@ -72,17 +72,11 @@ function runInWorker(): void {
 }
 
 function runHere(): void {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      if (parentPort) parentPort.postMessage(code);
-      else process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      if (parentPort) parentPort.postMessage(70);
-      else process.exitCode = 70;
-    },
-  );
+  const finish = (code: number) => (parentPort ? parentPort.postMessage(code) : (process.exitCode = code));
+  main(process.argv.slice(2)).then(finish, (e: unknown) => {
+    process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    finish(70);
+  });
 }
 
 if (isMainThread) runInWorker();

@@ -1,7 +1,7 @@
 // Shared helpers for tests that evaluate Nix text in-process.
 
 import { EvalError } from '../core/nix/errors';
-import { Evaluator, type EvaluatorOptions } from '../core/nix/eval';
+import { Evaluator, UnknownSignal, type EvaluatorOptions } from '../core/nix/eval';
 import { parseNix } from '../core/nix/lower';
 import { initParser } from '../core/nix/parser';
 import { Source } from '../core/nix/source';
@@ -29,8 +29,7 @@ export function show(ev: Evaluator, v: Value): string {
   try {
     return toJson(ev, ev.deepForce(v), new Set(), undefined);
   } catch (e) {
-    if (e instanceof EvalError) throw e;
-    if (e && typeof e === 'object' && 'value' in e) return '<unknown>';
+    if (e instanceof UnknownSignal) return '<unknown>';
     throw e;
   }
 }

@@ -64,7 +64,7 @@ export type Expr =
   | { kind: 'attrs'; loc: Loc; rec: boolean; attrs: Map<string, AttrDef>; dynamic: DynamicAttrDef[] }
   | { kind: 'let'; loc: Loc; attrs: Map<string, AttrDef>; body: Expr }
   | { kind: 'list'; loc: Loc; items: Expr[] }
-  | { kind: 'lambda'; loc: Loc; arg?: string; formals?: Formals; body: Expr; name?: string }
+  | { kind: 'lambda'; loc: Loc; arg?: string; formals?: Formals; body: Expr }
   | { kind: 'call'; loc: Loc; fn: Expr; args: Expr[] }
   | { kind: 'if'; loc: Loc; cond: Expr; then: Expr; else: Expr }
   | { kind: 'assert'; loc: Loc; cond: Expr; body: Expr }

@@ -50,6 +50,3 @@ export class EvalError extends Error {
     return out;
   }
 }
-
-/** Thrown by `throw`; the only error besides `assert` that `tryEval` catches. */
-export class ThrownError extends EvalError {}

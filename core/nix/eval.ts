@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Expr, ExprOf } from './ast';
 import { installBuiltins, type Builtins } from './builtins';
 import type { Diagnostic } from './diagnostic';
-import { EvalError, ThrownError } from './errors';
+import { EvalError } from './errors';
 import { parseNix } from './lower';
 import { canonPath } from './paths';
 import { bindVariables } from './scope';
@@ -123,14 +123,20 @@ export class Evaluator {
 
   /** `import path`: parsed and evaluated once per file. */
   importFile(path: string, loc: Loc | undefined): Lazy {
-    let file = canonPath(path);
+    const requested = canonPath(path);
+    const hit = this.fileCache.get(requested);
+    if (hit) return hit;
+    let file = requested;
     try {
       if (statSync(file).isDirectory()) file = join(file, 'default.nix');
     } catch {
       // Missing files are reported by readText below with a located error.
     }
     const cached = this.fileCache.get(file);
-    if (cached) return cached;
+    if (cached) {
+      this.fileCache.set(requested, cached);
+      return cached;
+    }
     let text: string;
     try {
       text = this.readText(file);
@@ -140,6 +146,7 @@ export class Evaluator {
     const dir = file.slice(0, file.lastIndexOf('/')) || '/';
     const thunk = new Thunk(null, null, () => this.evalParsed(this.parse(new Source(file, text, dir))));
     this.fileCache.set(file, thunk);
+    this.fileCache.set(requested, thunk);
     return thunk;
   }
 
@@ -193,9 +200,8 @@ export class Evaluator {
         return e.value;
       case 'var':
         if (e.ref.kind === 'lexical') {
-          let en = env;
-          for (let l = e.ref.level; l > 0; l--) en = en.up!;
-          const slot = en.vals[e.ref.index];
+          // Not yet filled while a `let` or `rec` set is being built.
+          const slot = lexicalSlot(env, e.ref.level, e.ref.index);
           if (slot !== undefined) return slot;
         }
         return new Thunk(e, env);
@@ -292,11 +298,7 @@ export class Evaluator {
 
   private evalVar(e: ExprOf<'var'>, env: Env): Value {
     const ref = e.ref;
-    if (ref.kind === 'lexical') {
-      let en = env;
-      for (let l = ref.level; l > 0; l--) en = en.up!;
-      return this.force(en.vals[ref.index], e.loc);
-    }
+    if (ref.kind === 'lexical') return this.force(lexicalSlot(env, ref.level, ref.index), e.loc);
     if (ref.kind === 'with') {
       for (let w = env.nearestWith; w; w = w.up ? w.up.nearestWith : null) {
         const attrs = this.force(w.withAttrs!);
@@ -669,10 +671,6 @@ export class Evaluator {
     }
   }
 
-  lambdaName(l: Lambda): string {
-    return l.expr.name ? `'${l.expr.name}'` : 'anonymous lambda';
-  }
-
   private applyLambda(l: Lambda, arg: Lazy, loc: Loc | undefined): Value {
     const e = l.expr;
     if (!e.formals) return this.enter(loc, () => this.eval(e.body, new Env(l.env, [arg])));
@@ -693,13 +691,13 @@ export class Evaluator {
         } else if (f.default) {
           vals.push(new Thunk(f.default, env));
         } else {
-          throw new EvalError('bad-call', `function ${this.lambdaName(l)} called without required argument '${f.name}'`, loc ?? e.loc);
+          throw new EvalError('bad-call', `function anonymous lambda called without required argument '${f.name}'`, loc ?? e.loc);
         }
       }
       if (!e.formals.ellipsis && used < a.size) {
         const known = new Set(e.formals.entries.map((f) => f.name));
         const extra = a.sortedNames().find((n) => !known.has(n));
-        throw new EvalError('bad-call', `function ${this.lambdaName(l)} called with unexpected argument '${extra}'`, loc ?? e.loc);
+        throw new EvalError('bad-call', `function anonymous lambda called with unexpected argument '${extra}'`, loc ?? e.loc);
       }
     }
     return this.enter(loc, () => this.eval(e.body, env));
@@ -774,10 +772,12 @@ export class Evaluator {
       throw new EvalError('limit', `evaluation limit exceeded: more than ${this.maxAlloc} list elements and string characters allocated`, loc);
     }
   }
+}
 
-  thrown(message: string, loc: Loc): ThrownError {
-    return new ThrownError('throw', message, loc);
-  }
+function lexicalSlot(env: Env, level: number, index: number): Lazy {
+  let en = env;
+  for (let l = level; l > 0; l--) en = en.up!;
+  return en.vals[index];
 }
 
 /** Raised inside coercions when an unknown value turns up; callers turn it into that value. */

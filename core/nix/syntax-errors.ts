@@ -66,7 +66,7 @@ export function describeError(node: Node, text: string, contentEnd: number): Syn
   if (/^''/.test(body) && (atEof || !closesIndented(text, start + 2))) return { start, end: start + 2, message: 'unterminated indented string (missing closing `\'\'`)' };
   if (/^"/.test(body) && (atEof || !closesString(text, start + 1))) return { start, end: start + 1, message: 'unterminated string (missing closing `"`)' };
   if (/\$\{/.test(body) && atEof && !body.includes('}')) return { start, end, message: 'unterminated interpolation (missing `}`)' };
-  const leaves = firstLeaf(node);
+  const leaves = findLeaf(node, () => true);
   const token = leaves ? text.slice(leaves.startIndex, leaves.endIndex) : body;
   // `{ a = 1 b = 2; }`: the `=` of the next binding is where tree-sitter gives up, but the
   // mistake is the missing `;` after the previous value.
@@ -123,10 +123,4 @@ function closesIndented(text: string, from: number): boolean {
     return true;
   }
   return false;
-}
-
-function firstLeaf(node: Node): Node | null {
-  let n: Node | null = node;
-  while (n && n.childCount > 0) n = n.child(0);
-  return n;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { MAX_NESTING } from '../../core/nix/lower';
-import { ready, syntaxDiagnostics } from '../helpers';
+import { Evaluator } from '../../core/nix/eval';
+import { ready, source, syntaxDiagnostics } from '../helpers';
 
 function first(text: string): { message: string; at: string } {
   const d = syntaxDiagnostics(text)[0];
@@ -48,8 +49,7 @@ describe('syntax errors', () => {
   });
 
   it('reports undefined variables before evaluation', () => {
-    const { Evaluator } = require('../../core/nix/eval') as typeof import('../../core/nix/eval');
-    const parsed = new Evaluator().parse(require('../helpers').source('let f = x: y; in 1'));
+    const parsed = new Evaluator().parse(source('let f = x: y; in 1'));
     assert.deepEqual(parsed.diagnostics.map((d) => [d.code, d.message]), [['undefined-variable', "undefined variable 'y'"]]);
   });
 

@@ -4,7 +4,8 @@ import { forceStringText, known, type Define } from './helpers';
 
 export function registerControl(define: Define): void {
   define('throw', 1, (ev, [msg], loc) => {
-    throw ev.thrown(forceStringText(ev, msg, loc), loc);
+    // The only error besides a failed `assert` that `tryEval` catches.
+    throw new EvalError('throw', forceStringText(ev, msg, loc), loc);
   }, { global: true });
   define('abort', 1, (ev, [msg], loc) => {
     throw new EvalError('abort', `evaluation aborted with the following error message: '${forceStringText(ev, msg, loc)}'`, loc);

@@ -89,11 +89,3 @@ export function coerceToPath(ev: Evaluator, v: Lazy, loc: Loc): string {
   if (ctx.size > 0) throw new UnknownSignal(new Unknown(`'${s}' is a store path that has to be built first`, loc));
   return s;
 }
-
-export function callLazy(ev: Evaluator, fn: Lazy, args: Lazy[], loc: Loc): Value {
-  return ev.call(ev.force(fn), args, loc);
-}
-
-export function isKnownString(v: Value): v is string | ContextString {
-  return isString(v);
-}

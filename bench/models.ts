@@ -12,13 +12,14 @@ export interface ModelSize {
 
 export function writeDisnixModel(dir: string, size: ModelSize): string {
   mkdirSync(dir, { recursive: true });
-  const perService = Math.round(size.edges / size.services);
+  // Edges are spread evenly; service i depends on i+7, i+14, ... (mod n), never on itself.
+  const perService = size.edges / size.services;
+  if (!Number.isInteger(perService) || perService * 7 >= size.services) throw new Error('edges must be a small multiple of services');
   const svc: string[] = ['{ system, pkgs, distribution, invDistribution }:', '', 'let', '  customPkgs = throw "packages are not built in this benchmark";', 'in', 'rec {'];
   for (let i = 0; i < size.services; i++) {
     const deps: string[] = [];
-    for (let k = 1; k <= perService && i + k < size.services; k++) deps.push(`s${(i + k * 7) % size.services === i ? (i + 1) % size.services : (i + k * 7) % size.services}`);
-    const unique = [...new Set(deps)].filter((d) => d !== `s${i}`);
-    svc.push(`  s${i} = {`, `    name = "s${i}";`, `    pkg = customPkgs.s${i};`, `    dependsOn = { inherit ${unique.join(' ')}; };`, `    type = "process";`, `    port = ${8000 + i};`, '  };', '');
+    for (let k = 1; k <= perService; k++) deps.push(`s${(i + k * 7) % size.services}`);
+    svc.push(`  s${i} = {`, `    name = "s${i}";`, `    pkg = customPkgs.s${i};`, `    dependsOn = { inherit ${deps.join(' ')}; };`, `    type = "process";`, `    port = ${8000 + i};`, '  };', '');
   }
   svc.push('}');
   writeFileSync(join(dir, 'services.nix'), svc.join('\n'));

@@ -8,18 +8,24 @@ import { ContextString, NixAttrs, NixPath, Unknown, isFunction, type Lazy, type 
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 
+/** What stands in the output for a value that could not be computed. */
+class Note {
+  constructor(readonly text: string) {}
+}
+
 export function printValue(ev: Evaluator, v: Value, opts: { maxDepth: number }): string {
-  const force = (l: Lazy): Value | string => {
+  const force = (l: Lazy): Value | Note => {
     try {
       return ev.force(l);
     } catch (e) {
-      if (e instanceof UnknownSignal) return `«unknown: ${e.value.reason}»`;
-      if (e instanceof EvalError) return `«error: ${e.message}»`;
+      if (e instanceof UnknownSignal) return new Note(`«unknown: ${e.value.reason}»`);
+      if (e instanceof EvalError) return new Note(`«error: ${e.message}»`);
       throw e;
     }
   };
-  const show = (x: Value | string, depth: number, indent: string): string => {
-    if (typeof x === 'string') return x.startsWith('«') ? x : jsonString(x);
+  const show = (x: Value | Note, depth: number, indent: string): string => {
+    if (x instanceof Note) return x.text;
+    if (typeof x === 'string') return jsonString(x);
     if (typeof x === 'bigint') return x.toString();
     if (typeof x === 'number') return formatFloat(x);
     if (typeof x === 'boolean') return String(x);

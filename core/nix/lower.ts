@@ -101,10 +101,8 @@ class Lowerer {
     if (!root.hasError) return;
     const contentEnd = this.source.text.trimEnd().length;
     const stack: Node[] = [root];
-    let count = 0;
-    while (stack.length) {
-      // A garbage file has thousands of errors; the first ones are what a person reads.
-      if (count++ >= MAX_SYNTAX_ERRORS) break;
+    // A garbage file has thousands of errors; the first ones are what a person reads.
+    while (stack.length && this.diagnostics.length < MAX_SYNTAX_ERRORS) {
       const node = stack.pop()!;
       if (node.isMissing) {
         // `inherit ;` is valid Nix that this grammar reads as a missing name.

@@ -59,6 +59,13 @@ describe('syntax errors', () => {
     assert.match(d[0].message, /nested too deeply/);
   });
 
+  it('finds a syntax error after hundreds of valid bindings', () => {
+    const bindings = Array.from({ length: 500 }, (_, i) => `  s${i} = { name = "s${i}"; };`).join('\n');
+    const d = syntaxDiagnostics(`{\n${bindings}\n  last = 1\n}`);
+    assert.equal(d.length, 1);
+    assert.equal(d[0].message, 'expected `;` after binding');
+  });
+
   it('rejects binary content', () => {
     assert.match(first('{ a = 1; }\0\x01\x02').message, /NUL byte/);
   });

@@ -15,5 +15,6 @@ const alias = { 'web-tree-sitter': require.resolve('web-tree-sitter') };
 const common = { alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['cli/dnx-worker.ts'], outfile: 'dist/dnx-worker.js' }),
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
 ]);

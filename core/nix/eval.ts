@@ -6,11 +6,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Expr, ExprOf } from './ast';
 import { installBuiltins, type Builtins } from './builtins';
-import type { Diagnostic } from './diagnostic';
 import { EvalError } from './errors';
-import { parseNix } from './lower';
+import { sharedParseCache, type ParseCache, type ParsedFile } from './parse-cache';
 import { canonPath } from './paths';
-import { bindVariables } from './scope';
 import { Source, type Loc } from './source';
 import { copyPathToStore } from './store';
 import {
@@ -32,13 +30,10 @@ export interface EvaluatorOptions {
   readText?: (path: string) => string;
   /** Where `builtins.trace` writes. */
   onTrace?: (message: string) => void;
+  /** Parsed files to reuse; the process-wide cache by default. */
+  parseCache?: ParseCache;
 }
 
-export interface ParsedFile {
-  source: Source;
-  expr: Expr;
-  diagnostics: Diagnostic[];
-}
 
 const INT_MIN = -(2n ** 63n);
 
@@ -80,9 +75,7 @@ export class Evaluator {
   // ----- entry points -----
 
   parse(source: Source): ParsedFile {
-    const { expr, diagnostics } = parseNix(source);
-    bindVariables(expr, this.builtins.globalSlots, diagnostics);
-    return { source, expr, diagnostics };
+    return (this.options.parseCache ?? sharedParseCache).parse(source, this.builtins.globalSlots);
   }
 
   /** Evaluates a parsed expression to weak head normal form; syntax errors are thrown. */

@@ -60,11 +60,18 @@ export function installBuiltins(ev: Evaluator): Builtins {
   vals.set('builtins', set);
   globals.set('builtins', set);
 
-  const globalSlots = new Map<string, number>();
-  const globalValues: Lazy[] = [];
-  for (const [name, v] of globals) {
-    globalSlots.set(name, globalValues.length);
-    globalValues.push(v);
-  }
-  return { set, globalSlots, globalValues };
+  return { set, globalSlots: slotsFor([...globals.keys()]), globalValues: [...globals.values()] };
+}
+
+let sharedSlots: Map<string, number> | undefined;
+
+/**
+ * The slots of the global names. Every evaluator binds the same names in the same order, so
+ * they share one map, and a file parsed (and its variables resolved) for one evaluator can be
+ * reused by the next.
+ */
+function slotsFor(names: string[]): Map<string, number> {
+  if (sharedSlots && sharedSlots.size === names.length && names.every((n, i) => sharedSlots!.get(n) === i)) return sharedSlots;
+  sharedSlots = new Map(names.map((n, i) => [n, i]));
+  return sharedSlots;
 }

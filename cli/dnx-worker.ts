@@ -1,0 +1,51 @@
+// The `dnx` commands, run inside the worker main.ts starts. Each subcommand is one module.
+
+import { parentPort } from 'node:worker_threads';
+import { UsageError } from './args';
+import { demoUsage, runDemo } from './demo';
+import { evalUsage, runEval } from './eval';
+
+const usage = `usage: dnx <command> [options]
+
+commands:
+  eval       evaluate a Nix expression to JSON (like nix-instantiate --eval --strict --json)
+  demo       evaluate the bundled example models and print them
+
+Run 'dnx <command> --help' for a command's options.`;
+
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  eval: { run: runEval, usage: evalUsage },
+  demo: { run: runDemo, usage: demoUsage },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage + '\n');
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`dnx: unknown command '${name}'\n${usage}\n`);
+    return 2;
+  }
+  if (rest.includes('--help')) {
+    process.stdout.write(command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`dnx ${name}: ${e.message}\n${command.usage}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+const finish = (code: number) => parentPort!.postMessage(code);
+main(process.argv.slice(2)).then(finish, (e: unknown) => {
+  process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  finish(70);
+});

@@ -4,17 +4,20 @@ import { parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
 import { demoUsage, runDemo } from './demo';
 import { evalUsage, runEval } from './eval';
+import { runValidate, validateUsage } from './validate';
 
 const usage = `usage: dnx <command> [options]
 
 commands:
   eval       evaluate a Nix expression to JSON (like nix-instantiate --eval --strict --json)
+  validate   check Disnix models and print every problem found
   demo       evaluate the bundled example models and print them
 
 Run 'dnx <command> --help' for a command's options.`;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   eval: { run: runEval, usage: evalUsage },
+  validate: { run: runValidate, usage: validateUsage },
   demo: { run: runDemo, usage: demoUsage },
 };
 

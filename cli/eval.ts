@@ -6,7 +6,8 @@ import { toJson } from '../core/nix/builtins/json';
 import { EvalError } from '../core/nix/errors';
 import { Evaluator, UnknownSignal } from '../core/nix/eval';
 import { initParser } from '../core/nix/parser';
-import { Lambda, NixAttrs, Thunk, Unknown, type Lazy, type Value } from '../core/nix/values';
+import { callWithFormals } from '../core/nix/call';
+import { NixAttrs, Thunk, Unknown, type Lazy, type Value } from '../core/nix/values';
 import { ArgReader, UsageError } from './args';
 
 export const evalUsage = `usage: dnx eval (FILE | -E EXPR) [--arg NAME EXPR] [--argstr NAME STRING] [-A ATTRPATH] [-I PATH] [--show-trace]
@@ -46,27 +47,12 @@ function parseArgs(argv: string[]): EvalArgs {
   return out;
 }
 
-/** Calls a function result with the --arg values its formals ask for (Nix's autoCallFunction). */
-export function autoCall(ev: Evaluator, v: Value, args: Map<string, Lazy>): Value {
-  if (!(v instanceof Lambda) || !v.expr.formals) return v;
-  const vals = new Map<string, Lazy>();
-  for (const f of v.expr.formals.entries) {
-    const given = args.get(f.name);
-    if (given !== undefined) vals.set(f.name, given);
-    else if (!f.default) {
-      throw new EvalError('bad-call', `cannot evaluate a function that has an argument without a value ('${f.name}')`, f.loc);
-    }
-  }
-  if (v.expr.formals.ellipsis) for (const [k, a] of args) vals.set(k, a);
-  return ev.call(v, [new NixAttrs(vals)], v.expr.loc);
-}
-
 /** Follows `-A a.b.0.c` through sets and lists. */
 export function selectAttrPath(ev: Evaluator, v: Value, path: string, autoArgs: Map<string, Lazy>): Value {
   let cur = v;
   if (path === '') return cur;
   for (const part of path.split('.')) {
-    cur = autoCall(ev, cur, autoArgs);
+    cur = callWithFormals(ev, cur, autoArgs);
     if (cur instanceof Unknown) return cur;
     if (/^[0-9]+$/.test(part) && Array.isArray(cur)) {
       const i = Number(part);
@@ -102,7 +88,7 @@ export function evalToJson(ev: Evaluator, req: EvalRequest): string[] {
     const paths = req.attrPaths.length ? req.attrPaths : [''];
     return paths.map((path) => {
       try {
-        const r = ev.deepForce(autoCall(ev, selectAttrPath(ev, v, path, autoArgs), autoArgs));
+        const r = ev.deepForce(callWithFormals(ev, selectAttrPath(ev, v, path, autoArgs), autoArgs));
         return toJson(ev, r, new Set(), undefined);
       } catch (e) {
         // The editor tolerates unknown values; a printed result cannot.

@@ -390,7 +390,7 @@ export class Evaluator {
       vals.set(name, this.lazy(d.value, scope));
       locs.set(name, d.loc);
     }
-    return new NixAttrs(vals, locs, e.loc);
+    return new NixAttrs(vals, locs, e);
   }
 
   private evalString_(e: ExprOf<'string'>, env: Env): Value {

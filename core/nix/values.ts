@@ -64,8 +64,8 @@ export class NixAttrs {
     readonly vals: Map<string, Lazy>,
     /** Where each attribute was defined, where known. */
     readonly locs: Map<string, Loc> | null = null,
-    /** Where the set itself was written, for sets that come from a literal. */
-    readonly origin?: Loc,
+    /** The expression a literal set was made from: where its keys and values were written. */
+    readonly literal?: ExprOf<'attrs'>,
   ) {}
 
   get(name: string): Lazy | undefined {

@@ -2,5 +2,6 @@
 
 {
   HelloService = [ infrastructure.test1 ];
-  HelloWeb = [ infrastructure.test2 ];
+  HelloWorldService = [ infrastructure.test2 ];
+  HelloWorld = [ infrastructure.test1 ];
 }

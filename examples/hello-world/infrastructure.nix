@@ -1,3 +1,4 @@
+# Two machines. test2 also runs MySQL, for the composition variant's database.
 {
   test1 = {
     properties = {
@@ -11,7 +12,13 @@
     properties = {
       hostname = "test2";
     };
-    containers.process = { };
+    containers = {
+      process = { };
+      mysql-database = {
+        mysqlPort = 3306;
+        mysqlUsername = "root";
+      };
+    };
     numOfCores = 2;
     system = "x86_64-linux";
   };

@@ -1,4 +1,5 @@
-# A hello-world web service composition: a greeting service and a web front end that calls it.
+# Hello world as a composition of services: HelloWorld (the front end) asks HelloWorldService,
+# which asks HelloService for the greeting.
 { system, pkgs, distribution, invDistribution }:
 
 let
@@ -12,11 +13,21 @@ rec {
     port = 8081;
   };
 
-  HelloWeb = {
-    name = "HelloWeb";
-    pkg = customPkgs.HelloWeb;
+  HelloWorldService = {
+    name = "HelloWorldService";
+    pkg = customPkgs.HelloWorldService;
     dependsOn = {
       inherit HelloService;
+    };
+    type = "process";
+    port = 8082;
+  };
+
+  HelloWorld = {
+    name = "HelloWorld";
+    pkg = customPkgs.HelloWorld;
+    dependsOn = {
+      inherit HelloWorldService;
     };
     type = "process";
     port = 8080;

@@ -54,7 +54,7 @@ function hashModulo(registry: Map<string, Drv>, d: Drv, loc: Loc): string {
 function derivationStrict(ev: Evaluator, arg: Lazy, loc: Loc): NixAttrs {
   const attrs = forceAttrs(ev, arg, loc);
   const nameLazy = attrs.get('name');
-  if (nameLazy === undefined) throw new EvalError('missing-attribute', "required attribute 'name' missing", attrs.origin ?? loc);
+  if (nameLazy === undefined) throw new EvalError('missing-attribute', "required attribute 'name' missing", attrs.literal?.loc ?? loc);
   const nameLoc = attrs.locOf('name') ?? loc;
   const name = forceStringNoContext(ev, nameLazy, loc);
   checkStoreName(name, loc);

@@ -1,0 +1,35 @@
+// One analysis of a deployment: load the model files, validate, and return the model and
+// every diagnostic, sorted by file and position, minus the codes the user silenced.
+
+import type { Diagnostic } from '../nix/diagnostic';
+import { Evaluator, type EvaluatorOptions } from '../nix/eval';
+import type { Lazy } from '../nix/values';
+import { loadDeployment } from './load';
+import type { DeploymentFiles, DeploymentModel } from './types';
+import { validateModel } from './validate';
+
+export interface AnalysisOptions {
+  /** Unsaved editor text, by path; files not given are read from disk. */
+  readText?: EvaluatorOptions['readText'];
+  extraParams?: Map<string, Lazy>;
+  /** Diagnostic codes not to report. */
+  ignore?: Iterable<string>;
+  /** Evaluation limits; the language server keeps them small so a runaway model stays fast. */
+  limits?: Pick<EvaluatorOptions, 'maxDepth' | 'maxSteps' | 'maxAlloc'>;
+}
+
+export interface Analysis {
+  files: DeploymentFiles;
+  model: DeploymentModel;
+  diagnostics: Diagnostic[];
+  evaluator: Evaluator;
+}
+
+export function analyseDeployment(files: DeploymentFiles, options: AnalysisOptions = {}): Analysis {
+  const evaluator = new Evaluator({ readText: options.readText, onTrace: () => {}, ...options.limits });
+  const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams });
+  const ignored = new Set(options.ignore ?? []);
+  const all = [...diagnostics, ...validateModel(model)].filter((d) => !ignored.has(d.code));
+  all.sort((a, b) => (a.loc.source.path < b.loc.source.path ? -1 : a.loc.source.path > b.loc.source.path ? 1 : a.loc.start - b.loc.start));
+  return { files, model, diagnostics: all, evaluator };
+}

@@ -1,0 +1,472 @@
+// Evaluates the model files and reads the deployment model out of them, as Disnix's
+// normalisation does (../shared/reference/disnix.md §1.8). Everything is lazy: a service's
+// `pkg` is never forced, and a value that is unknown (anything from `pkgs`, a secret read
+// from a missing file) is skipped without a diagnostic. An evaluation error becomes an
+// `eval-error` diagnostic where it arose, and the rest of the model is still read.
+
+import { callWithFormals } from '../nix/call';
+import type { Diagnostic } from '../nix/diagnostic';
+import { EvalError } from '../nix/errors';
+import { Evaluator, UnknownSignal } from '../nix/eval';
+import { Source, type Loc } from '../nix/source';
+import { NixAttrs, Thunk, Unknown, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
+import { suggest } from './near-miss';
+import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from './schema';
+import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target, TargetMapping } from './types';
+
+export interface LoadOptions {
+  /** `--extra-params`: passed to the services and distribution functions that ask for them. */
+  extraParams?: Map<string, Lazy>;
+}
+
+export interface LoadResult {
+  model: DeploymentModel;
+  diagnostics: Diagnostic[];
+}
+
+export function loadDeployment(ev: Evaluator, files: DeploymentFiles, options: LoadOptions = {}): LoadResult {
+  const reader = new ModelReader(ev, options.extraParams ?? new Map());
+  const model = reader.load(files);
+  return { model, diagnostics: reader.diagnostics };
+}
+
+const PKGS = new Unknown('Nixpkgs is not evaluated while editing models');
+
+class ModelReader {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly reported = new Set<string>();
+  private readonly model: DeploymentModel = { services: new Map(), infrastructure: new Map(), distribution: new Map(), packages: new Map() };
+  /** Target sets by identity, for resolving `infrastructure.test1` in mappings. */
+  private readonly targetSets = new Map<NixAttrs, string>();
+
+  constructor(
+    private readonly ev: Evaluator,
+    private readonly extraParams: Map<string, Lazy>,
+  ) {}
+
+  load(files: DeploymentFiles): DeploymentModel {
+    if (files.architecture) {
+      this.loadArchitecture(files.architecture);
+    } else {
+      const infrastructure = files.infrastructure ? this.readFile(files.infrastructure, new Map()) : undefined;
+      const infraSet = infrastructure === undefined ? undefined : this.expectSet(infrastructure, files.infrastructure!, 'the infrastructure model');
+      if (infraSet) this.readInfrastructure(infraSet);
+      let distribution: NixAttrs | undefined;
+      if (files.distribution && infraSet) {
+        const d = this.readFile(files.distribution, new Map([['infrastructure', infraSet]]));
+        distribution = d === undefined ? undefined : this.expectSet(d, files.distribution, 'the distribution model');
+        if (distribution) this.readDistribution(distribution);
+      }
+      if (files.services) {
+        let result: Lazy = null;
+        const args = this.servicesArgs(distribution ?? new NixAttrs(new Map()), infraSet, () => result);
+        const call = this.callFile(files.services, args);
+        if (call) result = call;
+        const s = call && this.force(call, this.fileLoc(files.services));
+        const set = s === undefined ? undefined : this.expectSet(s, files.services, 'the services model');
+        if (set) this.readServices(set, false);
+      }
+    }
+    if (files.packages) this.readPackages(files.packages);
+    this.normalise();
+    return this.model;
+  }
+
+  // ----- errors -----
+
+  /** Runs evaluation work; an error becomes a diagnostic, an unknown value `undefined`. */
+  attempt<T>(work: () => T, at: Loc): T | undefined {
+    try {
+      return this.ev.guard(work);
+    } catch (e) {
+      if (e instanceof UnknownSignal) return undefined;
+      if (!(e instanceof EvalError)) throw e;
+      // Syntax errors and undefined variables were reported from the parse already.
+      if (e.kind === 'syntax' || e.kind === 'undefined-variable') return undefined;
+      const target = this.missingTarget(e);
+      if (target !== undefined) this.report('unknown-target', 'error', `'${target}' is not a target in the infrastructure model${suggest(target, this.model.infrastructure.keys())}`, e.loc!);
+      else this.report('eval-error', 'error', e.message, e.loc ?? at);
+      return undefined;
+    }
+  }
+
+  /** `infrastructure.test9` where there is no test9: the name, else undefined. */
+  missingTarget(e: EvalError): string | undefined {
+    const m = /^attribute '(.*)' missing$/.exec(e.message);
+    if (!m || !e.loc || this.model.infrastructure.has(m[1])) return undefined;
+    const text = e.loc.source.text.slice(e.loc.start, e.loc.end);
+    return /^infrastructure\s*\./.test(text) ? m[1] : undefined;
+  }
+
+  report(code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related']): void {
+    const key = `${code}\0${loc.source.path}\0${loc.start}\0${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push({ code, severity, message, loc, ...(related ? { related } : {}) });
+  }
+
+  /** Forces `v`; unknown values and errors give `undefined`. */
+  force(v: Lazy | undefined, at: Loc): Value | undefined {
+    if (v === undefined) return undefined;
+    const r = this.attempt(() => this.ev.force(v, at), at);
+    return r instanceof Unknown ? undefined : r;
+  }
+
+  forceString(v: Lazy | undefined, at: Loc, what: string): string | undefined {
+    const r = this.force(v, at);
+    if (r === undefined) return undefined;
+    if (isString(r)) return stringOf(r);
+    this.report('eval-error', 'error', `${what} must be a string, not ${showType(r)}`, at);
+    return undefined;
+  }
+
+  expectSet(v: Value, file: string, what: string): NixAttrs | undefined {
+    if (v instanceof NixAttrs) return v;
+    this.report('invalid-model', 'error', `${what} must evaluate to an attribute set, not ${showType(v)}`, this.fileLoc(file));
+    return undefined;
+  }
+
+  // ----- locations -----
+
+  fileLoc(path: string): Loc {
+    let text = '';
+    try {
+      text = this.ev.readText(path);
+    } catch {
+      // An unreadable file is reported when it is imported.
+    }
+    const loc = this.ev.parse(new Source(path, text, path.slice(0, path.lastIndexOf('/')) || '/')).expr.loc;
+    return { source: loc.source, start: loc.start, end: loc.start };
+  }
+
+  keyLoc(set: NixAttrs, name: string, fallback: Loc): Loc {
+    return set.locOf(name) ?? fallback;
+  }
+
+  /** Where the value of `set.name` was written: its expression when known, else its key. */
+  valueLoc(set: NixAttrs, name: string, fallback: Loc): Loc {
+    const def = set.literal?.attrs.get(name);
+    if (def) return def.value.loc;
+    const v = set.get(name);
+    if (v instanceof Thunk && v.expr) return v.expr.loc;
+    return this.keyLoc(set, name, fallback);
+  }
+
+  locOfLazy(v: Lazy, fallback: Loc): Loc {
+    return v instanceof Thunk && v.expr ? v.expr.loc : fallback;
+  }
+
+  // ----- files -----
+
+  /** Imports a model file and calls it (when it is a function) with the arguments it asks for. */
+  readFile(path: string, args: Map<string, Lazy>): Value | undefined {
+    const call = this.callFile(path, args);
+    return call && this.force(call, this.fileLoc(path));
+  }
+
+  /** The not yet evaluated result of `readFile`; undefined when the file has syntax errors. */
+  callFile(path: string, args: Map<string, Lazy>): Thunk | undefined {
+    const at = this.fileLoc(path);
+    const parsed = this.ev.parse(at.source);
+    const broken = parsed.diagnostics.some((d) => d.code === 'syntax-error');
+    for (const d of parsed.diagnostics) {
+      // Around a syntax error the tree is a guess; the names it seems to use are not worth reporting.
+      if (broken && d.code === 'undefined-variable') continue;
+      this.report(d.code, d.severity, d.message, d.loc, d.related);
+    }
+    if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
+    const all = new Map([...this.extraParams, ...args]);
+    return new Thunk(null, null, () => callWithFormals(this.ev, this.ev.force(this.ev.importFile(path, at), at), all));
+  }
+
+  /**
+   * The services function's arguments. `invDistribution` is each target with a `services` set
+   * of the services mapped to it, taken from the services model's own result: lazily, so a
+   * services model may generate services from it.
+   */
+  servicesArgs(distribution: NixAttrs, infrastructure: NixAttrs | undefined, services: () => Lazy): Map<string, Lazy> {
+    const invDistribution = new Thunk(null, null, () => {
+      const vals = new Map<string, Lazy>();
+      for (const [key, target] of this.model.infrastructure) {
+        const mapped = new Thunk(null, null, () => {
+          const all = this.ev.force(services());
+          const set = new Map<string, Lazy>();
+          if (!(all instanceof NixAttrs)) return new NixAttrs(set);
+          for (const m of this.model.distribution.values()) {
+            const svc = all.get(m.service);
+            if (svc !== undefined && m.targets.some((t) => t.target === key)) set.set(m.service, svc);
+          }
+          return new NixAttrs(set);
+        });
+        const withServices = new Map(target.attrs.vals);
+        withServices.set('services', mapped);
+        vals.set(key, new NixAttrs(withServices, target.attrs.locs));
+      }
+      return new NixAttrs(vals, infrastructure?.locs ?? null);
+    });
+    const system = this.model.infrastructure.values().next().value?.system ?? this.ev.currentSystem;
+    return new Map<string, Lazy>([['system', system], ['pkgs', PKGS], ['distribution', distribution], ['invDistribution', invDistribution]]);
+  }
+
+  // ----- infrastructure -----
+
+  readInfrastructure(set: NixAttrs): void {
+    const fallback = set.literal?.loc ?? this.anyLoc(set);
+    for (const key of set.sortedNames()) {
+      const loc = this.keyLoc(set, key, fallback);
+      const v = this.force(set.get(key), loc);
+      if (v === undefined) continue;
+      if (!(v instanceof NixAttrs)) {
+        this.report('invalid-model', 'error', `target '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
+        continue;
+      }
+      this.targetSets.set(v, key);
+      this.model.infrastructure.set(key, this.readTarget(key, v, loc));
+    }
+  }
+
+  readTarget(key: string, t: NixAttrs, loc: Loc): Target {
+    const properties = new Map<string, Located<unknown>>();
+    const propsV = t.has('properties') ? this.force(t.get('properties'), this.valueLoc(t, 'properties', loc)) : undefined;
+    const props = propsV instanceof NixAttrs ? propsV : undefined;
+    if (props) for (const name of props.sortedNames()) properties.set(name, { value: props.get(name), loc: this.keyLoc(props, name, loc) });
+    let containers: Map<string, Loc> | undefined;
+    if (t.has('containers')) {
+      const c = this.force(t.get('containers'), this.valueLoc(t, 'containers', loc));
+      if (c instanceof NixAttrs) containers = new Map(c.sortedNames().map((n) => [n, this.keyLoc(c, n, loc)]));
+    }
+    const targetPropertyLoc = this.valueLoc(t, 'targetProperty', loc);
+    const targetProperty = (t.has('targetProperty') ? this.forceString(t.get('targetProperty'), targetPropertyLoc, 'targetProperty') : undefined) ?? DEFAULT_TARGET_PROPERTY;
+    const numOfCoresLoc = this.valueLoc(t, 'numOfCores', loc);
+    const target: Target = {
+      key,
+      loc,
+      properties,
+      containers,
+      system: (t.has('system') ? this.forceString(t.get('system'), this.valueLoc(t, 'system', loc), 'system') : undefined) ?? this.ev.currentSystem,
+      numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : 1n, loc: numOfCoresLoc },
+      clientInterface: (t.has('clientInterface') ? this.forceString(t.get('clientInterface'), this.valueLoc(t, 'clientInterface', loc), 'clientInterface') : undefined) ?? DEFAULT_CLIENT_INTERFACE,
+      targetProperty: { value: targetProperty, loc: targetPropertyLoc },
+      attrs: t,
+    };
+    if (props?.has(targetProperty)) {
+      const a = this.force(props.get(targetProperty), this.valueLoc(props, targetProperty, loc));
+      if (a !== undefined && (isString(a) || typeof a === 'bigint')) target.address = isString(a) ? stringOf(a) : String(a);
+    }
+    return target;
+  }
+
+  anyLoc(set: NixAttrs): Loc {
+    for (const l of set.locs?.values() ?? []) return l;
+    throw new Error('a model set without any location');
+  }
+
+  /** The target a mapping refers to: the same set, or (as Disnix does) one with its address. */
+  resolveTarget(v: Value | undefined, loc: Loc): string | undefined {
+    if (!(v instanceof NixAttrs)) {
+      if (v !== undefined) this.report('invalid-mapping', 'error', `a target must be a target from the infrastructure model, not ${showType(v)}`, loc);
+      return undefined;
+    }
+    const same = this.targetSets.get(v);
+    if (same) return same;
+    const props = v.has('properties') ? this.force(v.get('properties'), loc) : undefined;
+    for (const t of this.model.infrastructure.values()) {
+      if (!(props instanceof NixAttrs) || !t.address || !props.has(t.targetProperty.value)) continue;
+      const a = this.force(props.get(t.targetProperty.value), loc);
+      if (a !== undefined && isString(a) && stringOf(a) === t.address) return t.key;
+    }
+    this.report('unknown-target', 'error', 'this target is not in the infrastructure model', loc);
+    return undefined;
+  }
+
+  // ----- distribution -----
+
+  readDistribution(set: NixAttrs): void {
+    for (const service of set.sortedNames()) {
+      const loc = this.keyLoc(set, service, this.fileLocOf(set));
+      const valueLoc = this.valueLoc(set, service, loc);
+      const v = this.force(set.get(service), valueLoc);
+      if (v === undefined) continue;
+      const mapping: Mapping = { service, loc, targets: [] };
+      this.model.distribution.set(service, mapping);
+      if (Array.isArray(v)) {
+        for (const item of v) this.addTargetMapping(mapping, item, undefined, this.locOfLazy(item, valueLoc));
+      } else if (v instanceof NixAttrs && v.has('targets')) {
+        const targetsLoc = this.valueLoc(v, 'targets', valueLoc);
+        const list = this.force(v.get('targets'), targetsLoc);
+        if (list === undefined) continue;
+        if (!Array.isArray(list)) {
+          this.report('invalid-mapping', 'error', `'targets' of ${service} must be a list of { target; container; } sets, not ${showType(list)}`, targetsLoc);
+          continue;
+        }
+        for (const item of list) {
+          const itemLoc = this.locOfLazy(item, targetsLoc);
+          const entry = this.force(item, itemLoc);
+          if (entry === undefined) continue;
+          if (!(entry instanceof NixAttrs) || !entry.has('target')) {
+            this.report('invalid-mapping', 'error', `each entry of 'targets' must be a set with a 'target' (and optionally a 'container')`, itemLoc);
+            continue;
+          }
+          const container = entry.has('container') ? this.forceString(entry.get('container'), this.valueLoc(entry, 'container', itemLoc), 'container') : undefined;
+          this.addTargetMapping(mapping, entry.get('target')!, container, this.valueLoc(entry, 'target', itemLoc));
+        }
+      } else {
+        this.report('invalid-mapping', 'error', `the mapping of ${service} must be a list of targets or { targets = [ ... ]; }, not ${showType(v)}`, valueLoc);
+      }
+    }
+  }
+
+  fileLocOf(set: NixAttrs): Loc {
+    return set.literal?.loc ?? this.anyLoc(set);
+  }
+
+  addTargetMapping(mapping: Mapping, item: Lazy, container: string | undefined, loc: Loc): void {
+    const target = this.resolveTarget(this.force(item, loc), loc);
+    if (!target) return;
+    // The container defaults to the service type; filled in by normalise().
+    mapping.targets.push({ target, container: container ?? '', explicitContainer: container !== undefined, loc });
+  }
+
+  // ----- services -----
+
+  readServices(set: NixAttrs, architecture: boolean): void {
+    const fallback = this.fileLocOf(set);
+    for (const key of set.sortedNames()) {
+      const loc = this.keyLoc(set, key, fallback);
+      const v = this.force(set.get(key), this.valueLoc(set, key, loc));
+      if (v === undefined) continue;
+      if (!(v instanceof NixAttrs)) {
+        this.report('invalid-model', 'error', `service '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
+        continue;
+      }
+      const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attrs: v };
+      for (const attr of ['name', 'type'] as const) {
+        if (!v.has(attr)) continue;
+        const at = this.valueLoc(v, attr, loc);
+        const s = this.forceString(v.get(attr), at, attr);
+        if (s !== undefined) service[attr] = { value: s, loc: at };
+      }
+      for (const kind of ['dependsOn', 'connectsTo', 'activatesAfter'] as const) service[kind] = this.readDependencies(v, kind, loc, architecture);
+      if (v.has('providesContainers')) {
+        const p = this.force(v.get('providesContainers'), this.valueLoc(v, 'providesContainers', loc));
+        if (p instanceof NixAttrs) for (const n of p.sortedNames()) service.providesContainers.push({ value: n, loc: this.keyLoc(p, n, loc) });
+      }
+      if (v.has('providesContainer')) {
+        const at = this.valueLoc(v, 'providesContainer', loc);
+        const n = this.forceString(v.get('providesContainer'), at, 'providesContainer');
+        if (n !== undefined) service.providesContainers.push({ value: n, loc: at });
+      }
+      this.model.services.set(key, service);
+      if (architecture && v.has('targets')) this.readArchitectureTargets(key, v, loc);
+    }
+  }
+
+  readDependencies(service: NixAttrs, kind: DependencyKind, loc: Loc, architecture: boolean): Dependency[] {
+    if (!service.has(kind)) return [];
+    const setLoc = this.valueLoc(service, kind, loc);
+    const set = this.force(service.get(kind), setLoc);
+    if (set === undefined) return [];
+    if (!(set instanceof NixAttrs)) {
+      this.report('eval-error', 'error', `${kind} must be an attribute set of services, not ${showType(set)}`, setLoc);
+      return [];
+    }
+    const deps: Dependency[] = [];
+    for (const param of set.sortedNames()) {
+      const at = this.keyLoc(set, param, setLoc);
+      const dep: Dependency = { kind, param, loc: at };
+      deps.push(dep);
+      const v = this.force(set.get(param), at);
+      if (v === undefined) continue;
+      if (!(v instanceof NixAttrs)) {
+        this.report('eval-error', 'error', `${kind}.${param} must be a service, not ${showType(v)}`, at);
+        continue;
+      }
+      // Disnix resolves a dependency by the `name` of the service it refers to.
+      if (v.has('name')) dep.service = this.forceString(v.get('name'), at, 'name');
+      // A reference carrying its own `targets` binds to those replicas only.
+      if (!architecture && v.has('targets')) {
+        const list = this.force(v.get('targets'), at);
+        if (Array.isArray(list)) dep.targets = list.map((t) => this.resolveTarget(this.force(t, at), at)).filter((t): t is string => t !== undefined);
+      }
+    }
+    return deps;
+  }
+
+  // ----- the architecture model (-A) -----
+
+  loadArchitecture(path: string): void {
+    const v = this.readFile(path, new Map<string, Lazy>([['system', this.ev.currentSystem], ['pkgs', PKGS]]));
+    const set = v === undefined ? undefined : this.expectSet(v, path, 'the architecture model');
+    if (!set) return;
+    const fallback = this.fileLoc(path);
+    const infra = set.has('infrastructure') ? this.force(set.get('infrastructure'), this.valueLoc(set, 'infrastructure', fallback)) : undefined;
+    if (infra instanceof NixAttrs) this.readInfrastructure(infra);
+    const services = set.has('services') ? this.force(set.get('services'), this.valueLoc(set, 'services', fallback)) : undefined;
+    if (services instanceof NixAttrs) this.readServices(services, true);
+    else this.report('invalid-model', 'error', 'the architecture model must have a `services` set', fallback);
+  }
+
+  readArchitectureTargets(key: string, service: NixAttrs, loc: Loc): void {
+    const at = this.valueLoc(service, 'targets', loc);
+    const mapping: Mapping = { service: key, loc: at, targets: [] };
+    this.model.distribution.set(key, mapping);
+    const v = this.force(service.get('targets'), at);
+    if (v === undefined) return;
+    if (!Array.isArray(v)) {
+      this.report('invalid-mapping', 'error', `'targets' of ${key} must be a list of targets, not ${showType(v)}`, at);
+      return;
+    }
+    for (const item of v) {
+      const itemLoc = this.locOfLazy(item, at);
+      const entry = this.force(item, itemLoc);
+      if (entry instanceof NixAttrs && entry.has('target') && !entry.has('properties')) {
+        const container = entry.has('container') ? this.forceString(entry.get('container'), itemLoc, 'container') : undefined;
+        this.addTargetMapping(mapping, entry.get('target')!, container, itemLoc);
+      } else if (entry !== undefined) {
+        this.addTargetMapping(mapping, entry, undefined, itemLoc);
+      }
+    }
+  }
+
+  // ----- packages model (-P) -----
+
+  readPackages(path: string): void {
+    const v = this.readFile(path, new Map<string, Lazy>([['system', this.ev.currentSystem], ['pkgs', PKGS]]));
+    const set = v === undefined ? undefined : this.expectSet(v, path, 'the packages model');
+    if (!set) return;
+    const fallback = this.fileLoc(path);
+    for (const name of set.sortedNames()) this.model.packages.set(name, this.keyLoc(set, name, fallback));
+  }
+
+  // ----- normalisation (§1.8) -----
+
+  normalise(): void {
+    const { services, distribution } = this.model;
+    for (const mapping of distribution.values()) {
+      const service = services.get(mapping.service);
+      for (const t of mapping.targets) if (!t.explicitContainer) t.container = service?.type?.value ?? '';
+    }
+    // Container providers: a service mapped to a container that a service on the same target
+    // provides is deployed into it, after its provider.
+    for (const mapping of distribution.values()) {
+      const service = services.get(mapping.service);
+      if (!service) continue;
+      for (const t of mapping.targets) {
+        const provider = this.providerOf(t, mapping.service);
+        if (!provider) continue;
+        t.containerProvidedByService = provider;
+        if (!service.activatesAfter.some((d) => d.service === provider)) {
+          service.activatesAfter.push({ kind: 'activatesAfter', param: provider, service: provider, loc: t.loc });
+        }
+      }
+    }
+  }
+
+  providerOf(t: TargetMapping, self: string): string | undefined {
+    for (const [name, m] of this.model.distribution) {
+      if (name === self || !m.targets.some((x) => x.target === t.target)) continue;
+      if (this.model.services.get(name)?.providesContainers.some((c) => c.value === t.container)) return name;
+    }
+    return undefined;
+  }
+}

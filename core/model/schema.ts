@@ -1,0 +1,88 @@
+// The one description of the model attributes. Validation (required attributes, near-miss
+// names), completion (names, documentation, where values come from) and hover all read it.
+
+export type ModelPart = 'service' | 'target' | 'mapping';
+
+/** Where completions for an attribute's value come from. */
+export type CompletionSource = 'services' | 'targets' | 'types' | 'containers' | 'properties';
+
+export interface AttributeSchema {
+  name: string;
+  part: ModelPart;
+  /** What the value is, as a person reads it. */
+  valueType: string;
+  required?: boolean;
+  default?: string;
+  doc: string;
+  completion?: CompletionSource;
+}
+
+export const attributes: readonly AttributeSchema[] = [
+  { part: 'service', name: 'name', valueType: 'string', required: true, doc: 'The service name; must equal the attribute name the service is defined under.' },
+  { part: 'service', name: 'pkg', valueType: 'derivation, or a function of the inter-dependencies', required: true, doc: 'How the service is built. A service with `dependsOn` or `connectsTo` gets a function called with those dependencies; without them, the build itself.' },
+  { part: 'service', name: 'type', valueType: 'string', required: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
+  { part: 'service', name: 'dependsOn', valueType: 'attribute set of services', default: '{ }', doc: 'Inter-dependencies: passed to the build and activated before this service. The key is the parameter name, so `{ db = otherDb; }` aliases.', completion: 'services' },
+  { part: 'service', name: 'connectsTo', valueType: 'attribute set of services', default: '{ }', doc: 'Like `dependsOn`, passed to the build, but without an activation order; cycles are allowed.', completion: 'services' },
+  { part: 'service', name: 'activatesAfter', valueType: 'attribute set of services', default: '{ }', doc: 'Activation order only: activated after these services, which are not passed to the build.', completion: 'services' },
+  { part: 'service', name: 'deployState', valueType: 'bool', default: 'false', doc: 'Migrate the service state (snapshot and restore) when the service moves to another target.' },
+  { part: 'service', name: 'providesContainers', valueType: 'attribute set of container properties', doc: 'Containers this service provides to other services on the same target, by name.' },
+  { part: 'service', name: 'providesContainer', valueType: 'string', doc: 'Shorthand: the name of one container this service provides; its properties are the service\'s own non-reserved attributes.' },
+  { part: 'service', name: 'targets', valueType: 'list of targets', doc: 'Where the service is deployed: filled in from the distribution model; set by hand in an architecture model.', completion: 'targets' },
+
+  { part: 'target', name: 'properties', valueType: 'attribute set', required: true, doc: 'Properties of the machine; must contain the connection address named by `targetProperty` (`hostname` by default).', completion: 'properties' },
+  { part: 'target', name: 'containers', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
+  { part: 'target', name: 'system', valueType: 'string', default: 'the system of the machine deploying', doc: 'The machine\'s system, such as `x86_64-linux`; services are built for it.' },
+  { part: 'target', name: 'numOfCores', valueType: 'positive integer', default: '1', doc: 'How many activation or deactivation jobs may run at once on this machine.' },
+  { part: 'target', name: 'clientInterface', valueType: 'string', default: '"disnix-ssh-client"', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.' },
+  { part: 'target', name: 'targetProperty', valueType: 'string', default: '"hostname"', doc: 'Which property in `properties` holds the connection address.', completion: 'properties' },
+
+  { part: 'mapping', name: 'targets', valueType: 'list of { target; container; }', required: true, doc: 'The targets of the service, each with an optional container (the service type by default).' },
+  { part: 'mapping', name: 'target', valueType: 'target', required: true, doc: 'A target from the infrastructure model.', completion: 'targets' },
+  { part: 'mapping', name: 'container', valueType: 'string', default: 'the service type', doc: 'The container on the target that the service is deployed into.', completion: 'containers' },
+];
+
+export function attributesOf(part: ModelPart): AttributeSchema[] {
+  return attributes.filter((a) => a.part === part);
+}
+
+export function attributeSchema(part: ModelPart, name: string): AttributeSchema | undefined {
+  return attributes.find((a) => a.part === part && a.name === name);
+}
+
+export const DEFAULT_TARGET_PROPERTY = 'hostname';
+export const DEFAULT_CLIENT_INTERFACE = 'disnix-ssh-client';
+
+/** The Dysnomia modules a `type` may name, with what each activates. */
+export const dysnomiaTypes: ReadonlyMap<string, string> = new Map([
+  ['echo', 'Prints the activity and its environment; for testing.'],
+  ['process', 'A daemon started from the single executable in `bin/`.'],
+  ['wrapper', 'Runs `bin/wrapper <activity>` of the component.'],
+  ['fileset', 'A set of files copied into a directory.'],
+  ['package', 'Installed into the target profile only, never activated.'],
+  ['systemd-unit', 'systemd units linked into the mutable unit directory.'],
+  ['sysvinit-script', 'A System V init script.'],
+  ['bsdrc-script', 'A BSD rc script.'],
+  ['launchd-daemon', 'A launchd daemon (macOS).'],
+  ['supervisord-program', 'A supervisord program.'],
+  ['s6-rc-service', 'An s6-rc service.'],
+  ['cygrunsrv-service', 'A Cygwin service.'],
+  ['docker-container', 'A Docker container.'],
+  ['managed-process', 'A process described for any process manager.'],
+  ['xinetd-service', 'An xinetd service.'],
+  ['apache-webapplication', 'Files for Apache\'s document root.'],
+  ['nginx-webapplication', 'Files for nginx.'],
+  ['tomcat-webapplication', 'A web application archive for Apache Tomcat.'],
+  ['axis2-webservice', 'An Axis2 web service archive.'],
+  ['iis-webapplication', 'A web application for IIS.'],
+  ['mysql-database', 'A MySQL database created from the SQL dump of the component.'],
+  ['postgresql-database', 'A PostgreSQL database.'],
+  ['mongo-database', 'A MongoDB database.'],
+  ['mssql-database', 'A SQL Server database.'],
+  ['influx-database', 'An InfluxDB database.'],
+  ['ejabberd-dump', 'An ejabberd database dump.'],
+  ['subversion-repository', 'A Subversion repository.'],
+  ['nixos-configuration', 'A NixOS configuration the machine switches to.'],
+]);
+
+/** Service attributes that are not container properties when `providesContainer` exposes one. */
+export const reservedServiceAttributes = new Set(['name', 'pkg', 'type', 'deployState', 'dependsOn', 'connectsTo', 'activatesAfter', 'providesContainer', 'providesContainers', 'targets']);

@@ -1,0 +1,87 @@
+// The deployment model as the rest of the product sees it: services, targets and mappings
+// after Disnix's normalisation, each remembering where in the model files it was written.
+// Plain data apart from `attrs`, the evaluated set a later feature may look into lazily.
+
+import type { Loc } from '../nix/source';
+import type { NixAttrs } from '../nix/values';
+
+/** A value read from a model, with the place it was written when known. */
+export interface Located<T> {
+  value: T;
+  loc: Loc;
+}
+
+export type DependencyKind = 'dependsOn' | 'connectsTo' | 'activatesAfter';
+
+export interface Dependency {
+  kind: DependencyKind;
+  /** The parameter name: the key inside `dependsOn`, which may alias another service. */
+  param: string;
+  /** The service depended on, by its `name`; undefined when it could not be read. */
+  service?: string;
+  /** Targets the dependency is bound to, when the reference narrows the replicas. */
+  targets?: string[];
+  loc: Loc;
+}
+
+export interface Service {
+  /** The attribute name in the services model. */
+  key: string;
+  loc: Loc;
+  name?: Located<string>;
+  type?: Located<string>;
+  dependsOn: Dependency[];
+  connectsTo: Dependency[];
+  activatesAfter: Dependency[];
+  /** Containers this service provides to services on the same target. */
+  providesContainers: Located<string>[];
+  attrs: NixAttrs;
+}
+
+export interface Target {
+  key: string;
+  loc: Loc;
+  properties: Map<string, Located<unknown>>;
+  /** Container names; `undefined` when the target declares no `containers` at all. */
+  containers?: Map<string, Loc>;
+  system: string;
+  numOfCores: Located<unknown>;
+  clientInterface: string;
+  targetProperty: Located<string>;
+  /** The connection address: the property `targetProperty` names. */
+  address?: string;
+  attrs: NixAttrs;
+}
+
+export interface TargetMapping {
+  target: string;
+  container: string;
+  /** The service on the same target that provides the container, if one does. */
+  containerProvidedByService?: string;
+  /** Whether `container` was written in the mapping rather than taken from the type. */
+  explicitContainer: boolean;
+  loc: Loc;
+}
+
+export interface Mapping {
+  service: string;
+  loc: Loc;
+  targets: TargetMapping[];
+}
+
+export interface DeploymentModel {
+  services: Map<string, Service>;
+  infrastructure: Map<string, Target>;
+  distribution: Map<string, Mapping>;
+  /** Target name to the location of its entry in the packages model. */
+  packages: Map<string, Loc>;
+}
+
+/** Which files make up the deployment being analysed (the `-s -i -d -P` or `-A` of the CLI). */
+export interface DeploymentFiles {
+  services?: string;
+  infrastructure?: string;
+  distribution?: string;
+  packages?: string;
+  architecture?: string;
+}

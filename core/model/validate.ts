@@ -1,0 +1,160 @@
+// The checks Disnix makes (and several it only trips over late, inside a build), run on the
+// loaded model. Each diagnostic has a stable code, sits where the mistake is written, and
+// points at the other places involved.
+
+import type { Diagnostic } from '../nix/diagnostic';
+import type { Loc } from '../nix/source';
+import { nearMiss, suggest } from './near-miss';
+import { attributesOf, dysnomiaTypes } from './schema';
+import type { Dependency, DeploymentModel, Service } from './types';
+
+export function validateModel(model: DeploymentModel): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related']) =>
+    out.push({ code, severity, message, loc, ...(related ? { related } : {}) });
+  checkTargets(model, add);
+  checkDistribution(model, add);
+  checkServices(model, add);
+  checkCycles(model, add);
+  for (const [name, loc] of model.packages) {
+    if (!model.infrastructure.has(name)) add('unknown-target', 'error', `the packages model names target '${name}', which the infrastructure model does not define${suggest(name, model.infrastructure.keys())}`, loc);
+  }
+  return out;
+}
+
+type Add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related']) => void;
+
+
+const serviceAttributeNames = attributesOf('service').map((a) => a.name);
+const targetAttributeNames = attributesOf('target').map((a) => a.name);
+
+function checkUnknownAttributes(names: string[], known: string[], locOf: (name: string) => Loc, what: string, add: Add): void {
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    const m = nearMiss(name, known);
+    // Free-form attributes are legal; only a near-miss of a known name is likely a typo.
+    if (m) add('unknown-attribute', 'hint', `'${name}' is not a ${what} attribute Disnix knows; did you mean '${m}'?`, locOf(name));
+  }
+}
+
+function checkTargets(model: DeploymentModel, add: Add): void {
+  const byAddress = new Map<string, string>();
+  for (const t of model.infrastructure.values()) {
+    checkUnknownAttributes(t.attrs.sortedNames(), targetAttributeNames, (n) => t.attrs.locOf(n) ?? t.loc, 'target', add);
+    const cores = t.numOfCores.value;
+    if (cores !== undefined && !(typeof cores === 'bigint' && cores > 0n)) {
+      add('invalid-num-of-cores', 'error', `numOfCores of target '${t.key}' must be a positive integer`, t.numOfCores.loc);
+    }
+    if (!t.properties.has(t.targetProperty.value)) {
+      add('target-property-missing', 'error', `target '${t.key}' has no property '${t.targetProperty.value}', which holds its connection address (see targetProperty)`, t.attrs.locOf('properties') ?? t.loc);
+      continue;
+    }
+    if (t.address === undefined) continue;
+    const first = byAddress.get(t.address);
+    if (first !== undefined) {
+      const other = model.infrastructure.get(first)!;
+      add('duplicate-target-address', 'error', `targets '${first}' and '${t.key}' have the same address '${t.address}'; Disnix treats them as one machine`, t.properties.get(t.targetProperty.value)!.loc, [
+        { loc: other.properties.get(other.targetProperty.value)!.loc, message: `'${first}' has the address '${t.address}' too` },
+      ]);
+    } else byAddress.set(t.address, t.key);
+  }
+}
+
+function checkDistribution(model: DeploymentModel, add: Add): void {
+  for (const m of model.distribution.values()) {
+    const service = model.services.get(m.service);
+    if (!service) {
+      add('unknown-service', 'error', `the distribution maps '${m.service}', which the services model does not define${suggest(m.service, model.services.keys())}`, m.loc);
+      continue;
+    }
+    if (service.type?.value === 'package') continue;
+    for (const t of m.targets) {
+      const target = model.infrastructure.get(t.target);
+      // A target that declares no containers at all gets them from Dysnomia's defaults.
+      if (!target?.containers || !t.container || t.containerProvidedByService || target.containers.has(t.container)) continue;
+      // An unknown type is reported on its own; its container would only repeat it.
+      if (!t.explicitContainer && !isKnownType(t.container, providedContainers(model))) continue;
+      add('unknown-container', 'error', `target '${t.target}' has no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`}, and no service on it provides one`, t.loc);
+    }
+  }
+}
+
+function isDistributed(model: DeploymentModel, key: string): boolean {
+  return (model.distribution.get(key)?.targets.length ?? 0) > 0;
+}
+
+function providedContainers(model: DeploymentModel): Set<string> {
+  const provided = new Set<string>();
+  for (const s of model.services.values()) for (const c of s.providesContainers) provided.add(c.value);
+  return provided;
+}
+
+function checkServices(model: DeploymentModel, add: Add): void {
+  const provided = providedContainers(model);
+  for (const s of model.services.values()) {
+    checkUnknownAttributes(s.attrs.sortedNames(), serviceAttributeNames, (n) => s.attrs.locOf(n) ?? s.loc, 'service', add);
+    if (!s.attrs.has('name')) add('name-missing', 'error', `service '${s.key}' has no name attribute; Disnix requires name = "${s.key}"`, s.loc);
+    else if (s.name && s.name.value !== s.key) add('name-mismatch', 'error', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc);
+    if (!s.attrs.has('type')) add('type-missing', 'error', `service '${s.key}' has no type: the Dysnomia module that activates it`, s.loc);
+    else if (s.type && !isKnownType(s.type.value, provided)) {
+      add('unknown-type', 'warning', `'${s.type.value}' is not a Dysnomia module${suggest(s.type.value, dysnomiaTypes.keys())}`, s.type.loc);
+    }
+    // An entry mapping to no target (`[ ]`) is deliberate; only a missing one is flagged.
+    if (!model.distribution.has(s.key)) {
+      add('service-not-distributed', 'hint', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc);
+    }
+    for (const dep of [...s.dependsOn, ...s.connectsTo]) checkDependency(model, s, dep, add);
+  }
+}
+
+function isKnownType(type: string, provided: Set<string>): boolean {
+  return dysnomiaTypes.has(type) || type.startsWith('/') || type.startsWith('./') || provided.has(type);
+}
+
+function checkDependency(model: DeploymentModel, s: Service, dep: Dependency, add: Add): void {
+  if (dep.service === undefined) return;
+  const target = model.services.get(dep.service);
+  if (!target) {
+    add('unknown-service', 'error', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${suggest(dep.service, model.services.keys())}`, dep.loc);
+    return;
+  }
+  if (target.type?.value === 'package') {
+    add('dependency-on-package', 'error', `'${s.key}' may not depend on '${dep.service}': it has the type package, which is never activated`, dep.loc, [
+      { loc: target.type.loc, message: `the type of '${dep.service}'` },
+    ]);
+  }
+  if (isDistributed(model, s.key) && !isDistributed(model, dep.service)) {
+    const alias = dep.param === dep.service ? '' : ` (service '${dep.service}')`;
+    add('dependency-not-distributed', 'error', `inter-dependency '${dep.param}'${alias} of '${s.key}' is not deployed to any target, so '${s.key}' cannot be built`, dep.loc, [
+      { loc: model.distribution.get(dep.service)?.loc ?? target.loc, message: `'${dep.service}' is ${model.distribution.has(dep.service) ? 'mapped to no target' : 'not in the distribution'}` },
+    ]);
+  }
+}
+
+/** Cycles through `dependsOn` and `activatesAfter`, which order activation; `connectsTo` may cycle. */
+function checkCycles(model: DeploymentModel, add: Add): void {
+  const edges = new Map<string, Dependency[]>();
+  for (const s of model.services.values()) edges.set(s.key, [...s.dependsOn, ...s.activatesAfter].filter((d) => d.service !== undefined && model.services.has(d.service)));
+  const state = new Map<string, 'active' | 'done'>();
+  const path: { service: string; via?: Dependency }[] = [];
+  const reported = new Set<string>();
+  const visit = (key: string, via?: Dependency): void => {
+    if (state.get(key) === 'done') return;
+    if (state.get(key) === 'active') {
+      const start = path.findIndex((p) => p.service === key);
+      const cycle = [...path.slice(start + 1).map((p) => p.via!), via!];
+      const names = [...path.slice(start).map((p) => p.service), key];
+      const id = [...names.slice(0, -1)].sort().join('\0');
+      if (reported.has(id)) return;
+      reported.add(id);
+      add('dependency-cycle', 'error', `dependency cycle: ${names.join(' -> ')}`, cycle[0].loc, cycle.slice(1).map((d, i) => ({ loc: d.loc, message: `${names[i + 1]} ${d.kind} ${d.service}` })));
+      return;
+    }
+    state.set(key, 'active');
+    path.push({ service: key, via });
+    for (const d of edges.get(key) ?? []) visit(d.service!, d);
+    path.pop();
+    state.set(key, 'done');
+  };
+  for (const key of model.services.keys()) visit(key);
+}

@@ -1,0 +1,50 @@
+// `dnx validate` as a process: compiler-style lines or JSON, and the exit code.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const dnx = join(root, 'bin', 'dnx');
+
+function run(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [dnx, 'validate', ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const triple = ['-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix'];
+
+describe('dnx validate', () => {
+  it('exits 0 on a valid deployment', () => {
+    const r = run(join(root, 'examples', 'hello-world'), ...triple);
+    assert.deepEqual([r.code, r.stdout], [0, '']);
+    assert.match(r.stderr, /0 error\(s\)/);
+  });
+
+  it('prints FILE:LINE:COL lines with codes and exits 1 on errors', () => {
+    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...triple);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^distribution\.nix:6:18: error: 'tset1' is not a target in the infrastructure model; did you mean 'test1'\? \[unknown-target\]$/m);
+  });
+
+  it('prints JSON with LSP ranges (0-based) with --json', () => {
+    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...triple, '--json');
+    const out = JSON.parse(r.stdout) as { file: string; range: { start: { line: number; character: number } }; severity: string; code: string }[];
+    const target = out.find((d) => d.code === 'unknown-target')!;
+    assert.equal(target.file, join(root, 'test', 'model', 'broken', 'typos', 'distribution.nix'));
+    assert.deepEqual([target.range.start, target.severity], [{ line: 5, character: 17 }, 'error']);
+  });
+
+  it('--ignore silences a code', () => {
+    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...triple, '--json', '--ignore', 'unknown-target', '--ignore', 'unknown-service', '--ignore', 'name-mismatch');
+    assert.equal(r.code, 0);
+    assert.deepEqual((JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code), ['unknown-attribute', 'unknown-type']);
+  });
+
+  it('rejects combinations of models Disnix rejects, with exit 2', () => {
+    const r = run(join(root, 'examples', 'hello-world'), '-s', 'services.nix');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown combination of models/);
+  });
+});

@@ -1,0 +1,164 @@
+// What the loader makes of models, as Disnix's normalisation would: defaults, containers,
+// aliases, replicas, invDistribution, the architecture and packages models, and no false
+// diagnostics on the idioms real models use.
+
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyseDeployment, type AnalysisOptions } from '../../core/model/analyse';
+import type { DeploymentFiles } from '../../core/model/types';
+import { ready } from '../helpers';
+
+before(() => ready);
+
+/** Analyses models held in memory; a file that is not given does not exist. */
+function analyse(files: Record<string, string>, options: AnalysisOptions = {}) {
+  const readText = (path: string) => {
+    const text = files[path.slice('/project/'.length)];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return text;
+  };
+  const roles: DeploymentFiles = {};
+  for (const role of ['services', 'infrastructure', 'distribution', 'packages', 'architecture'] as const) {
+    if (files[`${role}.nix`] !== undefined) roles[role] = `/project/${role}.nix`;
+  }
+  return analyseDeployment(roles, { readText, ...options });
+}
+
+const codes = (r: ReturnType<typeof analyse>) => r.diagnostics.map((d) => `${d.code}@${d.loc.source.path.slice(9)}:${d.loc.source.position(d.loc.start).line + 1}`);
+
+const infrastructure = `{
+  test1 = { properties.hostname = "test1"; containers.process = { }; };
+  test2 = { properties.hostname = "test2"; system = "aarch64-linux"; numOfCores = 4; clientInterface = "disnix-soap-client"; };
+}`;
+
+describe('model semantics', () => {
+  it('accepts the idioms of real models without a diagnostic', () => {
+    const r = analyse({
+      'infrastructure.nix': `{
+        test1 = { properties = { hostname = "test1"; password = builtins.readFile ./secret; }; };
+        test2 = { properties.hostname = "test2"; };
+      }`,
+      // A generated mapping: every service on every machine.
+      'distribution.nix': `{ infrastructure }:
+        builtins.listToAttrs (map (name: { inherit name; value = map (t: infrastructure.\${t}) (builtins.attrNames infrastructure); }) [ "web" "db" ])
+        // { proxy-test1 = [ infrastructure.test1 ]; }`,
+      'services.nix': `{ system, pkgs, distribution, invDistribution }:
+        let
+          nixpkgs = import <nixpkgs> { };
+          lib = pkgs.lib;
+          customPkgs = pkgs.callPackage ./pkgs { };
+        in rec {
+          web = { name = "web"; pkg = customPkgs.web; type = "echo"; dependsOn = { inherit db; }; version = lib.version; };
+          db = { name = "db"; pkg = nixpkgs.hello; type = "echo"; };
+          # One proxy per machine, depending on what runs there (invDistribution).
+          proxy-test1 = { name = "proxy-test1"; pkg = null; type = "echo"; dependsOn = removeAttrs invDistribution.test1.services [ "proxy-test1" ]; };
+        }`,
+    });
+    assert.deepEqual(codes(r), []);
+    assert.deepEqual(r.model.services.get('proxy-test1')!.dependsOn.map((d) => d.service), ['db', 'web']);
+  });
+
+  it('never forces pkg', () => {
+    const r = analyse({
+      'infrastructure.nix': infrastructure,
+      'distribution.nix': '{ infrastructure }: { a = [ infrastructure.test1 ]; }',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: { a = { name = "a"; type = "process"; pkg = throw "never built here"; }; }',
+    });
+    assert.deepEqual(codes(r), []);
+  });
+
+  it('fills in the target defaults', () => {
+    const r = analyse({ 'infrastructure.nix': infrastructure, 'distribution.nix': '{ infrastructure }: { }', 'services.nix': '{ system, pkgs, distribution, invDistribution }: { }' });
+    const t1 = r.model.infrastructure.get('test1')!;
+    const t2 = r.model.infrastructure.get('test2')!;
+    assert.deepEqual([t1.numOfCores.value, t1.clientInterface, t1.targetProperty.value, t1.address, t1.system], [1n, 'disnix-ssh-client', 'hostname', 'test1', r.evaluator.currentSystem]);
+    assert.deepEqual([t2.numOfCores.value, t2.clientInterface, t2.system], [4n, 'disnix-soap-client', 'aarch64-linux']);
+  });
+
+  it('maps containers: the type by default, a provider on the same target first', () => {
+    const r = analyse({
+      'infrastructure.nix': infrastructure,
+      'distribution.nix': `{ infrastructure }: {
+        app = { targets = [ { target = infrastructure.test1; } { target = infrastructure.test2; container = "tomcat-webapplication"; } ]; };
+        tomcat = [ infrastructure.test2 ];
+      }`,
+      'services.nix': `{ system, pkgs, distribution, invDistribution }: {
+        app = { name = "app"; pkg = null; type = "process"; };
+        tomcat = { name = "tomcat"; pkg = null; type = "process"; providesContainers.tomcat-webapplication = { tomcatPort = 8080; }; };
+      }`,
+    });
+    assert.deepEqual(codes(r), []);
+    const [onTest1, onTest2] = r.model.distribution.get('app')!.targets;
+    assert.deepEqual([onTest1.target, onTest1.container, onTest1.containerProvidedByService], ['test1', 'process', undefined]);
+    assert.deepEqual([onTest2.target, onTest2.container, onTest2.containerProvidedByService], ['test2', 'tomcat-webapplication', 'tomcat']);
+    assert.deepEqual(r.model.services.get('app')!.activatesAfter.map((d) => d.service), ['tomcat']);
+  });
+
+  it('resolves aliases by name, and dependencies bound to some replicas', () => {
+    const r = analyse({
+      'infrastructure.nix': infrastructure,
+      'distribution.nix': '{ infrastructure }: { web = [ infrastructure.test1 ]; db = [ infrastructure.test1 infrastructure.test2 ]; }',
+      'services.nix': `{ system, pkgs, distribution, invDistribution }: rec {
+        db = { name = "db"; pkg = null; type = "process"; };
+        web = { name = "web"; pkg = null; type = "process"; dependsOn = { database = db // { targets = [ (builtins.head distribution.db) ]; }; }; };
+      }`,
+    });
+    assert.deepEqual(codes(r), []);
+    const [dep] = r.model.services.get('web')!.dependsOn;
+    assert.deepEqual([dep.param, dep.service, dep.targets], ['database', 'db', ['test1']]);
+  });
+
+  it('finds a target by its address when the mapping modifies the set (as Disnix does)', () => {
+    const r = analyse({
+      'infrastructure.nix': infrastructure,
+      'distribution.nix': '{ infrastructure }: { a = [ (infrastructure.test2 // { extra = 1; }) ]; }',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: { a = { name = "a"; pkg = null; type = "process"; }; }',
+    });
+    assert.deepEqual(codes(r), []);
+    assert.equal(r.model.distribution.get('a')!.targets[0].target, 'test2');
+  });
+
+  it('reads an architecture model (-A) and a packages model (-P)', () => {
+    const r = analyse({
+      'architecture.nix': `{ system, pkgs }: rec {
+        infrastructure = { test1.properties.hostname = "test1"; };
+        services = rec {
+          db = { name = "db"; pkg = null; type = "echo"; targets = [ infrastructure.test1 ]; };
+          web = { name = "web"; pkg = null; type = "echo"; dependsOn = { inherit db; }; targets = [ { target = infrastructure.test1; container = "echo"; } ]; };
+        };
+      }`,
+      'packages.nix': '{ pkgs, system }: { test1 = [ pkgs.hello ]; test9 = [ ]; }',
+    });
+    assert.deepEqual(codes(r), ['unknown-target@packages.nix:1']);
+    assert.deepEqual([...r.model.distribution.keys()], ['db', 'web']);
+    assert.deepEqual(r.model.distribution.get('web')!.targets.map((t) => [t.target, t.container]), [['test1', 'echo']]);
+  });
+
+  it('passes --extra-params to the functions that ask for them', () => {
+    const r = analyse(
+      {
+        'infrastructure.nix': infrastructure,
+        'distribution.nix': '{ infrastructure, where }: { a = [ infrastructure.${where} ]; }',
+        'services.nix': '{ system, pkgs, distribution, invDistribution, port ? 80 }: { a = { name = "a"; pkg = null; type = "process"; inherit port; }; }',
+      },
+      { extraParams: new Map([['where', 'test2']]) },
+    );
+    assert.deepEqual(codes(r), []);
+    assert.equal(r.model.distribution.get('a')!.targets[0].target, 'test2');
+  });
+
+  it('leaves out the codes the user silenced', () => {
+    const files = {
+      'infrastructure.nix': infrastructure,
+      'distribution.nix': '{ infrastructure }: { }',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: { a = { name = "a"; pkg = null; type = "procss"; }; }',
+    };
+    assert.deepEqual(codes(analyse(files)), ['service-not-distributed@services.nix:1', 'unknown-type@services.nix:1']);
+    assert.deepEqual(codes(analyse(files, { ignore: ['unknown-type', 'service-not-distributed'] })), []);
+  });
+
+  it('reports a model of the wrong shape at the file', () => {
+    const r = analyse({ 'infrastructure.nix': '[ ]', 'distribution.nix': '{ infrastructure }: { }', 'services.nix': '{ ... }: { }' });
+    assert.deepEqual(codes(r), ['invalid-model@infrastructure.nix:1']);
+  });
+});

@@ -2,6 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -17,8 +19,15 @@ describe('dnx demo', () => {
   });
 
   it('reports a project with problems and exits 1', () => {
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'demo', join(root, 'test', 'model', 'broken', 'typos')], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 1);
-    assert.match(r.stdout, /\[unknown-target\]/);
+    const dir = mkdtempSync(join(tmpdir(), 'dnx-demo-'));
+    try {
+      cpSync(join(root, 'examples', 'hello-world'), dir, { recursive: true });
+      writeFileSync(join(dir, 'distribution.nix'), '{ infrastructure }: { HelloService = [ infrastructure.test3 ]; }');
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'demo', dir], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /^distribution\.nix:1:40: error: 'test3' is not a target in the infrastructure model; did you mean 'test1'\? \[unknown-target\]$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

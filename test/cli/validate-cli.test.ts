@@ -14,6 +14,8 @@ function run(cwd: string, ...args: string[]) {
 }
 
 const triple = ['-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix'];
+// The broken copy changes the services and distribution of hello-world, not its infrastructure.
+const typos = ['-s', 'services.nix', '-i', join(root, 'examples', 'hello-world', 'infrastructure.nix'), '-d', 'distribution.nix'];
 
 describe('dnx validate', () => {
   it('exits 0 on a valid deployment', () => {
@@ -23,13 +25,13 @@ describe('dnx validate', () => {
   });
 
   it('prints FILE:LINE:COL lines with codes and exits 1 on errors', () => {
-    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...triple);
+    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...typos);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^distribution\.nix:6:18: error: 'tset1' is not a target in the infrastructure model; did you mean 'test1'\? \[unknown-target\]$/m);
   });
 
   it('prints JSON with LSP ranges (0-based) with --json', () => {
-    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...triple, '--json');
+    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...typos, '--json');
     const out = JSON.parse(r.stdout) as { file: string; range: { start: { line: number; character: number } }; severity: string; code: string }[];
     const target = out.find((d) => d.code === 'unknown-target')!;
     assert.equal(target.file, join(root, 'test', 'model', 'broken', 'typos', 'distribution.nix'));
@@ -37,7 +39,7 @@ describe('dnx validate', () => {
   });
 
   it('--ignore silences a code', () => {
-    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...triple, '--json', '--ignore', 'unknown-target', '--ignore', 'unknown-service', '--ignore', 'name-mismatch');
+    const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...typos, '--json', '--ignore', 'unknown-target', '--ignore', 'unknown-service', '--ignore', 'name-mismatch');
     assert.equal(r.code, 0);
     assert.deepEqual((JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code), ['unknown-attribute', 'unknown-type']);
   });

@@ -1,8 +1,9 @@
 // The examples validate clean; the broken copies under broken/ give exactly the diagnostics
-// in their expected.txt (the `dnx validate` lines, paths relative to the case).
+// in their expected.txt (the `dnx validate` lines, paths relative to the case). A broken copy
+// holds only the files it changes; the rest come from the example its `example` file names.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyseDeployment } from '../../core/model/analyse';
@@ -40,7 +41,9 @@ describe('broken models give their expected diagnostics', () => {
   for (const name of readdirSync(broken)) {
     it(name, () => {
       const dir = join(broken, name);
-      const { diagnostics } = analyseDeployment({ services: join(dir, 'services.nix'), infrastructure: join(dir, 'infrastructure.nix'), distribution: join(dir, 'distribution.nix') });
+      const example = join(examples, readFileSync(join(dir, 'example'), 'utf8').trim());
+      const at = (f: string) => (existsSync(join(dir, f)) ? join(dir, f) : join(example, f));
+      const { diagnostics } = analyseDeployment({ services: at('services.nix'), infrastructure: at('infrastructure.nix'), distribution: at('distribution.nix') });
       const actual = diagnostics.map((d) => formatDiagnostic(d, dir)).join('\n') + '\n';
       // DNX_UPDATE_EXPECTED=1 rewrites the expectations; review the diff before committing.
       if (process.env.DNX_UPDATE_EXPECTED) writeFileSync(join(dir, 'expected.txt'), actual);

@@ -4,8 +4,8 @@
 { system, pkgs, distribution, invDistribution }:
 
 let
-  customPkgs = import ./pkgs { inherit system pkgs; };
-  ports = import ./ids.nix;
+  customPkgs = pkgs.customPkgs;
+  ports = { hello_world_server = 3000; disnix_tcp_proxy = 3001; };
 in
 rec {
   monitor = {

@@ -38,6 +38,7 @@ class ModelReader {
   private readonly model: DeploymentModel = { services: new Map(), infrastructure: new Map(), distribution: new Map(), packages: new Map() };
   /** Target sets by identity, for resolving `infrastructure.test1` in mappings. */
   private readonly targetSets = new Map<NixAttrs, string>();
+  private readonly fileLocs = new Map<string, Loc>();
 
   constructor(
     private readonly ev: Evaluator,
@@ -50,12 +51,12 @@ class ModelReader {
     } else {
       const infrastructure = files.infrastructure ? this.readFile(files.infrastructure, new Map()) : undefined;
       const infraSet = infrastructure === undefined ? undefined : this.expectSet(infrastructure, files.infrastructure!, 'the infrastructure model');
-      if (infraSet) this.readInfrastructure(infraSet);
+      if (infraSet) this.readInfrastructure(infraSet, this.fileLoc(files.infrastructure!));
       let distribution: NixAttrs | undefined;
       if (files.distribution && infraSet) {
         const d = this.readFile(files.distribution, new Map([['infrastructure', infraSet]]));
         distribution = d === undefined ? undefined : this.expectSet(d, files.distribution, 'the distribution model');
-        if (distribution) this.readDistribution(distribution);
+        if (distribution) this.readDistribution(distribution, this.fileLoc(files.distribution));
       }
       if (files.services) {
         let result: Lazy = null;
@@ -64,7 +65,7 @@ class ModelReader {
         if (call) result = call;
         const s = call && this.force(call, this.fileLoc(files.services));
         const set = s === undefined ? undefined : this.expectSet(s, files.services, 'the services model');
-        if (set) this.readServices(set, false);
+        if (set) this.readServices(set, false, this.fileLoc(files.services));
       }
     }
     if (files.packages) this.readPackages(files.packages);
@@ -128,7 +129,10 @@ class ModelReader {
 
   // ----- locations -----
 
+  /** The start of a file's expression: where a problem with no better place is reported. */
   fileLoc(path: string): Loc {
+    const known = this.fileLocs.get(path);
+    if (known) return known;
     let text = '';
     try {
       text = this.ev.readText(path);
@@ -136,7 +140,9 @@ class ModelReader {
       // An unreadable file is reported when it is imported.
     }
     const loc = this.ev.parse(new Source(path, text, path.slice(0, path.lastIndexOf('/')) || '/')).expr.loc;
-    return { source: loc.source, start: loc.start, end: loc.start };
+    const at = { source: loc.source, start: loc.start, end: loc.start };
+    this.fileLocs.set(path, at);
+    return at;
   }
 
   keyLoc(set: NixAttrs, name: string, fallback: Loc): Loc {
@@ -210,8 +216,8 @@ class ModelReader {
 
   // ----- infrastructure -----
 
-  readInfrastructure(set: NixAttrs): void {
-    const fallback = set.literal?.loc ?? this.anyLoc(set);
+  /** `fallback`: where the model is, for sets generated without locations. */
+  readInfrastructure(set: NixAttrs, fallback: Loc): void {
     for (const key of set.sortedNames()) {
       const loc = this.keyLoc(set, key, fallback);
       const v = this.force(set.get(key), loc);
@@ -256,11 +262,6 @@ class ModelReader {
     return target;
   }
 
-  anyLoc(set: NixAttrs): Loc {
-    for (const l of set.locs?.values() ?? []) return l;
-    throw new Error('a model set without any location');
-  }
-
   /** The target a mapping refers to: the same set, or (as Disnix does) one with its address. */
   resolveTarget(v: Value | undefined, loc: Loc): string | undefined {
     if (!(v instanceof NixAttrs)) {
@@ -281,9 +282,9 @@ class ModelReader {
 
   // ----- distribution -----
 
-  readDistribution(set: NixAttrs): void {
+  readDistribution(set: NixAttrs, fallback: Loc): void {
     for (const service of set.sortedNames()) {
-      const loc = this.keyLoc(set, service, this.fileLocOf(set));
+      const loc = this.keyLoc(set, service, fallback);
       const valueLoc = this.valueLoc(set, service, loc);
       const v = this.force(set.get(service), valueLoc);
       if (v === undefined) continue;
@@ -316,10 +317,6 @@ class ModelReader {
     }
   }
 
-  fileLocOf(set: NixAttrs): Loc {
-    return set.literal?.loc ?? this.anyLoc(set);
-  }
-
   addTargetMapping(mapping: Mapping, item: Lazy, container: string | undefined, loc: Loc): void {
     const target = this.resolveTarget(this.force(item, loc), loc);
     if (!target) return;
@@ -329,8 +326,7 @@ class ModelReader {
 
   // ----- services -----
 
-  readServices(set: NixAttrs, architecture: boolean): void {
-    const fallback = this.fileLocOf(set);
+  readServices(set: NixAttrs, architecture: boolean, fallback: Loc): void {
     for (const key of set.sortedNames()) {
       const loc = this.keyLoc(set, key, fallback);
       const v = this.force(set.get(key), this.valueLoc(set, key, loc));
@@ -400,9 +396,9 @@ class ModelReader {
     if (!set) return;
     const fallback = this.fileLoc(path);
     const infra = set.has('infrastructure') ? this.force(set.get('infrastructure'), this.valueLoc(set, 'infrastructure', fallback)) : undefined;
-    if (infra instanceof NixAttrs) this.readInfrastructure(infra);
+    if (infra instanceof NixAttrs) this.readInfrastructure(infra, this.valueLoc(set, 'infrastructure', fallback));
     const services = set.has('services') ? this.force(set.get('services'), this.valueLoc(set, 'services', fallback)) : undefined;
-    if (services instanceof NixAttrs) this.readServices(services, true);
+    if (services instanceof NixAttrs) this.readServices(services, true, this.valueLoc(set, 'services', fallback));
     else this.report('invalid-model', 'error', 'the architecture model must have a `services` set', fallback);
   }
 

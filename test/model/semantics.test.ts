@@ -58,6 +58,16 @@ describe('model semantics', () => {
     assert.deepEqual(r.model.services.get('proxy-test1')!.dependsOn.map((d) => d.service), ['db', 'web']);
   });
 
+  it('reads models generated without any source location', () => {
+    const r = analyse({
+      'infrastructure.nix': 'builtins.listToAttrs [ { name = "test1"; value = { properties.hostname = "test1"; }; } ]',
+      'distribution.nix': '{ infrastructure }: builtins.listToAttrs (map (name: { inherit name; value = [ infrastructure.test1 ]; }) [ "a" "b" ])',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: builtins.mapAttrs (name: _: { inherit name; pkg = null; type = "bogus"; }) distribution',
+    });
+    assert.deepEqual(codes(r), ['unknown-type@services.nix:1', 'unknown-type@services.nix:1']);
+    assert.deepEqual([...r.model.distribution.keys()], ['a', 'b']);
+  });
+
   it('never forces pkg', () => {
     const r = analyse({
       'infrastructure.nix': infrastructure,

@@ -2,7 +2,7 @@
 // projects and prints each deployment as the rest of the product sees it, with its
 // diagnostics. No SSH, root or Nix needed.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyseDeployment } from '../core/model/analyse';
 import { candidateDeployments, roleOf, type ModelRole } from '../core/model/roles';
@@ -25,7 +25,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   for (const dir of dirs) {
     const models = readdirSync(dir)
       .map((name) => ({ path: join(dir, name), role: roleOf(name) }))
-      .filter((f): f is { path: string; role: ModelRole } => f.role !== undefined && existsSync(f.path));
+      .filter((f): f is { path: string; role: ModelRole } => f.role !== undefined);
     const [files] = candidateDeployments(models);
     if (!files) {
       process.stderr.write(`${dir}: no Disnix models found\n`);

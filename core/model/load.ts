@@ -12,7 +12,7 @@ import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
 import { suggest } from './near-miss';
 import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from './schema';
-import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target, TargetMapping } from './types';
+import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
 
 export interface LoadOptions {
   /** `--extra-params`: passed to the services and distribution functions that ask for them. */
@@ -444,11 +444,12 @@ class ModelReader {
     }
     // Container providers: a service mapped to a container that a service on the same target
     // provides is deployed into it, after its provider.
+    const providers = this.containerProviders();
     for (const mapping of distribution.values()) {
       const service = services.get(mapping.service);
       if (!service) continue;
       for (const t of mapping.targets) {
-        const provider = this.providerOf(t, mapping.service);
+        const provider = providers.get(`${t.target}\0${t.container}`)?.find((p) => p !== mapping.service);
         if (!provider) continue;
         t.containerProvidedByService = provider;
         if (!service.activatesAfter.some((d) => d.service === provider)) {
@@ -458,11 +459,17 @@ class ModelReader {
     }
   }
 
-  providerOf(t: TargetMapping, self: string): string | undefined {
+  /** `target\0container` to the services that provide that container there, in distribution order. */
+  containerProviders(): Map<string, string[]> {
+    const providers = new Map<string, string[]>();
     for (const [name, m] of this.model.distribution) {
-      if (name === self || !m.targets.some((x) => x.target === t.target)) continue;
-      if (this.model.services.get(name)?.providesContainers.some((c) => c.value === t.container)) return name;
+      for (const c of this.model.services.get(name)?.providesContainers ?? []) {
+        for (const target of new Set(m.targets.map((t) => t.target))) {
+          const key = `${target}\0${c.value}`;
+          providers.set(key, [...(providers.get(key) ?? []), name]);
+        }
+      }
     }
-    return undefined;
+    return providers;
   }
 }

@@ -61,6 +61,7 @@ function checkTargets(model: DeploymentModel, add: Add): void {
 }
 
 function checkDistribution(model: DeploymentModel, add: Add): void {
+  const provided = providedContainers(model);
   for (const m of model.distribution.values()) {
     const service = model.services.get(m.service);
     if (!service) {
@@ -73,7 +74,7 @@ function checkDistribution(model: DeploymentModel, add: Add): void {
       // A target that declares no containers at all gets them from Dysnomia's defaults.
       if (!target?.containers || !t.container || t.containerProvidedByService || target.containers.has(t.container)) continue;
       // An unknown type is reported on its own; its container would only repeat it.
-      if (!t.explicitContainer && !isKnownType(t.container, providedContainers(model))) continue;
+      if (!t.explicitContainer && !isKnownType(t.container, provided)) continue;
       add('unknown-container', 'error', `target '${t.target}' has no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`}, and no service on it provides one`, t.loc);
     }
   }

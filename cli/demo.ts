@@ -9,7 +9,7 @@ import { candidateDeployments, roleOf, type ModelRole } from '../core/model/role
 import type { DeploymentModel } from '../core/model/types';
 import { initParser } from '../core/nix/parser';
 import type { Lazy } from '../core/nix/values';
-import { printValue } from './print';
+import { printValue } from '../core/nix/print';
 import { formatDiagnostic } from './validate';
 
 export const demoUsage = `usage: dnx demo [PROJECT-DIR ...]

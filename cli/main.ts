@@ -12,19 +12,26 @@ import { Worker } from 'node:worker_threads';
 const STACK_MB = 512;
 const HEAP_MB = 8192;
 
-const worker = new Worker(join(__dirname, 'dnx-worker.js'), {
-  argv: process.argv.slice(2),
-  resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
-});
-worker.on('message', (code: number) => {
-  process.exitCode = code;
-});
-worker.on('error', (e: Error & { code?: string }) => {
-  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    process.stderr.write(`error: evaluation limit exceeded: more than ${HEAP_MB} MB of memory\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(`dnx: internal error: ${e.stack ?? e.message}\n`);
-    process.exitCode = 70;
-  }
-});
+// The language server is long-lived and talks over this process's stdin and stdout.
+// Loaded by path at run time: the server is its own bundle beside this one.
+if (process.argv[2] === 'lsp') require(join(__dirname, 'server.js'));
+else startWorker();
+
+function startWorker(): void {
+  const worker = new Worker(join(__dirname, 'dnx-worker.js'), {
+    argv: process.argv.slice(2),
+    resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
+  });
+  worker.on('message', (code: number) => {
+    process.exitCode = code;
+  });
+  worker.on('error', (e: Error & { code?: string }) => {
+    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      process.stderr.write(`error: evaluation limit exceeded: more than ${HEAP_MB} MB of memory\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`dnx: internal error: ${e.stack ?? e.message}\n`);
+      process.exitCode = 70;
+    }
+  });
+}

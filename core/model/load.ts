@@ -10,7 +10,7 @@ import { EvalError } from '../nix/errors';
 import { Evaluator, UnknownSignal } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
-import { suggest } from './near-miss';
+import { nearMiss, suggest } from './near-miss';
 import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from './schema';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
 
@@ -85,7 +85,7 @@ class ModelReader {
       // Syntax errors and undefined variables were reported from the parse already.
       if (e.kind === 'syntax' || e.kind === 'undefined-variable') return undefined;
       const target = this.missingTarget(e);
-      if (target !== undefined) this.report('unknown-target', 'error', `'${target}' is not a target in the infrastructure model${suggest(target, this.model.infrastructure.keys())}`, e.loc!);
+      if (target !== undefined) this.report('unknown-target', 'error', `'${target}' is not a target in the infrastructure model${suggest(target, this.model.infrastructure.keys())}`, e.loc!, undefined, { name: target, ...(nearMiss(target, this.model.infrastructure.keys()) ? { suggestion: nearMiss(target, this.model.infrastructure.keys()) } : {}) });
       else this.report('eval-error', 'error', e.message, e.loc ?? at);
       return undefined;
     }
@@ -99,11 +99,11 @@ class ModelReader {
     return /^infrastructure\s*\./.test(text) ? m[1] : undefined;
   }
 
-  report(code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related']): void {
+  report(code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): void {
     const key = `${code}\0${loc.source.path}\0${loc.start}\0${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.diagnostics.push({ code, severity, message, loc, ...(related ? { related } : {}) });
+    this.diagnostics.push({ code, severity, message, loc, ...(related ? { related } : {}), ...(subject ? { subject } : {}) });
   }
 
   /** Forces `v`; unknown values and errors give `undefined`. */

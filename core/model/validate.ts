@@ -10,19 +10,25 @@ import type { Dependency, DeploymentModel, Service } from './types';
 
 export function validateModel(model: DeploymentModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related']) =>
-    out.push({ code, severity, message, loc, ...(related ? { related } : {}) });
+  const add: Add = (code, severity, message, loc, related, subject) =>
+    out.push({ code, severity, message, loc, ...(related?.length ? { related } : {}), ...(subject ? { subject } : {}) });
   checkTargets(model, add);
   checkDistribution(model, add);
   checkServices(model, add);
   checkCycles(model, add);
   for (const [name, loc] of model.packages) {
-    if (!model.infrastructure.has(name)) add('unknown-target', 'error', `the packages model names target '${name}', which the infrastructure model does not define${suggest(name, model.infrastructure.keys())}`, loc);
+    if (!model.infrastructure.has(name)) add('unknown-target', 'error', `the packages model names target '${name}', which the infrastructure model does not define${suggest(name, model.infrastructure.keys())}`, loc, undefined, typo(name, model.infrastructure.keys()));
   }
   return out;
 }
 
-type Add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related']) => void;
+type Add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']) => void;
+
+/** The subject of a diagnostic about `name`, with the known name it is likely a typo of. */
+function typo(name: string, known: Iterable<string>): NonNullable<Diagnostic['subject']> {
+  const suggestion = nearMiss(name, known);
+  return suggestion ? { name, suggestion } : { name };
+}
 
 
 const serviceAttributeNames = attributesOf('service').map((a) => a.name);
@@ -33,7 +39,7 @@ function checkUnknownAttributes(names: string[], known: string[], locOf: (name: 
     if (known.includes(name)) continue;
     const m = nearMiss(name, known);
     // Free-form attributes are legal; only a near-miss of a known name is likely a typo.
-    if (m) add('unknown-attribute', 'hint', `'${name}' is not a ${what} attribute Disnix knows; did you mean '${m}'?`, locOf(name));
+    if (m) add('unknown-attribute', 'hint', `'${name}' is not a ${what} attribute Disnix knows; did you mean '${m}'?`, locOf(name), undefined, { name, suggestion: m });
   }
 }
 
@@ -65,7 +71,7 @@ function checkDistribution(model: DeploymentModel, add: Add): void {
   for (const m of model.distribution.values()) {
     const service = model.services.get(m.service);
     if (!service) {
-      add('unknown-service', 'error', `the distribution maps '${m.service}', which the services model does not define${suggest(m.service, model.services.keys())}`, m.loc);
+      add('unknown-service', 'error', `the distribution maps '${m.service}', which the services model does not define${suggest(m.service, model.services.keys())}`, m.loc, undefined, typo(m.service, model.services.keys()));
       continue;
     }
     if (service.type?.value === 'package') continue;
@@ -95,14 +101,14 @@ function checkServices(model: DeploymentModel, add: Add): void {
   for (const s of model.services.values()) {
     checkUnknownAttributes(s.attrs.sortedNames(), serviceAttributeNames, (n) => s.attrs.locOf(n) ?? s.loc, 'service', add);
     if (!s.attrs.has('name')) add('name-missing', 'error', `service '${s.key}' has no name attribute; Disnix requires name = "${s.key}"`, s.loc);
-    else if (s.name && s.name.value !== s.key) add('name-mismatch', 'error', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc);
+    else if (s.name && s.name.value !== s.key) add('name-mismatch', 'error', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
     if (!s.attrs.has('type')) add('type-missing', 'error', `service '${s.key}' has no type: the Dysnomia module that activates it`, s.loc);
     else if (s.type && !isKnownType(s.type.value, provided)) {
-      add('unknown-type', 'warning', `'${s.type.value}' is not a Dysnomia module${suggest(s.type.value, dysnomiaTypes.keys())}`, s.type.loc);
+      add('unknown-type', 'warning', `'${s.type.value}' is not a Dysnomia module${suggest(s.type.value, dysnomiaTypes.keys())}`, s.type.loc, undefined, typo(s.type.value, dysnomiaTypes.keys()));
     }
     // An entry mapping to no target (`[ ]`) is deliberate; only a missing one is flagged.
     if (!model.distribution.has(s.key)) {
-      add('service-not-distributed', 'hint', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc);
+      add('service-not-distributed', 'hint', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc, undefined, { name: s.key });
     }
     for (const dep of [...s.dependsOn, ...s.connectsTo]) checkDependency(model, s, dep, add);
   }
@@ -116,7 +122,7 @@ function checkDependency(model: DeploymentModel, s: Service, dep: Dependency, ad
   if (dep.service === undefined) return;
   const target = model.services.get(dep.service);
   if (!target) {
-    add('unknown-service', 'error', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${suggest(dep.service, model.services.keys())}`, dep.loc);
+    add('unknown-service', 'error', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${suggest(dep.service, model.services.keys())}`, dep.loc, undefined, typo(dep.service, model.services.keys()));
     return;
   }
   if (target.type?.value === 'package') {
@@ -128,7 +134,7 @@ function checkDependency(model: DeploymentModel, s: Service, dep: Dependency, ad
     const alias = dep.param === dep.service ? '' : ` (service '${dep.service}')`;
     add('dependency-not-distributed', 'error', `inter-dependency '${dep.param}'${alias} of '${s.key}' is not deployed to any target, so '${s.key}' cannot be built`, dep.loc, [
       { loc: model.distribution.get(dep.service)?.loc ?? target.loc, message: `'${dep.service}' is ${model.distribution.has(dep.service) ? 'mapped to no target' : 'not in the distribution'}` },
-    ]);
+    ], { name: dep.service });
   }
 }
 
@@ -148,7 +154,7 @@ function checkCycles(model: DeploymentModel, add: Add): void {
       const id = [...names.slice(0, -1)].sort().join('\0');
       if (reported.has(id)) return;
       reported.add(id);
-      add('dependency-cycle', 'error', `dependency cycle: ${names.join(' -> ')}`, cycle[0].loc, cycle.slice(1).map((d, i) => ({ loc: d.loc, message: `${names[i + 1]} ${d.kind} ${d.service}` })));
+      add('dependency-cycle', 'error', `dependency cycle: ${cyclePath(names)}`, cycle[0].loc, cycle.slice(1).map((d, i) => ({ loc: d.loc, message: `${names[i + 1]} ${d.kind} ${d.service}` })));
       return;
     }
     state.set(key, 'active');
@@ -158,4 +164,10 @@ function checkCycles(model: DeploymentModel, add: Add): void {
     state.set(key, 'done');
   };
   for (const key of model.services.keys()) visit(key);
+}
+
+/** The cycle's path for a message; a long one keeps both ends (the related notes list every step). */
+function cyclePath(names: string[]): string {
+  if (names.length <= 8) return names.join(' -> ');
+  return `${names.slice(0, 4).join(' -> ')} -> ... (${names.length - 6} more) -> ${names.slice(-2).join(' -> ')}`;
 }

@@ -9,4 +9,6 @@ export interface Diagnostic {
   message: string;
   loc: Loc;
   related?: { loc: Loc; message: string }[];
+  /** The name the problem is about and, for a likely typo, the known name meant: what quick fixes work from. */
+  subject?: { name: string; suggestion?: string };
 }

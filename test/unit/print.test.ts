@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { printValue } from '../../cli/print';
+import { printValue } from '../../core/nix/print';
 import { Evaluator } from '../../core/nix/eval';
 import { ready } from '../helpers';
 

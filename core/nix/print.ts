@@ -1,10 +1,10 @@
 // Prints a value in Nix syntax for people, forcing only what it shows: unknown values and
 // packages that would need a build are shown as such instead of failing.
 
-import { EvalError } from '../core/nix/errors';
-import { UnknownSignal, formatFloat, type Evaluator } from '../core/nix/eval';
-import { jsonString } from '../core/nix/builtins/json';
-import { ContextString, NixAttrs, NixPath, Unknown, isFunction, type Lazy, type Value } from '../core/nix/values';
+import { EvalError } from './errors';
+import { UnknownSignal, formatFloat, type Evaluator } from './eval';
+import { jsonString } from './builtins/json';
+import { ContextString, NixAttrs, NixPath, Unknown, isFunction, type Lazy, type Value } from './values';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 
@@ -13,7 +13,7 @@ class Note {
   constructor(readonly text: string) {}
 }
 
-export function printValue(ev: Evaluator, v: Value, opts: { maxDepth: number }): string {
+export function printValue(ev: Evaluator, v: Lazy, opts: { maxDepth: number }): string {
   const force = (l: Lazy): Value | Note => {
     try {
       return ev.force(l);
@@ -48,5 +48,5 @@ export function printValue(ev: Evaluator, v: Value, opts: { maxDepth: number }):
     }
     return '«value»';
   };
-  return show(v, 0, '');
+  return show(force(v), 0, '');
 }

@@ -1,0 +1,104 @@
+// Quick fixes for the diagnostics in a range: replace a likely typo with the known name, add a
+// service to the distribution, create a missing target, fix a `name` that differs from the
+// attribute name, remove a mapping of a service that does not exist.
+
+import type { Diagnostic } from '../nix/diagnostic';
+import type { Loc } from '../nix/source';
+import { topLevelSet } from '../nix/walk';
+import { parsedFile, textAt, type IdeState, type TextEdit } from './state';
+
+export interface QuickFix {
+  title: string;
+  diagnostic: Diagnostic;
+  edits: TextEdit[];
+  /** The fix to pick when the user asks for the preferred one. */
+  preferred?: boolean;
+}
+
+const TYPO_CODES = new Set(['unknown-service', 'unknown-target', 'unknown-attribute', 'unknown-type', 'name-mismatch']);
+
+export function quickFixes(state: IdeState, path: string, start: number, end: number): QuickFix[] {
+  const fixes: QuickFix[] = [];
+  for (const d of state.analysis.diagnostics) {
+    if (d.loc.source.path !== path || d.loc.end < start || d.loc.start > end || !d.subject) continue;
+    const { name, suggestion } = d.subject;
+    if (suggestion !== undefined && TYPO_CODES.has(d.code)) {
+      const edit = replaceName(d.loc, name, suggestion);
+      const title = d.code === 'name-mismatch' ? `Set the name to "${suggestion}"` : `Change to '${suggestion}'`;
+      if (edit) fixes.push({ title, diagnostic: d, edits: [edit], preferred: true });
+    }
+    if (d.code === 'service-not-distributed' || d.code === 'dependency-not-distributed') {
+      const fix = addMapping(state, name);
+      if (fix) fixes.push({ ...fix, diagnostic: d });
+    }
+    if (d.code === 'unknown-target') {
+      const fix = addTarget(state, name);
+      if (fix) fixes.push({ ...fix, diagnostic: d });
+    }
+    if (d.code === 'unknown-service' && path === state.analysis.files.distribution) {
+      const edit = removeAttribute(state, path, d.loc);
+      if (edit) fixes.push({ title: `Remove the mapping of '${name}'`, diagnostic: d, edits: [edit] });
+    }
+  }
+  return fixes;
+}
+
+/** Replaces the last `name` written inside `loc` (the attribute of `infrastructure.name`, the inside of a string). */
+function replaceName(loc: Loc, name: string, replacement: string): TextEdit | undefined {
+  const at = textAt(loc).lastIndexOf(name);
+  if (at < 0) return undefined;
+  return { loc: { ...loc, start: loc.start + at, end: loc.start + at + name.length }, newText: replacement };
+}
+
+function addMapping(state: IdeState, service: string): Omit<QuickFix, 'diagnostic'> | undefined {
+  const { files, model } = state.analysis;
+  const target = model.infrastructure.keys().next().value;
+  if (!files.distribution || model.distribution.has(service) || target === undefined) return undefined;
+  const edit = insertAttribute(state, files.distribution, `${service} = [ infrastructure.${target} ];`);
+  return edit && { title: `Deploy '${service}' to '${target}'`, edits: [edit] };
+}
+
+function addTarget(state: IdeState, target: string): Omit<QuickFix, 'diagnostic'> | undefined {
+  const { files, model } = state.analysis;
+  if (!files.infrastructure || model.infrastructure.has(target)) return undefined;
+  const edit = insertAttribute(state, files.infrastructure, `${target} = {\n  properties.hostname = "${target}";\n};`);
+  return edit && { title: `Add target '${target}' to the infrastructure model`, edits: [edit] };
+}
+
+/** Inserts `definition` as the last attribute of the file's top-level set, indented like the others. */
+function insertAttribute(state: IdeState, path: string, definition: string): TextEdit | undefined {
+  const parsed = parsedFile(state, path);
+  const top = parsed && topLevelSet(parsed.expr);
+  if (!parsed || !top) return undefined;
+  const text = parsed.source.text;
+  const close = top.loc.end - 1;
+  const lineStart = text.lastIndexOf('\n', close - 1) + 1;
+  const first = [...top.attrs.values()][0];
+  const indent = first ? first.loc.start - (text.lastIndexOf('\n', first.loc.start - 1) + 1) : 2;
+  const pad = ' '.repeat(Math.max(0, indent));
+  const body = definition.split('\n').map((l) => pad + l).join('\n');
+  const onOwnLine = /^\s*$/.test(text.slice(lineStart, close));
+  return onOwnLine
+    ? { loc: { source: parsed.source, start: lineStart, end: lineStart }, newText: `${body}\n` }
+    : { loc: { source: parsed.source, start: close, end: close }, newText: ` ${definition} ` };
+}
+
+/** Deletes the attribute whose name is at `keyLoc`, with its line when it has one to itself. */
+function removeAttribute(state: IdeState, path: string, keyLoc: Loc): TextEdit | undefined {
+  const parsed = parsedFile(state, path);
+  const top = parsed && topLevelSet(parsed.expr);
+  const def = top && [...top.attrs.values()].find((d) => d.loc.start === keyLoc.start);
+  if (!parsed || !def) return undefined;
+  const text = parsed.source.text;
+  let end = def.value.loc.end;
+  const semicolon = text.indexOf(';', end);
+  if (semicolon >= 0 && /^\s*$/.test(text.slice(end, semicolon))) end = semicolon + 1;
+  let start = def.loc.start;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = text.indexOf('\n', end);
+  if (/^\s*$/.test(text.slice(lineStart, start)) && /^\s*$/.test(text.slice(end, lineEnd < 0 ? text.length : lineEnd))) {
+    start = lineStart;
+    end = lineEnd < 0 ? text.length : lineEnd + 1;
+  }
+  return { loc: { source: parsed.source, start, end }, newText: '' };
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end test in a real VS Code needs, once: Debian's chromium and
+# ripgrep (when root and missing), and code-server with its native modules built, under
+# .cache/code-server. Offline-safe after the first run; see docs/architecture.md (tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CS_VERSION=4.100.3   # the last code-server whose VS Code runs on Node 20
+dir=.cache/code-server
+stamp="$dir/.installed-$CS_VERSION"
+
+if [ "$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v rg >/dev/null; }; then
+  echo "e2e setup: installing chromium and ripgrep from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ripgrep >/dev/null
+fi
+
+[ -f "$stamp" ] && exit 0
+echo "e2e setup: installing code-server $CS_VERSION into $dir (a few minutes, once)"
+mkdir -p "$dir"
+(cd "$dir" && [ -f package.json ] || echo '{"private":true}' > package.json)
+(cd "$dir" && npm install --no-audit --no-fund --ignore-scripts "code-server@$CS_VERSION" >/dev/null)
+vscode="$dir/node_modules/code-server/lib/vscode"
+(cd "$vscode" && npm install --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
+(cd "$vscode" && npm rebuild node-pty @vscode/spdlog native-watchdog kerberos >/dev/null)
+mkdir -p "$vscode/node_modules/@vscode/ripgrep/bin"
+ln -sf "$(command -v rg)" "$vscode/node_modules/@vscode/ripgrep/bin/rg"
+(cd "$vscode/extensions" && npm install --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
+(cd "$dir" && npm rebuild argon2 --build-from-source >/dev/null)
+touch "$stamp"
+echo "e2e setup: done"

@@ -1,0 +1,166 @@
+// Keeps one analysis per deployment that has an open file, re-run after edits. Diagnostics
+// are debounced (the wait adapts to how long the last analysis took, so small models answer
+// at once and big ones coalesce a burst of keystrokes), never stale (each analysis records
+// the document versions it read, and a newer edit replaces a pending run), and requests run
+// on a fresh analysis. Evaluation is bounded by step and depth limits, and files over a size
+// limit are not evaluated at all.
+
+import { readFileSync } from 'node:fs';
+import { analyseDeployment } from '../core/model/analyse';
+import type { DeploymentFiles } from '../core/model/types';
+import { parsedCleanly, type IdeState } from '../core/ide/state';
+import type { Diagnostic } from '../core/nix/diagnostic';
+import { Source } from '../core/nix/source';
+import { deploymentId, type ModelWorkspace } from './workspace';
+
+export interface Documents {
+  /** The editor's text of an open file. */
+  text(path: string): string | undefined;
+  version(path: string): number | undefined;
+}
+
+export interface AnalyserSettings {
+  ignore: string[];
+  /** Files larger than this (in characters) are not evaluated. */
+  maxFileSize: number;
+}
+
+export type Publish = (path: string, diagnostics: Diagnostic[], version: number | undefined) => void;
+
+interface Entry {
+  files: DeploymentFiles;
+  state?: IdeState;
+  /** Every file the last analysis read, with the version it read. */
+  reads: Map<string, number | undefined>;
+  /** Files the last publish sent diagnostics for. */
+  published: Set<string>;
+  dirty: boolean;
+}
+
+const MAX_WAIT_MS = 250;
+/** Bounds for evaluation while editing: a runaway model ends with a located error, quickly. */
+const LIMITS = { maxSteps: 20_000_000, maxDepth: 5_000, maxAlloc: 50_000_000 };
+
+export class Analyser {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastDurationMs = 0;
+
+  constructor(
+    private readonly docs: Documents,
+    private readonly workspace: ModelWorkspace,
+    private readonly publish: Publish,
+    public settings: AnalyserSettings,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** A file was opened, changed or saved: re-analyse every deployment that reads it. */
+  touched(path: string): void {
+    const own = this.workspace.deploymentFor(path);
+    if (own && this.workspace.roleOf(path)) this.entry(own).dirty = true;
+    for (const e of this.entries.values()) if (e.reads.has(path)) e.dirty = true;
+    this.schedule();
+  }
+
+  /** Re-analyses everything, e.g. after the settings or the chosen deployment changed. */
+  invalidateAll(): void {
+    for (const e of this.entries.values()) e.dirty = true;
+    this.schedule();
+  }
+
+  /** The fresh analysis a model file is part of, for a request about it. */
+  stateFor(path: string): IdeState | undefined {
+    const files = this.workspace.deploymentFor(path);
+    if (!files) return undefined;
+    const entry = this.entry(files);
+    if (entry.dirty || !entry.state) this.run(entry);
+    return entry.state;
+  }
+
+  /** Runs whatever is pending now, instead of after the wait. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const e of this.entries.values()) if (e.dirty) this.run(e);
+  }
+
+  private entry(files: DeploymentFiles): Entry {
+    const id = deploymentId(files);
+    let e = this.entries.get(id);
+    if (!e) {
+      e = { files, reads: new Map(), published: new Set(), dirty: true };
+      this.entries.set(id, e);
+    }
+    return e;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), Math.min(this.lastDurationMs, MAX_WAIT_MS));
+  }
+
+  private run(entry: Entry): void {
+    entry.dirty = false;
+    const started = performance.now();
+    const reads = new Map<string, number | undefined>();
+    const readText = (path: string) => {
+      reads.set(path, this.docs.version(path));
+      return this.docs.text(path) ?? readFileSync(path, 'utf8');
+    };
+    try {
+      const tooLarge = this.oversizedFiles(entry.files, readText);
+      if (tooLarge.length) {
+        entry.state = undefined;
+        this.send(entry, tooLarge);
+        return;
+      }
+      const analysis = analyseDeployment(entry.files, { readText, ignore: this.settings.ignore, limits: LIMITS });
+      const stableModel = parsedCleanly(analysis) || !entry.state ? analysis.model : entry.state.stableModel;
+      entry.state = { analysis, stableModel, text: readText };
+      this.send(entry, analysis.diagnostics);
+    } catch (e) {
+      // A bug in the analysis must not take the server down; the model just goes unchecked.
+      this.log(`analysis of ${Object.values(entry.files).join(', ')} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    } finally {
+      entry.reads = reads;
+      this.lastDurationMs = performance.now() - started;
+    }
+  }
+
+  private oversizedFiles(files: DeploymentFiles, readText: (path: string) => string): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const path of Object.values(files) as string[]) {
+      let text: string;
+      try {
+        text = readText(path);
+      } catch {
+        continue;
+      }
+      if (text.length <= this.settings.maxFileSize) continue;
+      const source = new Source(path, text, path);
+      out.push({
+        code: 'file-too-large',
+        severity: 'information',
+        message: `this file has ${text.length} characters, more than disnix.maxFileSize (${this.settings.maxFileSize}); the deployment is not analysed`,
+        loc: { source, start: 0, end: 0 },
+      });
+    }
+    return out;
+  }
+
+  /** Publishes per file; a model file analysed as part of another deployment is left to that one. */
+  private send(entry: Entry, diagnostics: Diagnostic[]): void {
+    const byPath = new Map<string, Diagnostic[]>();
+    for (const path of Object.values(entry.files) as string[]) byPath.set(path, []);
+    for (const path of entry.published) byPath.set(path, []);
+    for (const d of diagnostics) byPath.get(d.loc.source.path)?.push(d) ?? byPath.set(d.loc.source.path, [d]);
+    const id = deploymentId(entry.files);
+    entry.published = new Set();
+    for (const [path, list] of byPath) {
+      const owner = this.workspace.roleOf(path) ? this.workspace.deploymentFor(path) : entry.files;
+      if (!owner || deploymentId(owner) !== id) continue;
+      if (list.length) entry.published.add(path);
+      this.publish(path, list, this.docs.version(path));
+    }
+  }
+}

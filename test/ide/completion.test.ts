@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { complete } from '../../core/ide/completion';
+import { ready } from '../helpers';
+import { fixture, read, withCursor } from './fixture';
+
+const labels = (overrides: Record<string, string>) => {
+  const f = fixture(overrides);
+  return complete(f.state, f.path, f.role, f.offset).items.map((i) => i.label);
+};
+
+describe('completion', () => {
+  before(() => ready);
+
+  it('offers the other services inside dependsOn, as inherit statements', () => {
+    const f = fixture(withCursor('services.nix', 'inherit HelloWorldService;', '<|>'));
+    const c = complete(f.state, f.path, f.role, f.offset);
+    assert.deepEqual(c.items.map((i) => i.label).sort(), ['HelloService', 'HelloWorldService']);
+    assert.equal(c.items[0].insertText, `inherit ${c.items[0].label};`);
+  });
+
+  it('offers services after inherit in connectsTo, with the typed prefix replaced', () => {
+    const text = read('services.nix').replace('port = 8080;', 'connectsTo = { inherit Hel<|> };');
+    const f = fixture({ 'services.nix': text });
+    const c = complete(f.state, f.path, f.role, f.offset);
+    assert.ok(c.items.some((i) => i.label === 'HelloService' && i.insertText === undefined));
+    assert.equal(f.files.get(f.path)!.slice(c.replaceStart, c.replaceEnd), 'Hel');
+  });
+
+  it('offers targets after infrastructure.', () => {
+    assert.deepEqual(labels(withCursor('distribution.nix', 'test2 ]', '<|> ]')), ['test1', 'test2']);
+  });
+
+  it('offers services as distribution keys, those not yet mapped first', () => {
+    const text = read('distribution.nix').replace('  HelloWorld = [ infrastructure.test1 ];\n', '  <|>\n');
+    const f = fixture({ 'distribution.nix': text });
+    const items = complete(f.state, f.path, f.role, f.offset).items.sort((a, b) => a.sortText!.localeCompare(b.sortText!));
+    assert.equal(items[0].label, 'HelloWorld');
+    assert.equal(items.length, 3);
+  });
+
+  it('offers the service attributes Disnix knows, with their documentation, minus those written', () => {
+    const f = fixture(withCursor('services.nix', 'port = 8081;', '<|>'));
+    const items = complete(f.state, f.path, f.role, f.offset).items;
+    const names = items.map((i) => i.label);
+    assert.ok(names.includes('dependsOn') && names.includes('deployState') && names.includes('providesContainers'));
+    assert.ok(!names.includes('name') && !names.includes('type'), 'name and type are already there');
+    assert.match(items.find((i) => i.label === 'dependsOn')!.documentation!, /Inter-dependencies/);
+  });
+
+  it('offers target attributes in the infrastructure model, and property names inside properties', () => {
+    assert.ok(labels(withCursor('infrastructure.nix', 'system = "x86_64-linux";\n  };\n\n  test2', '<|>')).includes('numOfCores'));
+    assert.deepEqual(labels(withCursor('infrastructure.nix', 'hostname = "test1";', '<|>')), ['hostname']);
+  });
+
+  it('offers Dysnomia types inside a type string, and quoted after type =', () => {
+    const names = labels(withCursor('services.nix', 'process";\n    port = 8081', '<|>process";\n    port = 8081'));
+    assert.ok(names.includes('process') && names.includes('mysql-database') && names.includes('wrapper'));
+    const f = fixture(withCursor('services.nix', 'type = "process";\n    port = 8081', 'type = <|>\n    port = 8081'));
+    const item = complete(f.state, f.path, f.role, f.offset).items.find((i) => i.label === 'wrapper');
+    assert.equal(item?.insertText, '"wrapper"');
+  });
+
+  it('offers the containers of the target a mapping names', () => {
+    const text = read('distribution.nix').replace('HelloWorldService = [ infrastructure.test2 ];', 'HelloWorldService = { targets = [ { target = infrastructure.test2; container = "<|>"; } ]; };');
+    assert.deepEqual(labels({ 'distribution.nix': text }).sort(), ['mysql-database', 'process']);
+    const keys = read('distribution.nix').replace('HelloWorldService = [ infrastructure.test2 ];', 'HelloWorldService = { targets = [ { target = infrastructure.test2; <|> } ]; };');
+    assert.deepEqual(labels({ 'distribution.nix': keys }), ['container']);
+  });
+
+  it('offers nothing inside comments', () => {
+    assert.deepEqual(labels(withCursor('services.nix', 'the front end', 'the <|>front end')), []);
+  });
+});

@@ -80,6 +80,11 @@ export class LspClient {
     });
   }
 
+  /** The last diagnostics published for `path`, or undefined if none ever were. */
+  published(path: string): Diagnostic[] | undefined {
+    return this.latest.get(uri(path))?.diagnostics;
+  }
+
   request<R>(method: string, params: object): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { quickFixes } from '../../core/ide/code-actions';
+import { ready } from '../helpers';
+import { applyEdits, fixture, read } from './fixture';
+
+/** The fixes offered at the whole file, applied one by one: title to the files they produce. */
+function fixes(overrides: Record<string, string>, file: string) {
+  const f = fixture(overrides);
+  const path = `/project/${file}`;
+  return quickFixes(f.state, path, 0, f.files.get(path)!.length).map((q) => ({ title: q.title, code: q.diagnostic.code, after: { ...overrides, ...applyEdits(f, q.edits) } }));
+}
+
+const codes = (files: Record<string, string>) => fixture(files).state.analysis.diagnostics.map((d) => d.code);
+
+describe('quick fixes', () => {
+  before(() => ready);
+
+  it('deploys a service that is not in the distribution', () => {
+    const dist = read('distribution.nix').replace('  HelloWorld = [ infrastructure.test1 ];\n', '');
+    const [fix] = fixes({ 'distribution.nix': dist }, 'services.nix');
+    assert.equal(fix.title, "Deploy 'HelloWorld' to 'test1'");
+    assert.match(fix.after['distribution.nix'], /  HelloWorldService = \[ infrastructure\.test2 \];\n  HelloWorld = \[ infrastructure\.test1 \];\n\}/);
+    assert.deepEqual(codes(fix.after), []);
+  });
+
+  it('creates a missing target', () => {
+    const dist = read('distribution.nix').replace('HelloWorld = [ infrastructure.test1 ]', 'HelloWorld = [ infrastructure.test3 ]');
+    const all = fixes({ 'distribution.nix': dist }, 'distribution.nix');
+    const fix = all.find((f) => f.title === "Add target 'test3' to the infrastructure model")!;
+    assert.match(fix.after['infrastructure.nix'], /  test3 = \{\n    properties\.hostname = "test3";\n  \};\n\}\n$/);
+    assert.deepEqual(codes(fix.after), []);
+  });
+
+  it('replaces a misspelt target, service, attribute or type with the known one', () => {
+    const typo = (file: string, from: string, to: string) => {
+      const files = { [file]: read(file).replace(from, to) };
+      const fix = fixes(files, file).find((f) => f.title.startsWith('Change to'))!;
+      assert.ok(fix, `a fix for ${to}`);
+      assert.deepEqual(codes(fix.after), [], fix.title);
+      return fix.title;
+    };
+    assert.equal(typo('distribution.nix', 'infrastructure.test2', 'infrastructure.tset2'), "Change to 'test2'");
+    assert.equal(typo('services.nix', 'type = "process";\n    port = 8081', 'type = "proces";\n    port = 8081'), "Change to 'process'");
+    assert.equal(typo('services.nix', 'dependsOn = {\n      inherit HelloService;', 'dependOn = {\n      inherit HelloService;'), "Change to 'dependsOn'");
+  });
+
+  it('sets a name that differs from the attribute name', () => {
+    const services = read('services.nix').replace('name = "HelloService"', 'name = "Hello"');
+    const [fix] = fixes({ 'services.nix': services }, 'services.nix');
+    assert.equal(fix.title, 'Set the name to "HelloService"');
+    assert.deepEqual(codes(fix.after), []);
+  });
+
+  it('removes the mapping of a service that does not exist, line and all', () => {
+    const dist = read('distribution.nix').replace(/\}\n$/, '  Gone = [ infrastructure.test1 ];\n}\n');
+    const fix = fixes({ 'distribution.nix': dist }, 'distribution.nix').find((f) => f.title === "Remove the mapping of 'Gone'")!;
+    assert.equal(fix.after['distribution.nix'], read('distribution.nix'));
+  });
+});

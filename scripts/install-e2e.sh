@@ -21,7 +21,8 @@ mkdir -p "$dir"
 (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts "code-server@$CS_VERSION" >/dev/null)
 vscode="$dir/node_modules/code-server/lib/vscode"
 (cd "$vscode" && npm install --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
-(cd "$vscode" && npm rebuild node-pty @vscode/spdlog native-watchdog >/dev/null)
+# node-pty's post-install runs `npx node-gyp`, which must not stop to ask.
+(cd "$vscode" && npm_config_yes=true npm rebuild node-pty @vscode/spdlog native-watchdog >/dev/null)
 mkdir -p "$vscode/node_modules/@vscode/ripgrep/bin"
 ln -sf "$(command -v rg)" "$vscode/node_modules/@vscode/ripgrep/bin/rg"
 (cd "$vscode/extensions" && npm install --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)

@@ -1,0 +1,88 @@
+// The status bar item that shows which deployment (services + infrastructure + distribution
+// [+ packages], or an architecture model) the open model file is analysed in, and the command
+// that switches it. The choice is remembered per workspace and handed to the server.
+
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+interface DeploymentFiles {
+  services?: string;
+  infrastructure?: string;
+  distribution?: string;
+  packages?: string;
+  architecture?: string;
+}
+
+interface DeploymentInfo {
+  files: DeploymentFiles;
+  active: boolean;
+}
+
+const MEMENTO_KEY = 'disnix.chosenDeployments';
+
+export class DeploymentStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('disnix.deployment', vscode.StatusBarAlignment.Left, 10);
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly client: () => LanguageClient | undefined,
+  ) {
+    this.item.name = 'Disnix deployment';
+    this.item.command = 'disnix.selectDeployment';
+    this.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()));
+  }
+
+  /** The deployments chosen earlier in this workspace, for the server's start. */
+  remembered(): DeploymentFiles[] {
+    return this.state.get<DeploymentFiles[]>(MEMENTO_KEY, []);
+  }
+
+  async refresh(): Promise<void> {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const client = this.client();
+    if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.nix') || !client?.isRunning()) return this.item.hide();
+    const deployments = await client.sendRequest<DeploymentInfo[]>('disnix/deployments', { uri: uri.toString() });
+    const active = deployments.find((d) => d.active);
+    if (!active) return this.item.hide();
+    this.item.text = `$(server-environment) ${describe(active.files)}`;
+    this.item.tooltip = `Disnix deployment analysed for this file\n${Object.entries(active.files).map(([role, p]) => `${role}: ${vscode.workspace.asRelativePath(p)}`).join('\n')}\n\nClick to switch.`;
+    this.item.show();
+  }
+
+  /** Lets the user pick among every deployment the workspace's model files can form. */
+  async choose(): Promise<void> {
+    const client = this.client();
+    if (!client?.isRunning()) return;
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const deployments = await client.sendRequest<DeploymentInfo[]>('disnix/deployments', { uri: uri?.toString() });
+    if (!deployments.length) {
+      void vscode.window.showInformationMessage('No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      deployments.map((d) => ({ label: describe(d.files), description: vscode.workspace.asRelativePath(folderOf(d.files)), picked: d.active, files: d.files })),
+      { title: 'Disnix: Select Deployment', placeHolder: 'Which models make up the deployment?' },
+    );
+    if (!picked) return;
+    const folder = folderOf(picked.files);
+    await this.state.update(MEMENTO_KEY, [...this.remembered().filter((f) => folderOf(f) !== folder), picked.files]);
+    await client.sendNotification('disnix/chooseDeployment', picked.files);
+    await this.refresh();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+function describe(files: DeploymentFiles): string {
+  if (files.architecture) return basename(files.architecture);
+  return [files.services, files.infrastructure, files.distribution, files.packages].filter((p): p is string => !!p).map((p) => basename(p, '.nix')).join(' · ');
+}
+
+function folderOf(files: DeploymentFiles): string {
+  return dirname(Object.values(files).find((p): p is string => !!p) ?? '');
+}

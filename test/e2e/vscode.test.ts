@@ -1,0 +1,131 @@
+// End to end in a real VS Code: code-server (installed by scripts/install-e2e.sh) with the
+// built extension, driven through Debian's Chromium by Playwright. Opens the hello-world
+// example with a mistake, finds the diagnostic in the Problems panel, and completes service
+// names in dependsOn. Screenshots of a failure go to the temporary directory it prints.
+
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { EXAMPLE } from '../ide/fixture';
+
+const REPO = join(__dirname, '..', '..', '..');
+const CODE_SERVER = join(REPO, '.cache', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = '/usr/bin/chromium';
+const STEP_MS = 90_000;
+
+const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
+
+describe('the extension in a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-e2e.sh as root)` : false }, () => {
+  let work: string;
+  let server: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let log = '';
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'dnx-e2e-'));
+    const project = join(work, 'project');
+    cpSync(EXAMPLE, project, { recursive: true });
+    // The mistake: a mapping to a target the infrastructure model does not have.
+    const distribution = join(project, 'distribution.nix');
+    writeFileSync(distribution, readFileSync(distribution, 'utf8').replace('HelloWorld = [ infrastructure.test1 ]', 'HelloWorld = [ infrastructure.test3 ]'));
+    installExtension(join(work, 'extensions'));
+    mkdirSync(join(work, 'user', 'User'), { recursive: true });
+    writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false }));
+    const port = await freePort();
+    server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d) => (log += d));
+    server.stderr!.on('data', (d) => (log += d));
+    await waitFor(() => log.includes('HTTP server listening'), 'code-server to listen');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(project)}`);
+    await page.locator('.monaco-workbench').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.kill();
+    if (!process.exitCode) rmSync(work, { recursive: true, force: true });
+  });
+
+  const shoot = async (name: string) => {
+    const file = join(work, `${name}.png`);
+    await page.screenshot({ path: file }).catch(() => {});
+    process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);
+  };
+
+  it('shows the unknown target in the Problems panel', async (t) => {
+    try {
+      await openFile(page, 'distribution.nix');
+      await page.locator('#status\\.problems').click();
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: "'test3' is not a target in the infrastructure model" });
+      await problem.first().waitFor();
+      assert.match(await problem.first().innerText(), /unknown-target/);
+    } catch (e) {
+      await shoot(t.name.replace(/\W+/g, '-'));
+      throw e;
+    }
+  });
+
+  it('completes service names in dependsOn', async (t) => {
+    try {
+      await openFile(page, 'services.nix');
+      // In HelloWorldService's `dependsOn = { inherit HelloService; }`, the cursor goes after `inherit `.
+      await page.locator('.view-line', { hasText: 'inherit HelloService;' }).click();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Control+ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Control+Space');
+      const widget = page.locator('.suggest-widget');
+      await widget.locator('.monaco-list-row', { hasText: 'HelloService' }).first().waitFor();
+      const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+      assert.ok(labels.includes('HelloService') && labels.includes('HelloWorld'), labels.join(', '));
+      assert.ok(!labels.includes('HelloWorldService'), 'a service does not depend on itself');
+    } catch (e) {
+      await shoot(t.name.replace(/\W+/g, '-'));
+      throw e;
+    }
+  });
+});
+
+/** Opens a file from the Explorer, as a user would. */
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.getByRole('treeitem', { name, exact: true }).click();
+  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+}
+
+/** The extension as VS Code installs it: an unpacked folder named publisher.name-version. */
+function installExtension(dir: string): void {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  const target = join(dir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'syntaxes', 'snippets', 'language-configuration.json']) cpSync(join(REPO, entry), join(target, entry), { recursive: true });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 100) {
+    if (waited > STEP_MS) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

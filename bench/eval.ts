@@ -2,7 +2,7 @@
 // side with nix-instantiate --eval --strict --json, on the same files in the same run.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalToJson } from '../cli/eval';
@@ -10,6 +10,7 @@ import { Evaluator } from '../core/nix/eval';
 import { ParseCache } from '../core/nix/parse-cache';
 import { initParser } from '../core/nix/parser';
 import { writeDisnixModel } from './models';
+import { machine, writeSection } from './report';
 
 const ROOT = join(__dirname, '..', '..');
 const DNX = join(ROOT, 'bin', 'dnx');
@@ -87,9 +88,7 @@ in { inherit total; size = builtins.length (builtins.attrValues set); evens = bu
 }
 
 function writeResults(rows: string[], nixVersion: string, nodeStart: number): void {
-  const path = join(ROOT, 'docs', 'benchmarks.md');
-  const section = `<!-- bench:eval -->
-## Evaluation (\`npm run bench:eval\`)
+  writeSection('bench:eval', `## Evaluation (\`npm run bench:eval\`)
 
 Median wall time in milliseconds; the ratio is to \`nix-instantiate --eval --strict --json\`
 on the same file in the same run (${nixVersion}; ${PROCESS_RUNS} process runs, ${WARM_RUNS} warm
@@ -99,22 +98,12 @@ language server keeps the files an edit did not touch; "all re-parsed" parses ev
 again. "Cold" is a whole \`dnx eval\` process. The outputs of \`dnx eval\` and Nix are checked to
 be byte-identical.
 
-Machine: ${process.platform}/${process.arch}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
+${machine()}
 Starting Node itself (\`node -e 0\`) takes ${nodeStart.toFixed(1)} ms here.
 
 | workload | nix-instantiate | warm, files reused | warm, all re-parsed | \`dnx eval\`, cold |
 |---|---|---|---|---|
-${rows.join('\n')}
-<!-- /bench:eval -->`;
-  let doc: string;
-  try {
-    doc = readFileSync(path, 'utf8');
-  } catch {
-    doc = '# Benchmarks\n\nEvery figure here is produced by a command in this repository; re-run it to reproduce.\n';
-  }
-  const re = /<!-- bench:eval -->[\s\S]*<!-- \/bench:eval -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, doc);
+${rows.join('\n')}`);
 }
 
 main().catch((e) => {

@@ -1,9 +1,9 @@
-// Keeps one analysis per deployment that has an open file, re-run after edits. Diagnostics
-// are debounced (the wait adapts to how long the last analysis took, so small models answer
-// at once and big ones coalesce a burst of keystrokes), never stale (each analysis records
-// the document versions it read, and a newer edit replaces a pending run), and requests run
-// on a fresh analysis. Evaluation is bounded by step and depth limits, and files over a size
-// limit are not evaluated at all.
+// Keeps one analysis per deployment that has an open file, re-run after edits. Runs are
+// coalesced: an edit schedules a run behind the messages already received, so a burst of
+// keystrokes that arrived while the last run was busy is analysed once, at its newest
+// version, and a newer edit replaces a pending run. Diagnostics are never stale (the run reads
+// the current versions and publishes with them), and requests run on a fresh analysis.
+// Evaluation is bounded by step and depth limits; files over a size limit are not evaluated.
 
 import { readFileSync } from 'node:fs';
 import { analyseDeployment } from '../core/model/analyse';
@@ -37,14 +37,12 @@ interface Entry {
   dirty: boolean;
 }
 
-const MAX_WAIT_MS = 250;
 /** Bounds for evaluation while editing: a runaway model ends with a located error, quickly. */
 const LIMITS = { maxSteps: 20_000_000, maxDepth: 5_000, maxAlloc: 50_000_000 };
 
 export class Analyser {
   private readonly entries = new Map<string, Entry>();
-  private timer: NodeJS.Timeout | undefined;
-  private lastDurationMs = 0;
+  private pending: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly docs: Documents,
@@ -77,10 +75,10 @@ export class Analyser {
     return entry.state;
   }
 
-  /** Runs whatever is pending now, instead of after the wait. */
+  /** Runs whatever is pending now. */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearImmediate(this.pending);
+    this.pending = undefined;
     for (const e of this.entries.values()) if (e.dirty) this.run(e);
   }
 
@@ -94,14 +92,14 @@ export class Analyser {
     return e;
   }
 
+  /** After the I/O already queued: didChange messages that arrived during a run are applied first. */
   private schedule(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), Math.min(this.lastDurationMs, MAX_WAIT_MS));
+    clearImmediate(this.pending);
+    this.pending = setImmediate(() => this.flush());
   }
 
   private run(entry: Entry): void {
     entry.dirty = false;
-    const started = performance.now();
     const reads = new Map<string, number | undefined>();
     const readText = (path: string) => {
       reads.set(path, this.docs.version(path));
@@ -123,7 +121,6 @@ export class Analyser {
       this.log(`analysis of ${Object.values(entry.files).join(', ')} failed: ${e instanceof Error ? e.stack : String(e)}`);
     } finally {
       entry.reads = reads;
-      this.lastDurationMs = performance.now() - started;
     }
   }
 

@@ -66,6 +66,15 @@ export class LspClient {
     return version;
   }
 
+  /** Replaces `length` characters at `offset` (a one-line edit, as an editor sends while typing); returns the new version. */
+  async edit(path: string, at: { line: number; character: number }, length: number, text: string): Promise<number> {
+    const version = (this.versions.get(path) ?? 1) + 1;
+    this.versions.set(path, version);
+    const range = { start: at, end: { line: at.line, character: at.character + length } };
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [{ range, text }] });
+    return version;
+  }
+
   /** The next diagnostics for `path` that satisfy `accept` (by default: any for the current version). */
   diagnostics(path: string, accept: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
     const u = uri(path);

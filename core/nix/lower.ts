@@ -3,11 +3,11 @@
 // syntax errors become located diagnostics; a broken subtree becomes an `error` node so the
 // rest of the file can still be analysed.
 
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, Interpolation, StrPart } from './ast';
 import type { Diagnostic } from './diagnostic';
 import { canonPath, homeDir } from './paths';
-import { parseTree } from './parser';
+import { parseTree, type PreviousParse } from './parser';
 import type { Loc, Source } from './source';
 import { decodeStringSegment, lexIndentedSegment, stripIndentation, type IndentToken } from './strings-lexer';
 import { describeError, describeMissing } from './syntax-errors';
@@ -19,9 +19,11 @@ const MAX_SYNTAX_ERRORS = 100;
 export interface LowerResult {
   expr: Expr;
   diagnostics: Diagnostic[];
+  /** The syntax tree, when asked to keep it (for the next, incremental parse); the caller deletes it. */
+  tree?: Tree;
 }
 
-export function parseNix(source: Source, options: { timeoutMs?: number } = {}): LowerResult {
+export function parseNix(source: Source, options: { timeoutMs?: number; previous?: PreviousParse; keepTree?: boolean } = {}): LowerResult {
   const whole = { source, start: 0, end: Math.min(source.text.length, 1) };
   // Nix stops reading at a NUL byte; a file with one is binary, not a model.
   const nul = source.text.indexOf('\0');
@@ -29,7 +31,7 @@ export function parseNix(source: Source, options: { timeoutMs?: number } = {}): 
     const loc = { source, start: nul, end: nul + 1 };
     return { expr: { kind: 'error', loc }, diagnostics: [syntaxError(loc, 'unexpected NUL byte: this is a binary file, not a Nix expression')] };
   }
-  const tree = parseTree(source.text, options.timeoutMs);
+  const tree = parseTree(source.text, options.timeoutMs, options.previous);
   if (!tree) {
     return { expr: { kind: 'error', loc: whole }, diagnostics: [syntaxError(whole, 'parsing was stopped: the file is too large or too broken to analyse in time')] };
   }
@@ -44,9 +46,9 @@ export function parseNix(source: Source, options: { timeoutMs?: number } = {}): 
       lowerer.diagnostics.push(syntaxError(loc, `expression nested too deeply (more than ${MAX_NESTING} levels)`));
       expr = { kind: 'error', loc };
     }
-    return { expr, diagnostics: lowerer.diagnostics };
+    return { expr, diagnostics: lowerer.diagnostics, ...(options.keepTree ? { tree } : {}) };
   } finally {
-    tree.delete();
+    if (!options.keepTree) tree.delete();
   }
 }
 

@@ -1,8 +1,9 @@
 // Parsed files by path and exact text: a file is parsed and lowered once per version, however
 // many evaluations read it. The language server re-evaluates the models on every edit, and
-// only the edited file has changed. Bounded by total source size, least recently used first
-// out.
+// only the edited file has changed; its new version is parsed incrementally from the syntax
+// tree of the one before. Bounded by total source size, least recently used first out.
 
+import type { Tree } from 'web-tree-sitter';
 import type { Expr } from './ast';
 import type { Diagnostic } from './diagnostic';
 import { parseNix } from './lower';
@@ -15,8 +16,13 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
+interface Entry extends ParsedFile {
+  /** Kept for the next version's incremental parse; freed when the entry goes. */
+  tree?: Tree;
+}
+
 export class ParseCache {
-  private readonly entries = new Map<string, ParsedFile>();
+  private readonly entries = new Map<string, Entry>();
   private size = 0;
 
   constructor(private readonly maxChars = 64 << 20) {}
@@ -34,12 +40,14 @@ export class ParseCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const { expr, diagnostics } = parseNix(source);
-    bindVariables(expr, globals, diagnostics);
-    const parsed = { source, expr, diagnostics };
-    if (hit) this.forget(key, hit);
     // Command-line expressions and oversized files are not worth keeping.
-    if (!key.startsWith('/') || source.text.length > this.maxChars / 4) return parsed;
+    const keep = key.startsWith('/') && source.text.length <= this.maxChars / 4;
+    const previous = hit?.tree ? { text: hit.source.text, tree: hit.tree } : undefined;
+    const { expr, diagnostics, tree } = parseNix(source, { previous, keepTree: keep });
+    bindVariables(expr, globals, diagnostics);
+    const parsed: Entry = { source, expr, diagnostics, ...(tree ? { tree } : {}) };
+    if (hit) this.forget(key, hit);
+    if (!keep) return parsed;
     this.entries.set(key, parsed);
     this.size += source.text.length;
     for (const [k, old] of this.entries) {
@@ -49,7 +57,8 @@ export class ParseCache {
     return parsed;
   }
 
-  private forget(key: string, entry: ParsedFile): void {
+  private forget(key: string, entry: Entry): void {
+    entry.tree?.delete();
     this.entries.delete(key);
     this.size -= entry.source.text.length;
   }

@@ -48,3 +48,30 @@ describe('parse cache', () => {
     assert.notEqual(cache.parse(source('{ a = 1; }', '/p/a.nix'), globals), a);
   });
 });
+
+describe('incremental parsing', () => {
+  /** The AST and diagnostics as plain text: locations as offsets, without their source. */
+  const shape = (parsed: { expr: unknown; diagnostics: unknown }) =>
+    JSON.stringify([parsed.expr, parsed.diagnostics], (k, v) => (k === 'source' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
+
+  it('gives the same tree as a fresh parse after every kind of edit', () => {
+    const globals = new Evaluator().builtins.globalSlots;
+    const cache = new ParseCache();
+    const versions = [
+      '{ a = 1;\n  b = "x";\n}\n',
+      '{ a = 12;\n  b = "x";\n}\n', // a keystroke
+      '{ a = 12;\n  c = [ 1 2 ];\n  b = "x";\n}\n', // a line inserted
+      '{ a = 12;\r\n  b = "x 🎉";\r\n}\r\n', // CR LF and an astral character
+      '{ a = 12;\r\n  b = "x 🎉"\r\n}\r\n', // now broken: a missing ;
+      '{ a = 12;\r\n  b = "x 🎉";\r\n}\r\n', // fixed again
+      'let x = 1; in x', // everything replaced
+      '', // emptied
+      'let x = 1; in x + 1',
+    ];
+    for (const text of versions) {
+      const incremental = cache.parse(source(text, '/project/edited.nix'), globals);
+      const fresh = new ParseCache().parse(source(text, '/project/fresh.nix'), globals);
+      assert.equal(shape(incremental), shape(fresh), JSON.stringify(text));
+    }
+  });
+});

@@ -26,6 +26,7 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
   let browser: Browser;
   let page: Page;
   let log = '';
+  let failed = false;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'dnx-e2e-'));
@@ -56,10 +57,12 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
   after(async () => {
     await browser?.close();
     server?.kill();
-    if (!process.exitCode) rmSync(work, { recursive: true, force: true });
+    // A failure's screenshots stay for a person to look at.
+    if (!failed) rmSync(work, { recursive: true, force: true });
   });
 
   const shoot = async (name: string) => {
+    failed = true;
     const file = join(work, `${name}.png`);
     await page.screenshot({ path: file }).catch(() => {});
     process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);

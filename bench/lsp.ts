@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Position } from 'vscode-languageserver-protocol';
+import { Source } from '../core/nix/source';
 import { LspClient, uri } from '../test/server/lsp-client';
 import { writeDisnixModel, type ModelSize } from './models';
 import { machine, writeSection } from './report';
@@ -32,13 +34,12 @@ const edits: Record<string, { find: RegExp; length: number; text: (round: number
   'distribution.nix': { find: /s1 = \[ infrastructure\.test1/, length: 1, text: (r) => String(r % 2) },
 };
 
-function positionOf(text: string, find: RegExp): { line: number; character: number } {
+function positionOf(text: string, find: RegExp): Position {
   const m = find.exec(text);
   if (!m) throw new Error(`${find} is not in the model`);
   // The edit replaces the number after `= `, or the last character.
   const offset = m.index + (m[0].includes('= ') ? m[0].indexOf('= ') + 2 : m[0].length - 1);
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1].length };
+  return new Source('', text, '').position(offset);
 }
 
 function percentile(xs: number[], p: number): number {
@@ -51,12 +52,16 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-function nixSeconds(model: string): string {
+function nixVersion(): string | undefined {
   try {
-    execFileSync('nix-instantiate', ['--version']);
+    return execFileSync('nix-instantiate', ['--version'], { encoding: 'utf8' }).trim();
   } catch {
-    return 'nix-instantiate not installed';
+    return undefined;
   }
+}
+
+/** Median time of nix-instantiate evaluating the models once, as a whole process. */
+function nixMs(model: string): number {
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -64,7 +69,7 @@ function nixSeconds(model: string): string {
     if (r.status !== 0) throw new Error(r.stderr);
     times.push(performance.now() - t);
   }
-  return `${percentile(times, 50).toFixed(1)} ms`;
+  return percentile(times, 50);
 }
 
 async function measure(dir: string): Promise<{ rows: string[]; rss: number; diagnostics: number }> {
@@ -100,20 +105,15 @@ async function measure(dir: string): Promise<{ rows: string[]; rss: number; diag
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'dnx-bench-lsp-'));
-  const nix = (() => {
-    try {
-      return execFileSync('nix-instantiate', ['--version'], { encoding: 'utf8' }).trim();
-    } catch {
-      return 'nix-instantiate (not installed)';
-    }
-  })();
+  const nix = nixVersion();
   const out: string[] = [`didChange to publishDiagnostics, ${EDITS} edits per file after ${WARMUP} warm-up edits, one at a time; times in ms.`, ''];
   try {
     for (const { label, size } of sizes) {
       const dir = join(root, `${size.services}`);
       const model = writeDisnixModel(dir, size);
       const { rows, rss, diagnostics } = await measure(dir);
-      out.push(`**${label}** (${diagnostics} diagnostics on the unedited model; server peak RSS ${rss.toFixed(0)} MB; ${nix} evaluating the same models once: ${nixSeconds(model)})`, '');
+      const reference = nix ? `${nix} evaluating the same models once: ${nixMs(model).toFixed(1)} ms` : 'nix-instantiate is not installed';
+      out.push(`**${label}** (${diagnostics} diagnostics on the unedited model; server peak RSS ${rss.toFixed(0)} MB; ${reference})`, '');
       out.push('| file edited | p50 | p95 | max |', '|---|---|---|---|', ...rows, '');
     }
   } finally {

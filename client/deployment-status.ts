@@ -5,19 +5,7 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-interface DeploymentFiles {
-  services?: string;
-  infrastructure?: string;
-  distribution?: string;
-  packages?: string;
-  architecture?: string;
-}
-
-interface DeploymentInfo {
-  files: DeploymentFiles;
-  active: boolean;
-}
+import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, type DeploymentFiles, type DeploymentInfo, type DeploymentsParams } from '../server/protocol';
 
 const MEMENTO_KEY = 'disnix.chosenDeployments';
 
@@ -43,7 +31,7 @@ export class DeploymentStatus implements vscode.Disposable {
     const uri = vscode.window.activeTextEditor?.document.uri;
     const client = this.client();
     if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.nix') || !client?.isRunning()) return this.item.hide();
-    const deployments = await client.sendRequest<DeploymentInfo[]>('disnix/deployments', { uri: uri.toString() });
+    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri.toString() } satisfies DeploymentsParams);
     const active = deployments.find((d) => d.active);
     if (!active) return this.item.hide();
     this.item.text = `$(server-environment) ${describe(active.files)}`;
@@ -56,7 +44,7 @@ export class DeploymentStatus implements vscode.Disposable {
     const client = this.client();
     if (!client?.isRunning()) return;
     const uri = vscode.window.activeTextEditor?.document.uri;
-    const deployments = await client.sendRequest<DeploymentInfo[]>('disnix/deployments', { uri: uri?.toString() });
+    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri?.toString() } satisfies DeploymentsParams);
     if (!deployments.length) {
       void vscode.window.showInformationMessage('No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).');
       return;
@@ -68,7 +56,7 @@ export class DeploymentStatus implements vscode.Disposable {
     if (!picked) return;
     const folder = folderOf(picked.files);
     await this.state.update(MEMENTO_KEY, [...this.remembered().filter((f) => folderOf(f) !== folder), picked.files]);
-    await client.sendNotification('disnix/chooseDeployment', picked.files);
+    await client.sendNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, picked.files);
     await this.refresh();
   }
 

@@ -101,9 +101,16 @@ export class Analyser {
   private run(entry: Entry): void {
     entry.dirty = false;
     const reads = new Map<string, number | undefined>();
+    // Each file is read once per run, however often the size check, loading and evaluation ask.
+    const texts = new Map<string, string>();
     const readText = (path: string) => {
-      reads.set(path, this.docs.version(path));
-      return this.docs.text(path) ?? readFileSync(path, 'utf8');
+      let text = texts.get(path);
+      if (text === undefined) {
+        reads.set(path, this.docs.version(path));
+        text = this.docs.text(path) ?? readFileSync(path, 'utf8');
+        texts.set(path, text);
+      }
+      return text;
     };
     try {
       const tooLarge = this.oversizedFiles(entry.files, readText);

@@ -23,7 +23,7 @@ import { hover } from '../core/ide/hover';
 import { RenameError, definition, prepareRename, references, rename } from '../core/ide/navigation';
 import { foldingRanges, outline, type OutlineItem } from '../core/ide/outline';
 import { semanticTokens } from '../core/ide/semantic-tokens';
-import type { IdeState, TextEdit } from '../core/ide/state';
+import { parsedFile, type TextEdit } from '../core/ide/state';
 import { roleOf } from '../core/model/roles';
 import type { DeploymentFiles } from '../core/model/types';
 import { Evaluator } from '../core/nix/eval';
@@ -31,7 +31,8 @@ import { initParser } from '../core/nix/parser';
 import { Source } from '../core/nix/source';
 import { Analyser, type AnalyserSettings } from './analyser';
 import { completionKind, diagnostic, location, pathOf, range, symbolKind, tokenModifiers, tokenTypes, uriOf } from './convert';
-import { ModelWorkspace, resolveFiles } from './workspace';
+import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, type DeploymentInfo, type DeploymentsParams } from './protocol';
+import { ModelWorkspace, deploymentId, resolveFiles } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -149,18 +150,14 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 
 // ----- the active deployment -----
 
-interface DeploymentInfo {
-  files: DeploymentFiles;
-  active: boolean;
-}
-
-connection.onRequest('disnix/deployments', (params: { uri?: string }): DeploymentInfo[] => {
+connection.onRequest(DEPLOYMENTS_REQUEST, (params: DeploymentsParams): DeploymentInfo[] => {
   const path = params.uri ? pathOf(params.uri) : undefined;
   const current = path ? workspace.deploymentFor(path) : undefined;
-  return workspace.deployments().map((files) => ({ files, active: JSON.stringify(files) === JSON.stringify(current) }));
+  const currentId = current && deploymentId(current);
+  return workspace.deployments().map((files) => ({ files, active: deploymentId(files) === currentId }));
 });
 
-connection.onNotification('disnix/chooseDeployment', (files: DeploymentFiles) => {
+connection.onNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, (files: DeploymentFiles) => {
   workspace.choose(files);
   analyser.invalidateAll();
 });
@@ -230,7 +227,8 @@ connection.onRenameRequest(({ textDocument, position, newName }) => {
 connection.onDocumentSymbol(({ textDocument }) => {
   const c = at(textDocument.uri);
   if (!c) return null;
-  const source = c.state.analysis.evaluator.parse(new Source(c.path, c.state.text(c.path), dirname(c.path))).source;
+  const source = parsedFile(c.state, c.path)?.source;
+  if (!source) return null;
   const convert = (item: OutlineItem): import('vscode-languageserver/node').DocumentSymbol => ({
     name: item.name,
     kind: symbolKind[item.kind],
@@ -279,8 +277,6 @@ function workspaceEdit(edits: TextEdit[]): WorkspaceEdit {
   for (const e of edits) (changes[uriOf(e.loc.source.path)] ??= []).push({ range: range(e.loc), newText: e.newText });
   return { changes };
 }
-
-export type { IdeState };
 
 documents.listen(connection);
 connection.listen();

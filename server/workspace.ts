@@ -11,11 +11,6 @@ const SKIP_DIRS = new Set(['node_modules', 'result', 'out', 'dist']);
 const MAX_FILES = 20_000;
 const MAX_DEPTH = 8;
 
-export interface ModelFile {
-  path: string;
-  role: ModelRole;
-}
-
 export class ModelWorkspace {
   private readonly files = new Map<string, ModelRole>();
   /** The deployment the user chose, per folder. */
@@ -71,8 +66,6 @@ export class ModelWorkspace {
 
   /** The deployment a model file is analysed in, or undefined for a file no deployment contains. */
   deploymentFor(path: string): DeploymentFiles | undefined {
-    const chosen = this.chosen.get(dirname(path));
-    if (chosen && contains(chosen, path)) return chosen;
     const active = this.activeIn(dirname(path));
     if (active && contains(active, path)) return active;
     return this.candidates.find((d) => contains(d, path));

@@ -1,11 +1,12 @@
-// Completion in the model files. What is offered depends on where the cursor is (cursor.ts)
-// and comes from the analysed model and the attribute schema: service names in dependsOn,
-// connectsTo, activatesAfter and as distribution keys; targets after `infrastructure.`;
-// attribute names with their documentation; Dysnomia types; containers; property names.
+// Completion in the model files. Where the cursor is (cursor.ts) says which part of the model
+// the set being written describes; the attribute schema then says what to offer: that part's
+// attribute names with their documentation, or, inside an attribute's value, the names its
+// `completion` source names (services, targets, Dysnomia types, containers, properties,
+// client interfaces). Names come from the analysed model.
 
 import type { ModelRole } from '../model/roles';
-import { attributesOf, dysnomiaTypes, type ModelPart } from '../model/schema';
-import { cursorContext, keyPath, type CursorContext } from './cursor';
+import { attributeSchema, attributesOf, clientInterfaces, dysnomiaTypes, type CompletionSource, type ModelPart } from '../model/schema';
+import { cursorContext, keyBefore, partAt, type CursorContext } from './cursor';
 import { attributeDoc } from './docs';
 import type { IdeState } from './state';
 
@@ -30,70 +31,75 @@ export interface Completions {
   replaceEnd: number;
 }
 
-const DEPENDENCY_KEYS = new Set(['dependsOn', 'connectsTo', 'activatesAfter']);
-const CLIENT_INTERFACES = ['disnix-ssh-client', 'disnix-soap-client', 'disnix-client'];
+/** Sources whose names are written as strings (`type = "process"`). */
+const STRING_SOURCES = new Set<CompletionSource>(['types', 'containers', 'properties', 'interfaces']);
+
+interface Place {
+  state: IdeState;
+  role: ModelRole;
+  ctx: CursorContext;
+  text: string;
+}
 
 export function complete(state: IdeState, path: string, role: ModelRole, offset: number): Completions {
   const text = state.text(path);
   const ctx = cursorContext(text, offset);
-  return { items: itemsFor(state, role, ctx, text), replaceStart: ctx.prefixStart, replaceEnd: offset };
+  return { items: itemsFor({ state, role, ctx, text }), replaceStart: ctx.prefixStart, replaceEnd: offset };
 }
 
-function itemsFor(state: IdeState, role: ModelRole, ctx: CursorContext, text: string): CompletionItem[] {
-  const path = keyPath(ctx);
-  const inner = path[path.length - 1];
-  if (ctx.stringKey !== undefined) return stringValues(state, role, ctx, path, text);
-  if (ctx.afterInfrastructure) return targets(state);
+function itemsFor(at: Place): CompletionItem[] {
+  const { role, ctx, text } = at;
+  if (ctx.afterInfrastructure) return fromSource('targets', at);
+  const part = partAt(role, ctx.enclosing);
+  // Inside the value of one of the part's attributes: `type = "pro`, `type = pro`.
+  if (ctx.stringKey !== undefined || ctx.slot === 'value') {
+    const key = ctx.stringKey ?? keyBefore(text, ctx.prefixStart);
+    const source = part && attributeSchema(part, key)?.completion;
+    if (!source || !STRING_SOURCES.has(source)) return [];
+    const items = fromSource(source, at);
+    return ctx.stringKey !== undefined ? items : items.map((i) => ({ ...i, insertText: `"${i.label}"` }));
+  }
   if (ctx.slot === 'other') return [];
-  if (inner !== undefined && DEPENDENCY_KEYS.has(inner) && ctx.slot !== 'value') {
-    return services(state, path[path.length - 2], ctx.slot === 'key' ? (n) => `inherit ${n};` : undefined);
+  if (part && ctx.slot === 'key') return attributes(part, at);
+  // A set that is the value of a part's attribute: `dependsOn = { ... }`, `properties = { ... }`.
+  const outer = partAt(role, ctx.enclosing.slice(0, -1));
+  const key = ctx.enclosing[ctx.enclosing.length - 1]?.key ?? '';
+  const source = outer && attributeSchema(outer, key)?.completion;
+  if (source === 'services') {
+    const own = ctx.enclosing[ctx.enclosing.length - 2].key;
+    return fromSource('services', at)
+      .filter((i) => i.label !== own)
+      .map((i) => (ctx.slot === 'key' ? { ...i, insertText: `inherit ${i.label};` } : i));
   }
-  if (ctx.slot === 'value') {
-    const key = keyBeforeValue(text, ctx.prefixStart);
-    if (key === 'type') return types(state).map((i) => ({ ...i, insertText: `"${i.label}"` }));
-    return [];
+  if (source && ctx.slot === 'key') return fromSource(source, at).map((i) => (i.kind === 'property' ? { ...i, insertText: `${i.label} = ` } : i));
+  // The distribution's keys are the services to deploy; those not yet mapped first.
+  if (role === 'distribution' && ctx.enclosing.length === 1 && ctx.slot === 'key') {
+    const { distribution } = at.state.stableModel;
+    return fromSource('services', at).map((i) => ({ ...i, sortText: `${distribution.has(i.label) ? 1 : 0}${i.label}` }));
   }
-  const depth = path.length;
-  if (role === 'services' && depth === 2) return attributes('service', ctx, text);
-  if (role === 'infrastructure' && depth === 2) return attributes('target', ctx, text);
-  if (role === 'infrastructure' && depth === 3 && inner === 'properties') return propertyNames(state);
-  if (role === 'infrastructure' && depth === 3 && inner === 'containers') return types(state).map((i) => ({ ...i, kind: 'container' as const }));
-  if (role === 'distribution' && depth === 1) return distributionKeys(state);
-  if (role === 'distribution' && depth === 2 && ctx.enclosing[1].bracket === '{') return attributes('mapping', ctx, text).filter((i) => i.label === 'targets');
-  if (role === 'distribution' && depth >= 3 && ctx.enclosing[depth - 1].bracket === '{') return attributes('mapping', ctx, text).filter((i) => i.label !== 'targets');
-  if (role === 'architecture' && depth === 3 && path[1] === 'services') return attributes('service', ctx, text);
-  if (role === 'architecture' && depth === 3 && path[1] === 'infrastructure') return attributes('target', ctx, text);
   return [];
 }
 
-function services(state: IdeState, except: string | undefined, insert?: (name: string) => string): CompletionItem[] {
-  const model = state.stableModel;
-  return [...model.services.values()]
-    .filter((s) => s.key !== except)
-    .map((s) => ({
-      label: s.key,
-      kind: 'service' as const,
-      detail: s.type ? `service (${s.type.value})` : 'service',
-      ...(insert ? { insertText: insert(s.key) } : {}),
-    }));
+function fromSource(source: CompletionSource, at: Place): CompletionItem[] {
+  const model = at.state.stableModel;
+  switch (source) {
+    case 'services':
+      return [...model.services.values()].map((s) => ({ label: s.key, kind: 'service', detail: s.type ? `service (${s.type.value})` : 'service' }));
+    case 'targets':
+      return [...model.infrastructure.values()].map((t) => ({ label: t.key, kind: 'target', detail: t.address !== undefined ? `target at ${t.address}` : 'target' }));
+    case 'types':
+      return types(at);
+    case 'containers':
+      return containers(at);
+    case 'properties':
+      return properties(at);
+    case 'interfaces':
+      return clientInterfaces.map((n) => ({ label: n, kind: 'value' }));
+  }
 }
 
-function distributionKeys(state: IdeState): CompletionItem[] {
-  const model = state.stableModel;
-  // Services not yet in the distribution first: those are the ones to add.
-  return services(state, undefined).map((i) => ({ ...i, sortText: `${model.distribution.has(i.label) ? 1 : 0}${i.label}` }));
-}
-
-function targets(state: IdeState): CompletionItem[] {
-  return [...state.stableModel.infrastructure.values()].map((t) => ({
-    label: t.key,
-    kind: 'target' as const,
-    detail: t.address !== undefined ? `target at ${t.address}` : 'target',
-  }));
-}
-
-function attributes(part: ModelPart, ctx: CursorContext, text: string): CompletionItem[] {
-  const present = presentKeys(text, ctx);
+function attributes(part: ModelPart, at: Place): CompletionItem[] {
+  const present = presentKeys(at.text, at.ctx);
   return attributesOf(part)
     .filter((a) => !present.has(a.name))
     .map((a) => ({
@@ -133,49 +139,39 @@ function skipString(text: string, i: number): number {
   return i;
 }
 
-function types(state: IdeState): CompletionItem[] {
+/** Dysnomia modules, and the containers services provide. */
+function types(at: Place): CompletionItem[] {
   const items: CompletionItem[] = [...dysnomiaTypes].map(([name, doc]) => ({ label: name, kind: 'type', detail: 'Dysnomia module', documentation: doc }));
-  for (const s of state.stableModel.services.values()) {
+  for (const s of at.state.stableModel.services.values()) {
     for (const c of s.providesContainers) items.push({ label: c.value, kind: 'container', detail: `container provided by ${s.key}` });
   }
   return dedupe(items);
 }
 
-function propertyNames(state: IdeState): CompletionItem[] {
-  const names = new Set<string>(['hostname']);
-  for (const t of state.stableModel.infrastructure.values()) for (const n of t.properties.keys()) names.add(n);
-  return [...names].map((n) => ({ label: n, kind: 'property', insertText: `${n} = ` }));
+/**
+ * Declaring a target's containers: the names Dysnomia and the services know. Choosing one in a
+ * mapping: the containers of the target written beside it, else of every target.
+ */
+function containers(at: Place): CompletionItem[] {
+  if (at.role === 'infrastructure') return types(at).map((i) => ({ ...i, kind: 'container' }));
+  const { infrastructure } = at.state.stableModel;
+  const open = at.ctx.enclosing[at.ctx.enclosing.length - 1];
+  const close = at.text.indexOf('}', at.ctx.prefixStart);
+  const entry = open ? at.text.slice(open.start, close < 0 ? undefined : close) : '';
+  const name = /target\s*=\s*infrastructure\s*\.\s*([A-Za-z_][A-Za-z0-9_'-]*)/.exec(entry)?.[1];
+  const chosen = name !== undefined ? [infrastructure.get(name)].filter((t) => t !== undefined) : [...infrastructure.values()];
+  const items: CompletionItem[] = [];
+  for (const t of chosen) for (const c of t.containers?.keys() ?? []) items.push({ label: c, kind: 'container', detail: `container on ${t.key}` });
+  return dedupe(items);
 }
 
-function stringValues(state: IdeState, role: ModelRole, ctx: CursorContext, path: string[], text: string): CompletionItem[] {
-  const model = state.stableModel;
-  switch (ctx.stringKey) {
-    case 'type':
-      return types(state);
-    case 'clientInterface':
-      return CLIENT_INTERFACES.map((n) => ({ label: n, kind: 'value' }));
-    case 'targetProperty': {
-      const target = role === 'infrastructure' ? model.infrastructure.get(path[1]) : undefined;
-      const names = target ? [...target.properties.keys()] : propertyNames(state).map((i) => i.label);
-      return names.map((n) => ({ label: n, kind: 'property' }));
-    }
-    case 'container': {
-      // The target written in the same `{ target = infrastructure.x; container = "..."; }`.
-      const open = ctx.enclosing[ctx.enclosing.length - 1];
-      const entry = open ? text.slice(open.start, ctx.prefixStart) + text.slice(ctx.prefixStart, text.indexOf('}', ctx.prefixStart) >>> 0) : '';
-      const name = /target\s*=\s*infrastructure\s*\.\s*([A-Za-z_][A-Za-z0-9_'-]*)/.exec(entry)?.[1];
-      const chosen = name !== undefined ? [model.infrastructure.get(name)].filter((t) => t !== undefined) : [...model.infrastructure.values()];
-      const items: CompletionItem[] = [];
-      for (const t of chosen) for (const c of t.containers?.keys() ?? []) items.push({ label: c, kind: 'container', detail: `container on ${t.key}` });
-      return dedupe(items);
-    }
-    default:
-      return [];
-  }
-}
-
-function keyBeforeValue(text: string, at: number): string {
-  return /([A-Za-z_][A-Za-z0-9_'-]*)\s*=\s*$/.exec(text.slice(Math.max(0, at - 200), at))?.[1] ?? '';
+/** The properties of the target being written, or every property name the targets use. */
+function properties(at: Place): CompletionItem[] {
+  const { infrastructure } = at.state.stableModel;
+  const own = at.role === 'infrastructure' && at.ctx.stringKey !== undefined ? infrastructure.get(at.ctx.enclosing[1]?.key ?? '') : undefined;
+  const names = new Set<string>(own ? [] : ['hostname']);
+  for (const t of own ? [own] : infrastructure.values()) for (const n of t.properties.keys()) names.add(n);
+  return [...names].map((n) => ({ label: n, kind: 'property' }));
 }
 
 function dedupe(items: CompletionItem[]): CompletionItem[] {

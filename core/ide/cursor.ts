@@ -1,6 +1,10 @@
 // Where the cursor is in a model file that may be half typed: which sets and lists enclose it
-// (with the attribute each is the value of), whether it is inside a string, and what is typed
-// so far. Read from the text with a small scanner, because the text being typed rarely parses.
+// (with the attribute each is the value of), whether it is inside a string, what is typed so
+// far, and which part of the model (service, target, mapping) the innermost set describes.
+// Read from the text with a small scanner, because the text being typed rarely parses.
+
+import type { ModelRole } from '../model/roles';
+import type { ModelPart } from '../model/schema';
 
 export interface Enclosing {
   bracket: '{' | '[';
@@ -28,6 +32,8 @@ const IDENT_CHAR = /[A-Za-z0-9_'-]/;
 
 export function cursorContext(text: string, offset: number): CursorContext {
   const enclosing: Enclosing[] = [];
+  // In a comment or an indented string: nothing to complete.
+  const inert = (): CursorContext => ({ enclosing, prefix: '', prefixStart: offset, afterInfrastructure: false, slot: 'other' });
   let stringStart = -1;
   // Interpolations inside strings: the bracket depth each `${` opened at.
   const interpolations: number[] = [];
@@ -47,15 +53,15 @@ export function cursorContext(text: string, offset: number): CursorContext {
     }
     if (c === '#') {
       const end = text.indexOf('\n', i);
-      if (end < 0 || end >= offset) return { enclosing, prefix: '', prefixStart: offset, afterInfrastructure: false, slot: 'other' };
+      if (end < 0 || end >= offset) return inert();
       i = end + 1;
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
-      if (end < 0 || end + 2 > offset) return { enclosing, prefix: '', prefixStart: offset, afterInfrastructure: false, slot: 'other' };
+      if (end < 0 || end + 2 > offset) return inert();
       i = end + 2;
     } else if (c === "'" && text[i + 1] === "'") {
       const end = text.indexOf("''", i + 2);
-      if (end < 0 || end + 2 > offset) return { enclosing, prefix: '', prefixStart: offset, afterInfrastructure: false, slot: 'other' };
+      if (end < 0 || end + 2 > offset) return inert();
       i = end + 2;
     } else if (c === '"') {
       stringStart = ++i;
@@ -71,8 +77,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
       i++;
     } else i++;
   }
-  let prefixStart = offset;
-  while (prefixStart > 0 && IDENT_CHAR.test(text[prefixStart - 1])) prefixStart--;
+  const prefixStart = wordAt(text, offset).start;
   const prefix = text.slice(prefixStart, offset);
   if (stringStart >= 0) {
     return { enclosing, prefix, prefixStart, afterInfrastructure: false, stringKey: keyBefore(text, stringStart - 1), slot: 'value' };
@@ -86,8 +91,17 @@ export function cursorContext(text: string, offset: number): CursorContext {
   return { enclosing, prefix, prefixStart, afterInfrastructure, slot };
 }
 
+/** The identifier around `offset`, as a span (empty when there is none). */
+export function wordAt(text: string, offset: number): { start: number; end: number } {
+  let start = offset;
+  let end = offset;
+  while (start > 0 && IDENT_CHAR.test(text[start - 1])) start--;
+  while (end < text.length && IDENT_CHAR.test(text[end])) end++;
+  return { start, end };
+}
+
 /** The last name of the attribute path before `=` that precedes `at`, or '' (`rec {`, `in {`, `: {`). */
-function keyBefore(text: string, at: number): string {
+export function keyBefore(text: string, at: number): string {
   let j = at - 1;
   while (j >= 0 && /\s/.test(text[j])) j--;
   if (text[j] !== '=' || text[j - 1] === '=' || text[j - 1] === '!' || text[j - 1] === '<' || text[j - 1] === '>') return '';
@@ -102,7 +116,19 @@ function keyBefore(text: string, at: number): string {
   return text.slice(j + 1, end);
 }
 
-/** The names of the sets enclosing the cursor, outermost first, e.g. ['', 'HelloService', 'dependsOn']. */
-export function keyPath(ctx: CursorContext): string[] {
-  return ctx.enclosing.map((e) => e.key);
+/**
+ * The part of the model whose attributes the innermost set holds: a service in the services
+ * model, a target in the infrastructure model, a mapping or one of its targets in the
+ * distribution, either in an architecture model; undefined for any other set.
+ */
+export function partAt(role: ModelRole, enclosing: Enclosing[]): ModelPart | undefined {
+  const depth = enclosing.length;
+  if (depth === 0 || enclosing[depth - 1].bracket !== '{') return undefined;
+  if (role === 'services' && depth === 2) return 'service';
+  if (role === 'infrastructure' && depth === 2) return 'target';
+  if (role === 'distribution' && depth === 2) return 'mapping';
+  if (role === 'distribution' && depth > 2) return 'targetMapping';
+  if (role === 'architecture' && depth === 3) return enclosing[1].key === 'services' ? 'service' : enclosing[1].key === 'infrastructure' ? 'target' : undefined;
+  if (role === 'architecture' && depth > 3 && enclosing[1].key === 'services' && enclosing[3].key === 'targets') return 'targetMapping';
+  return undefined;
 }

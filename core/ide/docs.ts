@@ -2,7 +2,7 @@
 
 import type { AttributeSchema } from '../model/schema';
 
-const PART_NAMES = { service: 'service', target: 'target', mapping: 'distribution mapping' } as const;
+const PART_NAMES = { service: 'service', target: 'target', mapping: 'distribution mapping', targetMapping: 'mapping target' } as const;
 
 export function attributeDoc(a: AttributeSchema): string {
   const facts = [`*${a.valueType}*`, a.required ? 'required' : a.default !== undefined ? `default: ${a.default}` : 'optional'];

@@ -3,12 +3,12 @@
 // documentation from the schema; for a Dysnomia type, what the module activates.
 
 import type { ModelRole } from '../model/roles';
-import { attributeSchema, dysnomiaTypes, type ModelPart } from '../model/schema';
+import { attributeSchema, dysnomiaTypes } from '../model/schema';
 import type { Service, Target } from '../model/types';
 import { printValue } from '../nix/print';
 import type { Loc } from '../nix/source';
 import type { Lazy } from '../nix/values';
-import { cursorContext, keyPath } from './cursor';
+import { cursorContext, partAt, wordAt } from './cursor';
 import { attributeDoc } from './docs';
 import { parsedFile, type IdeState } from './state';
 import { occurrenceAt } from './symbols';
@@ -77,28 +77,17 @@ function escapeCell(s: string): string {
 
 /** The attribute name or Dysnomia type under the cursor, documented from the schema. */
 function attributeHover(state: IdeState, path: string, role: ModelRole, offset: number): Hover | undefined {
-  const text = state.text(path);
-  let start = offset;
-  let end = offset;
-  while (start > 0 && /[A-Za-z0-9_'-]/.test(text[start - 1])) start--;
-  while (end < text.length && /[A-Za-z0-9_'-]/.test(text[end])) end++;
-  if (start === end) return undefined;
-  const word = text.slice(start, end);
   const source = parsedFile(state, path)?.source;
   if (!source) return undefined;
+  const text = source.text;
+  const { start, end } = wordAt(text, offset);
+  if (start === end) return undefined;
+  const word = text.slice(start, end);
   const loc = { source, start, end };
   const ctx = cursorContext(text, start);
   if (ctx.stringKey === 'type' && dysnomiaTypes.has(word)) return { contents: `**${word}** (Dysnomia module): ${dysnomiaTypes.get(word)}`, loc };
   if (ctx.stringKey !== undefined || !/^\s*=/.test(text.slice(end, end + 50))) return undefined;
-  const part = partAt(role, keyPath(ctx));
+  const part = partAt(role, ctx.enclosing);
   const schema = part ? attributeSchema(part, word) : undefined;
   return schema ? { contents: attributeDoc(schema), loc } : undefined;
-}
-
-function partAt(role: ModelRole, path: string[]): ModelPart | undefined {
-  if (role === 'services' && path.length === 2) return 'service';
-  if (role === 'infrastructure' && path.length === 2) return 'target';
-  if (role === 'distribution' && path.length >= 2) return 'mapping';
-  if (role === 'architecture' && path.length === 3) return path[1] === 'services' ? 'service' : path[1] === 'infrastructure' ? 'target' : undefined;
-  return undefined;
 }

@@ -51,10 +51,6 @@ export function textAt(loc: Loc): string {
   return loc.source.text.slice(loc.start, loc.end);
 }
 
-export function contains(loc: Loc, path: string, offset: number): boolean {
-  return loc.source.path === path && loc.start <= offset && offset <= loc.end;
-}
-
 /** Whether an analysis read every file without a syntax error: its model can be kept as the stable one. */
 export function parsedCleanly(analysis: Analysis): boolean {
   return !analysis.diagnostics.some((d) => d.code === 'syntax-error');

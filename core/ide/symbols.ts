@@ -2,7 +2,7 @@
 // references to it, and the `name = "..."` string that must match a service's attribute name.
 // Definition, references, rename, hover and semantic tokens all read this one index.
 
-import type { Loc } from '../nix/source';
+import { compareLocs, type Loc } from '../nix/source';
 import { walk } from '../nix/walk';
 import { deploymentRoles, parsedFile, textAt, type IdeState } from './state';
 
@@ -67,5 +67,5 @@ export function occurrenceAt(state: IdeState, path: string, offset: number): Occ
 export function occurrencesOf(state: IdeState, kind: SymbolKind, name: string): Occurrence[] {
   return occurrences(state)
     .filter((o) => o.kind === kind && o.name === name)
-    .sort((a, b) => (a.loc.source.path < b.loc.source.path ? -1 : a.loc.source.path > b.loc.source.path ? 1 : a.loc.start - b.loc.start));
+    .sort((a, b) => compareLocs(a.loc, b.loc));
 }

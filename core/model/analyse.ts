@@ -3,6 +3,7 @@
 
 import type { Diagnostic } from '../nix/diagnostic';
 import { Evaluator, type EvaluatorOptions } from '../nix/eval';
+import { compareLocs } from '../nix/source';
 import type { Lazy } from '../nix/values';
 import { loadDeployment } from './load';
 import type { DeploymentFiles, DeploymentModel } from './types';
@@ -30,6 +31,6 @@ export function analyseDeployment(files: DeploymentFiles, options: AnalysisOptio
   const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams });
   const ignored = new Set(options.ignore ?? []);
   const all = [...diagnostics, ...validateModel(model)].filter((d) => !ignored.has(d.code));
-  all.sort((a, b) => (a.loc.source.path < b.loc.source.path ? -1 : a.loc.source.path > b.loc.source.path ? 1 : a.loc.start - b.loc.start));
+  all.sort((a, b) => compareLocs(a.loc, b.loc));
   return { files, model, diagnostics: all, evaluator };
 }

@@ -10,7 +10,7 @@ import { EvalError } from '../nix/errors';
 import { Evaluator, UnknownSignal } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
-import { nearMiss, suggest } from './near-miss';
+import { didYouMean, typo } from './near-miss';
 import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from './schema';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
 
@@ -85,8 +85,10 @@ class ModelReader {
       // Syntax errors and undefined variables were reported from the parse already.
       if (e.kind === 'syntax' || e.kind === 'undefined-variable') return undefined;
       const target = this.missingTarget(e);
-      if (target !== undefined) this.report('unknown-target', 'error', `'${target}' is not a target in the infrastructure model${suggest(target, this.model.infrastructure.keys())}`, e.loc!, undefined, { name: target, ...(nearMiss(target, this.model.infrastructure.keys()) ? { suggestion: nearMiss(target, this.model.infrastructure.keys()) } : {}) });
-      else this.report('eval-error', 'error', e.message, e.loc ?? at);
+      if (target !== undefined) {
+        const t = typo(target, this.model.infrastructure.keys());
+        this.report('unknown-target', 'error', `'${target}' is not a target in the infrastructure model${didYouMean(t)}`, e.loc!, undefined, t);
+      } else this.report('eval-error', 'error', e.message, e.loc ?? at);
       return undefined;
     }
   }
@@ -119,6 +121,11 @@ class ModelReader {
     if (isString(r)) return stringOf(r);
     this.report('eval-error', 'error', `${what} must be a string, not ${showType(r)}`, at);
     return undefined;
+  }
+
+  /** `set.name` as a string, if the set has it. */
+  stringAttr(set: NixAttrs, name: string, fallback: Loc): string | undefined {
+    return set.has(name) ? this.forceString(set.get(name), this.valueLoc(set, name, fallback), name) : undefined;
   }
 
   expectSet(v: Value, file: string, what: string): NixAttrs | undefined {
@@ -242,16 +249,16 @@ class ModelReader {
       if (c instanceof NixAttrs) containers = new Map(c.sortedNames().map((n) => [n, this.keyLoc(c, n, loc)]));
     }
     const targetPropertyLoc = this.valueLoc(t, 'targetProperty', loc);
-    const targetProperty = (t.has('targetProperty') ? this.forceString(t.get('targetProperty'), targetPropertyLoc, 'targetProperty') : undefined) ?? DEFAULT_TARGET_PROPERTY;
+    const targetProperty = this.stringAttr(t, 'targetProperty', loc) ?? DEFAULT_TARGET_PROPERTY;
     const numOfCoresLoc = this.valueLoc(t, 'numOfCores', loc);
     const target: Target = {
       key,
       loc,
       properties,
       containers,
-      system: (t.has('system') ? this.forceString(t.get('system'), this.valueLoc(t, 'system', loc), 'system') : undefined) ?? this.ev.currentSystem,
+      system: this.stringAttr(t, 'system', loc) ?? this.ev.currentSystem,
       numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : 1n, loc: numOfCoresLoc },
-      clientInterface: (t.has('clientInterface') ? this.forceString(t.get('clientInterface'), this.valueLoc(t, 'clientInterface', loc), 'clientInterface') : undefined) ?? DEFAULT_CLIENT_INTERFACE,
+      clientInterface: this.stringAttr(t, 'clientInterface', loc) ?? DEFAULT_CLIENT_INTERFACE,
       targetProperty: { value: targetProperty, loc: targetPropertyLoc },
       attrs: t,
     };
@@ -308,7 +315,7 @@ class ModelReader {
             this.report('invalid-mapping', 'error', `each entry of 'targets' must be a set with a 'target' (and optionally a 'container')`, itemLoc);
             continue;
           }
-          const container = entry.has('container') ? this.forceString(entry.get('container'), this.valueLoc(entry, 'container', itemLoc), 'container') : undefined;
+          const container = this.stringAttr(entry, 'container', itemLoc);
           this.addTargetMapping(mapping, entry.get('target')!, container, this.valueLoc(entry, 'target', itemLoc));
         }
       } else {

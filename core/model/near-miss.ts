@@ -16,14 +16,24 @@ export function nearMiss(name: string, known: Iterable<string>): string | undefi
   return bestDistance <= allowed ? best : undefined;
 }
 
-/** The "; did you mean 'x'?" a message ends with, or nothing. */
-export function suggest(name: string, known: Iterable<string>): string {
-  const m = nearMiss(name, known);
-  return m ? `; did you mean '${m}'?` : '';
+/** A name that may be a typo, with the known name it likely means: a diagnostic's subject. */
+export interface Typo {
+  name: string;
+  suggestion?: string;
+}
+
+export function typo(name: string, known: Iterable<string>): Typo {
+  const suggestion = nearMiss(name, known);
+  return suggestion ? { name, suggestion } : { name };
+}
+
+/** The "; did you mean 'x'?" a message about `t` ends with, or nothing. */
+export function didYouMean(t: Typo): string {
+  return t.suggestion ? `; did you mean '${t.suggestion}'?` : '';
 }
 
 /** Levenshtein distance with adjacent transpositions counted as one edit. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {

@@ -1,10 +1,11 @@
 // The one description of the model attributes. Validation (required attributes, near-miss
 // names), completion (names, documentation, where values come from) and hover all read it.
 
-export type ModelPart = 'service' | 'target' | 'mapping';
+/** `mapping`: a service's entry in the distribution; `targetMapping`: one `{ target; container; }` in its `targets`. */
+export type ModelPart = 'service' | 'target' | 'mapping' | 'targetMapping';
 
 /** Where completions for an attribute's value come from. */
-export type CompletionSource = 'services' | 'targets' | 'types' | 'containers' | 'properties';
+export type CompletionSource = 'services' | 'targets' | 'types' | 'containers' | 'properties' | 'interfaces';
 
 export interface AttributeSchema {
   name: string;
@@ -33,12 +34,12 @@ export const attributes: readonly AttributeSchema[] = [
   { part: 'target', name: 'containers', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
   { part: 'target', name: 'system', valueType: 'string', default: 'the system of the machine deploying', doc: 'The machine\'s system, such as `x86_64-linux`; services are built for it.' },
   { part: 'target', name: 'numOfCores', valueType: 'positive integer', default: '1', doc: 'How many activation or deactivation jobs may run at once on this machine.' },
-  { part: 'target', name: 'clientInterface', valueType: 'string', default: '"disnix-ssh-client"', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.' },
+  { part: 'target', name: 'clientInterface', valueType: 'string', default: '"disnix-ssh-client"', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.', completion: 'interfaces' },
   { part: 'target', name: 'targetProperty', valueType: 'string', default: '"hostname"', doc: 'Which property in `properties` holds the connection address.', completion: 'properties' },
 
   { part: 'mapping', name: 'targets', valueType: 'list of { target; container; }', required: true, doc: 'The targets of the service, each with an optional container (the service type by default).' },
-  { part: 'mapping', name: 'target', valueType: 'target', required: true, doc: 'A target from the infrastructure model.', completion: 'targets' },
-  { part: 'mapping', name: 'container', valueType: 'string', default: 'the service type', doc: 'The container on the target that the service is deployed into.', completion: 'containers' },
+  { part: 'targetMapping', name: 'target', valueType: 'target', required: true, doc: 'A target from the infrastructure model.', completion: 'targets' },
+  { part: 'targetMapping', name: 'container', valueType: 'string', default: 'the service type', doc: 'The container on the target that the service is deployed into.', completion: 'containers' },
 ];
 
 export function attributesOf(part: ModelPart): AttributeSchema[] {
@@ -51,6 +52,9 @@ export function attributeSchema(part: ModelPart, name: string): AttributeSchema 
 
 export const DEFAULT_TARGET_PROPERTY = 'hostname';
 export const DEFAULT_CLIENT_INTERFACE = 'disnix-ssh-client';
+
+/** The client interfaces Disnix ships, for `clientInterface`. */
+export const clientInterfaces = ['disnix-ssh-client', 'disnix-soap-client', 'disnix-client'];
 
 /** The Dysnomia modules a `type` may name, with what each activates. */
 export const dysnomiaTypes: ReadonlyMap<string, string> = new Map([
@@ -84,5 +88,3 @@ export const dysnomiaTypes: ReadonlyMap<string, string> = new Map([
   ['nixos-configuration', 'A NixOS configuration the machine switches to.'],
 ]);
 
-/** Service attributes that are not container properties when `providesContainer` exposes one. */
-export const reservedServiceAttributes = new Set(['name', 'pkg', 'type', 'deployState', 'dependsOn', 'connectsTo', 'activatesAfter', 'providesContainer', 'providesContainers', 'targets']);

@@ -4,7 +4,7 @@
 
 import type { Diagnostic } from '../nix/diagnostic';
 import type { Loc } from '../nix/source';
-import { nearMiss, suggest } from './near-miss';
+import { didYouMean, nearMiss, typo } from './near-miss';
 import { attributesOf, dysnomiaTypes } from './schema';
 import type { Dependency, DeploymentModel, Service } from './types';
 
@@ -13,22 +13,19 @@ export function validateModel(model: DeploymentModel): Diagnostic[] {
   const add: Add = (code, severity, message, loc, related, subject) =>
     out.push({ code, severity, message, loc, ...(related?.length ? { related } : {}), ...(subject ? { subject } : {}) });
   checkTargets(model, add);
-  checkDistribution(model, add);
-  checkServices(model, add);
+  const provided = providedContainers(model);
+  checkDistribution(model, provided, add);
+  checkServices(model, provided, add);
   checkCycles(model, add);
   for (const [name, loc] of model.packages) {
-    if (!model.infrastructure.has(name)) add('unknown-target', 'error', `the packages model names target '${name}', which the infrastructure model does not define${suggest(name, model.infrastructure.keys())}`, loc, undefined, typo(name, model.infrastructure.keys()));
+    if (model.infrastructure.has(name)) continue;
+    const t = typo(name, model.infrastructure.keys());
+    add('unknown-target', 'error', `the packages model names target '${name}', which the infrastructure model does not define${didYouMean(t)}`, loc, undefined, t);
   }
   return out;
 }
 
 type Add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']) => void;
-
-/** The subject of a diagnostic about `name`, with the known name it is likely a typo of. */
-function typo(name: string, known: Iterable<string>): NonNullable<Diagnostic['subject']> {
-  const suggestion = nearMiss(name, known);
-  return suggestion ? { name, suggestion } : { name };
-}
 
 
 const serviceAttributeNames = attributesOf('service').map((a) => a.name);
@@ -66,12 +63,12 @@ function checkTargets(model: DeploymentModel, add: Add): void {
   }
 }
 
-function checkDistribution(model: DeploymentModel, add: Add): void {
-  const provided = providedContainers(model);
+function checkDistribution(model: DeploymentModel, provided: Set<string>, add: Add): void {
   for (const m of model.distribution.values()) {
     const service = model.services.get(m.service);
     if (!service) {
-      add('unknown-service', 'error', `the distribution maps '${m.service}', which the services model does not define${suggest(m.service, model.services.keys())}`, m.loc, undefined, typo(m.service, model.services.keys()));
+      const t = typo(m.service, model.services.keys());
+      add('unknown-service', 'error', `the distribution maps '${m.service}', which the services model does not define${didYouMean(t)}`, m.loc, undefined, t);
       continue;
     }
     if (service.type?.value === 'package') continue;
@@ -96,15 +93,15 @@ function providedContainers(model: DeploymentModel): Set<string> {
   return provided;
 }
 
-function checkServices(model: DeploymentModel, add: Add): void {
-  const provided = providedContainers(model);
+function checkServices(model: DeploymentModel, provided: Set<string>, add: Add): void {
   for (const s of model.services.values()) {
     checkUnknownAttributes(s.attrs.sortedNames(), serviceAttributeNames, (n) => s.attrs.locOf(n) ?? s.loc, 'service', add);
     if (!s.attrs.has('name')) add('name-missing', 'error', `service '${s.key}' has no name attribute; Disnix requires name = "${s.key}"`, s.loc);
     else if (s.name && s.name.value !== s.key) add('name-mismatch', 'error', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
     if (!s.attrs.has('type')) add('type-missing', 'error', `service '${s.key}' has no type: the Dysnomia module that activates it`, s.loc);
     else if (s.type && !isKnownType(s.type.value, provided)) {
-      add('unknown-type', 'warning', `'${s.type.value}' is not a Dysnomia module${suggest(s.type.value, dysnomiaTypes.keys())}`, s.type.loc, undefined, typo(s.type.value, dysnomiaTypes.keys()));
+      const t = typo(s.type.value, dysnomiaTypes.keys());
+      add('unknown-type', 'warning', `'${s.type.value}' is not a Dysnomia module${didYouMean(t)}`, s.type.loc, undefined, t);
     }
     // An entry mapping to no target (`[ ]`) is deliberate; only a missing one is flagged.
     if (!model.distribution.has(s.key)) {
@@ -122,7 +119,8 @@ function checkDependency(model: DeploymentModel, s: Service, dep: Dependency, ad
   if (dep.service === undefined) return;
   const target = model.services.get(dep.service);
   if (!target) {
-    add('unknown-service', 'error', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${suggest(dep.service, model.services.keys())}`, dep.loc, undefined, typo(dep.service, model.services.keys()));
+    const t = typo(dep.service, model.services.keys());
+    add('unknown-service', 'error', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${didYouMean(t)}`, dep.loc, undefined, t);
     return;
   }
   if (target.type?.value === 'package') {

@@ -73,6 +73,13 @@ export interface Loc extends Span {
   source: Source;
 }
 
+/** Orders places by file path, then by position in the file. */
+export function compareLocs(a: Loc, b: Loc): number {
+  const pa = a.source.path;
+  const pb = b.source.path;
+  return pa < pb ? -1 : pa > pb ? 1 : a.start - b.start;
+}
+
 export function describeLoc(loc: Loc): string {
   return loc.source.describe(loc.start);
 }

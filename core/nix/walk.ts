@@ -41,7 +41,7 @@ export function children(e: Expr): Expr[] {
   }
 }
 
-/** Calls `visit` on `e` and every expression below it; nested sets share AST nodes, so each is seen once. */
+/** Calls `visit` on `e` and every expression below it, once each: `inherit (from) a b;` shares `from` between its attributes. */
 export function walk(e: Expr, visit: (e: Expr) => void): void {
   const seen = new Set<Expr>();
   const stack = [e];

@@ -68,6 +68,13 @@ describe('completion', () => {
     assert.deepEqual(labels({ 'distribution.nix': keys }), ['container']);
   });
 
+  it('offers what the schema names for a value: client interfaces, the target\'s own properties', () => {
+    const at = (line: string) => read('infrastructure.nix').replace('system = "x86_64-linux";\n  };\n\n  test2', `${line}\n    system = "x86_64-linux";\n  };\n\n  test2`);
+    assert.deepEqual(labels({ 'infrastructure.nix': at('clientInterface = "<|>";') }), ['disnix-ssh-client', 'disnix-soap-client', 'disnix-client']);
+    assert.deepEqual(labels({ 'infrastructure.nix': at('targetProperty = "<|>";') }), ['hostname']);
+    assert.deepEqual(labels({ 'infrastructure.nix': at('numOfCores = "<|>";') }), [], 'an attribute without a completion source');
+  });
+
   it('offers nothing inside comments', () => {
     assert.deepEqual(labels(withCursor('services.nix', 'the front end', 'the <|>front end')), []);
   });

@@ -23,9 +23,7 @@ export interface Fixture {
 /** `overrides`: file name to text; exactly one may hold the cursor marker. */
 export function fixture(overrides: Record<string, string> = {}): Fixture {
   const files = new Map<string, string>();
-  for (const name of ['services.nix', 'infrastructure.nix', 'distribution.nix', 'pkgs/default.nix']) {
-    files.set(`${ROOT}/${name}`, readFileSync(join(EXAMPLE, name), 'utf8'));
-  }
+  for (const name of ['services.nix', 'infrastructure.nix', 'distribution.nix', 'pkgs/default.nix']) files.set(`${ROOT}/${name}`, read(name));
   let path = `${ROOT}/services.nix`;
   let offset = 0;
   for (const [name, text] of Object.entries(overrides)) {
@@ -50,7 +48,7 @@ export function fixture(overrides: Record<string, string> = {}): Fixture {
 
 /** A file of the example with `marker` inserted where `before` first occurs. */
 export function withCursor(name: string, before: string, replacement = before): Record<string, string> {
-  const text = readFileSync(join(EXAMPLE, name), 'utf8');
+  const text = read(name);
   if (!text.includes(before)) throw new Error(`'${before}' is not in ${name}`);
   return { [name]: text.replace(before, replacement.includes(CURSOR) ? replacement : CURSOR + replacement) };
 }

@@ -60,18 +60,22 @@ export class LspClient {
 
   /** Replaces the whole text; returns the new version. */
   async change(path: string, text: string): Promise<number> {
-    const version = (this.versions.get(path) ?? 1) + 1;
-    this.versions.set(path, version);
+    const version = this.nextVersion(path);
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [{ text }] });
     return version;
   }
 
   /** Replaces `length` characters at `offset` (a one-line edit, as an editor sends while typing); returns the new version. */
   async edit(path: string, at: { line: number; character: number }, length: number, text: string): Promise<number> {
-    const version = (this.versions.get(path) ?? 1) + 1;
-    this.versions.set(path, version);
+    const version = this.nextVersion(path);
     const range = { start: at, end: { line: at.line, character: at.character + length } };
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [{ range, text }] });
+    return version;
+  }
+
+  private nextVersion(path: string): number {
+    const version = (this.versions.get(path) ?? 1) + 1;
+    this.versions.set(path, version);
     return version;
   }
 

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, Hover, Location, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { Source } from '../../core/nix/source';
 import { EXAMPLE } from '../ide/fixture';
 import { LspClient, uri } from './lsp-client';
 
 const positionOf = (text: string, needle: string, delta = 0) => {
-  const offset = text.indexOf(needle) + delta;
-  assert.ok(offset >= delta, `'${needle}' is in the text`);
-  const lines = text.slice(0, offset).split('\n');
-  return { line: lines.length - 1, character: lines[lines.length - 1].length };
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, `'${needle}' is in the text`);
+  return new Source('', text, '').position(at + delta);
 };
 
 describe('language server over stdio', () => {

@@ -4,13 +4,19 @@ import { parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
 import { demoUsage, runDemo } from './demo';
 import { evalUsage, runEval } from './eval';
+import { manifestUsage, runManifest } from './manifest';
+import { planUsage, runPlan } from './plan';
 import { runValidate, validateUsage } from './validate';
+import { runVisualize, visualizeUsage } from './visualize';
 
 const usage = `usage: dnx <command> [options]
 
 commands:
   eval       evaluate a Nix expression to JSON (like nix-instantiate --eval --strict --json)
   validate   check Disnix models and print every problem found
+  manifest   print the manifest of the models (JSON, or Disnix's XML with --xml)
+  plan       show what deploying the models would change, and the steps, in order
+  visualize  draw the deployment as Graphviz DOT or SVG
   demo       evaluate the bundled example models and print them
 
 Run 'dnx <command> --help' for a command's options.`;
@@ -18,6 +24,9 @@ Run 'dnx <command> --help' for a command's options.`;
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   eval: { run: runEval, usage: evalUsage },
   validate: { run: runValidate, usage: validateUsage },
+  manifest: { run: runManifest, usage: manifestUsage },
+  plan: { run: runPlan, usage: planUsage },
+  visualize: { run: runVisualize, usage: visualizeUsage },
   demo: { run: runDemo, usage: demoUsage },
 };
 

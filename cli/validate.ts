@@ -2,15 +2,10 @@
 // (`FILE:LINE:COL: error: message [code]`) or as JSON with LSP-style ranges. Exit 1 when
 // there is an error.
 
-import { relative, resolve } from 'node:path';
-import { analyseDeployment } from '../core/model/analyse';
-import type { DeploymentFiles } from '../core/model/types';
+import { relative } from 'node:path';
 import type { Diagnostic } from '../core/nix/diagnostic';
-import { EvalError } from '../core/nix/errors';
-import { Evaluator } from '../core/nix/eval';
-import { initParser } from '../core/nix/parser';
-import { NixAttrs, type Lazy } from '../core/nix/values';
 import { ArgReader, UsageError } from './args';
+import { analyseModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 
 export const validateUsage = `usage: dnx validate -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
        dnx validate -A ARCHITECTURE [-P PACKAGES] [options]
@@ -18,14 +13,13 @@ export const validateUsage = `usage: dnx validate -s SERVICES -i INFRASTRUCTURE 
 
 Checks the Disnix models and prints every problem found, at its place.
 
+${modelOptionsHelp}
+
 options:
-  --extra-params EXPR   extra arguments for the services and distribution functions
   --ignore CODE         do not report this diagnostic code (may be repeated)
   --json                print a JSON array of diagnostics (0-based lines, UTF-16 columns)`;
 
-interface ValidateArgs {
-  files: DeploymentFiles;
-  extraParams?: string;
+interface ValidateArgs extends ModelArgs {
   ignore: string[];
   json: boolean;
 }
@@ -34,33 +28,14 @@ function parseArgs(argv: string[]): ValidateArgs {
   const out: ValidateArgs = { files: {}, ignore: [], json: false };
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
+    if (readModelFlag(a, r, out)) continue;
     switch (a) {
-      case '-s': case '--services': out.files.services = resolve(r.value(a)); break;
-      case '-i': case '--infrastructure': out.files.infrastructure = resolve(r.value(a)); break;
-      case '-d': case '--distribution': out.files.distribution = resolve(r.value(a)); break;
-      case '-P': case '--packages': out.files.packages = resolve(r.value(a)); break;
-      case '-A': case '--architecture': out.files.architecture = resolve(r.value(a)); break;
-      case '--extra-params': out.extraParams = r.value(a); break;
       case '--ignore': out.ignore.push(r.value(a)); break;
       case '--json': out.json = true; break;
       default: throw new UsageError(`unexpected argument '${a}'`);
     }
   }
-  const f = out.files;
-  // The combinations Disnix accepts (scripts/checks.in).
-  const classic = f.services && f.infrastructure && f.distribution && !f.architecture;
-  const architecture = f.architecture && !f.services && !f.distribution && !f.infrastructure;
-  const packagesOnly = f.packages && f.infrastructure && !f.services && !f.distribution && !f.architecture;
-  if (!classic && !architecture && !packagesOnly) throw new UsageError('an unknown combination of models was given');
   return out;
-}
-
-function extraParams(expr: string | undefined): Map<string, Lazy> | undefined {
-  if (expr === undefined) return undefined;
-  const ev = new Evaluator();
-  const v = ev.force(ev.evalString(expr, process.cwd(), '«--extra-params»'));
-  if (!(v instanceof NixAttrs)) throw new UsageError('--extra-params must be an attribute set');
-  return v.vals;
 }
 
 export function formatDiagnostic(d: Diagnostic, cwd: string): string {
@@ -80,15 +55,7 @@ export function diagnosticJson(d: Diagnostic) {
 
 export async function runValidate(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  await initParser();
-  let params: Map<string, Lazy> | undefined;
-  try {
-    params = extraParams(args.extraParams);
-  } catch (e) {
-    if (e instanceof EvalError) throw new UsageError(`--extra-params: ${e.message}`);
-    throw e;
-  }
-  const { diagnostics } = analyseDeployment(args.files, { extraParams: params, ignore: args.ignore });
+  const { diagnostics } = (await analyseModels(args, args.ignore)).analysis;
   if (args.json) {
     process.stdout.write(JSON.stringify(diagnostics.map(diagnosticJson), null, 2) + '\n');
   } else {

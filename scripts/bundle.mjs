@@ -16,6 +16,7 @@ const common = { alias, bundle: true, platform: 'node', target: 'node20', format
 await Promise.all([
   build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['cli/dnx-worker.ts'], outfile: 'dist/dnx-worker.js' }),
+  build({ ...common, entryPoints: ['cli/graphviz.ts'], outfile: 'dist/graphviz.js', sourcemap: false }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
 ]);

@@ -17,6 +17,8 @@ import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Loca
 export interface LoadOptions {
   /** `--extra-params`: passed to the services and distribution functions that ask for them. */
   extraParams?: Map<string, Lazy>;
+  /** The `system` the services are evaluated for; by default the first target's. */
+  system?: string;
 }
 
 export interface LoadResult {
@@ -25,17 +27,17 @@ export interface LoadResult {
 }
 
 export function loadDeployment(ev: Evaluator, files: DeploymentFiles, options: LoadOptions = {}): LoadResult {
-  const reader = new ModelReader(ev, options.extraParams ?? new Map());
+  const reader = new ModelReader(ev, options.extraParams ?? new Map(), options.system);
   const model = reader.load(files);
   return { model, diagnostics: reader.diagnostics };
 }
 
-const PKGS = new Unknown('Nixpkgs is not evaluated while editing models');
+export const PKGS = new Unknown('Nixpkgs is not evaluated while editing models');
 
 class ModelReader {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
-  private readonly model: DeploymentModel = { services: new Map(), infrastructure: new Map(), distribution: new Map(), packages: new Map() };
+  private readonly model: DeploymentModel = { services: new Map(), infrastructure: new Map(), distribution: new Map(), packages: new Map(), system: '' };
   /** Target sets by identity, for resolving `infrastructure.test1` in mappings. */
   private readonly targetSets = new Map<NixAttrs, string>();
   private readonly fileLocs = new Map<string, Loc>();
@@ -43,6 +45,7 @@ class ModelReader {
   constructor(
     private readonly ev: Evaluator,
     private readonly extraParams: Map<string, Lazy>,
+    private readonly system: string | undefined,
   ) {}
 
   load(files: DeploymentFiles): DeploymentModel {
@@ -69,6 +72,7 @@ class ModelReader {
       }
     }
     if (files.packages) this.readPackages(files.packages);
+    this.model.system ||= this.system ?? this.ev.currentSystem;
     this.normalise();
     return this.model;
   }
@@ -217,8 +221,8 @@ class ModelReader {
       }
       return new NixAttrs(vals, infrastructure?.locs ?? null);
     });
-    const system = this.model.infrastructure.values().next().value?.system ?? this.ev.currentSystem;
-    return new Map<string, Lazy>([['system', system], ['pkgs', PKGS], ['distribution', distribution], ['invDistribution', invDistribution]]);
+    this.model.system = this.system ?? this.model.infrastructure.values().next().value?.system ?? this.ev.currentSystem;
+    return new Map<string, Lazy>([['system', this.model.system], ['pkgs', PKGS], ['distribution', distribution], ['invDistribution', invDistribution]]);
   }
 
   // ----- infrastructure -----
@@ -398,7 +402,8 @@ class ModelReader {
   // ----- the architecture model (-A) -----
 
   loadArchitecture(path: string): void {
-    const v = this.readFile(path, new Map<string, Lazy>([['system', this.ev.currentSystem], ['pkgs', PKGS]]));
+    this.model.system = this.system ?? this.ev.currentSystem;
+    const v = this.readFile(path, new Map<string, Lazy>([['system', this.model.system], ['pkgs', PKGS]]));
     const set = v === undefined ? undefined : this.expectSet(v, path, 'the architecture model');
     if (!set) return;
     const fallback = this.fileLoc(path);
@@ -459,8 +464,9 @@ class ModelReader {
         const provider = providers.get(`${t.target}\0${t.container}`)?.find((p) => p !== mapping.service);
         if (!provider) continue;
         t.containerProvidedByService = provider;
+        // As in Disnix: one entry per provider, bound to its instance on the first such target.
         if (!service.activatesAfter.some((d) => d.service === provider)) {
-          service.activatesAfter.push({ kind: 'activatesAfter', param: provider, service: provider, loc: t.loc });
+          service.activatesAfter.push({ kind: 'activatesAfter', param: provider, service: provider, targets: [t.target], loc: t.loc });
         }
       }
     }

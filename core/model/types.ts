@@ -75,6 +75,8 @@ export interface DeploymentModel {
   distribution: Map<string, Mapping>;
   /** Target name to the location of its entry in the packages model. */
   packages: Map<string, Loc>;
+  /** The `system` the services model was evaluated for. */
+  system: string;
 }
 
 /** Which files make up the deployment being analysed (the `-s -i -d -P` or `-A` of the CLI). */

@@ -3,7 +3,8 @@ import type { Loc } from '../source';
 import { ContextString, Lambda, NixAttrs, NixPath, Unknown, isString, makeString, stringOf, type Value } from '../values';
 import { known, type Define } from './helpers';
 
-function escapeAttr(s: string): string {
+/** Escapes an XML attribute value as Nix's toXML does. */
+export function escapeAttr(s: string): string {
   let out = '';
   for (const c of s) {
     if (c === '<') out += '&lt;';

@@ -1,0 +1,98 @@
+// `dnx plan`: what a deployment of the models would change, compared with what is deployed
+// (the current coordinator generation), and the steps it would take, in order.
+
+import { CoordinatorError } from '../core/plan/coordinator';
+import { formatPlan } from '../core/plan/format';
+import { buildManifest } from '../core/plan/manifest';
+import { planTransition } from '../core/plan/transition';
+import { emptyManifest, type Manifest } from '../core/plan/types';
+import { ArgReader, UsageError } from './args';
+import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
+import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
+import { formatDiagnostic } from './validate';
+
+export const planUsage = `usage: dnx plan -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
+       dnx plan -A ARCHITECTURE [options]
+       dnx plan --undeploy [options]
+
+Compares the manifest of the models with the deployed one and prints what would change on
+which target and why, and the steps a deployment would take, in order. Nothing is changed.
+
+${modelOptionsHelp}
+
+${coordinatorOptionsHelp}
+
+options:
+  --old-manifest FILE   compare with this manifest (JSON) instead of the deployed one
+  --no-upgrade          plan a full redeployment, ignoring what runs now
+  --undeploy            plan the removal of everything deployed
+  --no-lock             plan without locking the targets
+  --no-migration        plan without moving the state of deployState services
+  --deploy-state        migrate the state of every service
+  --show-unchanged      list unchanged services too
+  --json                print the plan as JSON`;
+
+interface PlanArgs extends ModelArgs, CoordinatorArgs {
+  oldManifest?: string;
+  json: boolean;
+  noUpgrade: boolean;
+  undeploy: boolean;
+  noLock: boolean;
+  noMigration: boolean;
+  deployState: boolean;
+  showUnchanged: boolean;
+}
+
+function parseArgs(argv: string[]): PlanArgs {
+  const out: PlanArgs = { files: {}, json: false, noUpgrade: false, undeploy: false, noLock: false, noMigration: false, deployState: process.env.DISNIX_DEPLOY_STATE === '1', showUnchanged: false };
+  const r = new ArgReader(argv);
+  const flags: Record<string, keyof PlanArgs> = { '--json': 'json', '--no-upgrade': 'noUpgrade', '--undeploy': 'undeploy', '--no-lock': 'noLock', '--no-migration': 'noMigration', '--deploy-state': 'deployState', '--show-unchanged': 'showUnchanged' };
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out)) continue;
+    if (a === '--old-manifest') out.oldManifest = r.value(a);
+    else if (flags[a]) (out[flags[a]] as boolean) = true;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  if (!out.undeploy && !hasModels(out.files)) throw new UsageError('no models given');
+  return out;
+}
+
+export async function runPlan(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  let previous: Manifest | undefined;
+  let against: string | undefined;
+  if (args.oldManifest) {
+    previous = readManifestFile(args.oldManifest);
+    against = args.oldManifest;
+  } else {
+    const profile = openProfile(args);
+    try {
+      previous = profile.read();
+    } catch (e) {
+      if (!(e instanceof CoordinatorError)) throw e;
+      process.stderr.write(`dnx plan: ${e.message}\n`);
+      return 1;
+    }
+    if (previous) against = `generation ${profile.currentNumber()} of profile '${profile.profile}'`;
+  }
+
+  let next: Manifest;
+  if (args.undeploy && !hasModels(args.files)) {
+    if (!previous) {
+      process.stderr.write('dnx plan: nothing is deployed, so there is nothing to undeploy\n');
+      return 1;
+    }
+    next = emptyManifest(previous.infrastructure);
+  } else {
+    const { analysis, extraParams } = await analyseModels(args);
+    const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams });
+    for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+    if (!manifest) return 1;
+    next = args.undeploy ? emptyManifest(manifest.infrastructure) : manifest;
+  }
+
+  const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
+  if (args.json) process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+  else process.stdout.write(formatPlan(plan, next, { against, showUnchanged: args.showUnchanged }));
+  return 0;
+}

@@ -1,0 +1,132 @@
+// The coordinator profile: the deployed manifests as numbered generations, as Disnix keeps
+// them (../shared/reference/disnix.md §2.3). A generation is `<profile>-<N>.json`; the file
+// `<profile>` is a symbolic link to the current one, so a rollback only moves the link.
+// Every write goes to a temporary file that is synced and renamed into place: a crash leaves
+// either the old state or the new one, never half a generation.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Manifest } from './types';
+
+export const DEFAULT_PROFILE = 'default';
+
+/** `$XDG_STATE_HOME/dnx/coordinator`, else `~/.local/state/dnx/coordinator`. */
+export function defaultCoordinatorPath(env: NodeJS.ProcessEnv = process.env): string {
+  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'dnx', 'coordinator');
+}
+
+export interface Generation {
+  number: number;
+  path: string;
+  /** When the generation was made. */
+  date: Date;
+  current: boolean;
+}
+
+export class CoordinatorError extends Error {}
+
+export class CoordinatorProfile {
+  constructor(
+    readonly dir: string = defaultCoordinatorPath(),
+    readonly profile: string = DEFAULT_PROFILE,
+  ) {
+    if (!/^[A-Za-z0-9._+-]+$/.test(profile) || profile.startsWith('.')) throw new CoordinatorError(`invalid profile name '${profile}'`);
+  }
+
+  private genPath(n: number): string {
+    return join(this.dir, `${this.profile}-${n}.json`);
+  }
+
+  private get link(): string {
+    return join(this.dir, this.profile);
+  }
+
+  generations(): Generation[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const current = this.currentNumber();
+    const pattern = new RegExp(`^${this.profile.replace(/[.+]/g, '\\$&')}-(\\d+)\\.json$`);
+    return names
+      .map((n) => pattern.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => {
+        const number = Number(m[1]);
+        const path = this.genPath(number);
+        return { number, path, date: statSync(path).mtime, current: number === current };
+      })
+      .sort((a, b) => a.number - b.number);
+  }
+
+  currentNumber(): number | undefined {
+    try {
+      const m = /-(\d+)\.json$/.exec(basename(readlinkSync(this.link)));
+      return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The manifest of generation `n`, or of the current one; undefined when there is none. */
+  read(n = this.currentNumber()): Manifest | undefined {
+    if (n === undefined) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(this.genPath(n), 'utf8');
+    } catch {
+      throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
+    }
+    try {
+      const m = JSON.parse(text) as Manifest;
+      if (m.version !== 2) throw new Error(`version ${String(m.version)}`);
+      return m;
+    } catch (e) {
+      throw new CoordinatorError(`${this.genPath(n)} is not a manifest: ${(e as Error).message}`);
+    }
+  }
+
+  /** Stores `manifest` as a new generation and makes it the current one; returns its number. */
+  add(manifest: Manifest): number {
+    mkdirSync(this.dir, { recursive: true });
+    const n = Math.max(0, ...this.generations().map((g) => g.number)) + 1;
+    const tmp = join(this.dir, `.${this.profile}-${n}.json.${process.pid}.tmp`);
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, JSON.stringify(manifest, null, 1) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.genPath(n));
+    this.switchTo(n);
+    return n;
+  }
+
+  /** Makes generation `n` the current one (a rollback or `--switch-to-generation`). */
+  switchTo(n: number): void {
+    if (!this.generations().some((g) => g.number === n)) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
+    const tmp = join(this.dir, `.${this.profile}.${process.pid}.link`);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Not left over from an earlier crash.
+    }
+    symlinkSync(basename(this.genPath(n)), tmp);
+    renameSync(tmp, this.link);
+    syncDir(this.dir);
+  }
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,168 @@
+// The transition plan: the steps `disnix-env` takes from the deployed manifest to a new one,
+// in order (../shared/reference/disnix.md §3.1). Mappings are compared by (hash, target,
+// container); obsolete ones are deactivated dependents first, new ones activated dependencies
+// first, each target running at most `numOfCores` of them at a time.
+
+import { compareManifests, ManifestIndex, type ServiceChange } from './changes';
+import { emptyManifest, mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } from './types';
+
+export interface PlanOptions {
+  /** `--no-upgrade`: ignore what runs now and deploy everything again. */
+  noUpgrade?: boolean;
+  /** `--no-lock`: skip locking and unlocking. */
+  noLock?: boolean;
+  /** `--no-migration`: do not move the state of `deployState` services. */
+  noMigration?: boolean;
+}
+
+export type StepKind = 'build' | 'distribute' | 'lock' | 'deactivate' | 'activate' | 'snapshot' | 'restore' | 'set-profile' | 'set-coordinator-profile' | 'unlock';
+
+export interface Step {
+  kind: StepKind;
+  target?: string;
+  /** The service's name (activation, deactivation, state). */
+  service?: string;
+  container?: string;
+  /** The service's identity hash, or the store path for build and distribute steps. */
+  hash?: string;
+  pkg?: string | null;
+  /** Store paths concerned (distribute, set-profile). */
+  paths?: (string | null)[];
+  /** Activation and deactivation: the round it can run in, rounds running one after another. */
+  round?: number;
+}
+
+export interface Plan {
+  /** Whether the plan starts from a deployed manifest (else everything is new). */
+  upgrade: boolean;
+  changes: ServiceChange[];
+  steps: Step[];
+  summary: Record<ServiceChange['status'], number>;
+}
+
+export function planTransition(next: Manifest, previous: Manifest | undefined, options: PlanOptions = {}): Plan {
+  const prev = previous && !options.noUpgrade ? previous : emptyManifest();
+  const nextIndex = new ManifestIndex(next);
+  const prevIndex = new ManifestIndex(prev);
+  // Provisional instances judged unchanged keep running: their new hash stands for the old one.
+  const equivalent = new Map<string, string>();
+  const changes = compareManifests(nextIndex, prevIndex, equivalent);
+  const summary = { new: 0, removed: 0, changed: 0, unchanged: 0 };
+  for (const c of changes) summary[c.status]++;
+
+  const asOld = (m: ServiceMapping): string => mappingKey({ ...m, service: equivalent.get(m.service) ?? m.service });
+  const nextKeys = new Set(next.serviceMappings.map(asOld));
+  const prevKeys = new Set(prev.serviceMappings.map(mappingKey));
+  // Targets gone from the new infrastructure are unreachable: nothing is deactivated there.
+  const toDeactivate = prev.serviceMappings.filter((m) => !nextKeys.has(mappingKey(m)) && next.infrastructure[m.target]);
+  const toActivate = next.serviceMappings.filter((m) => !prevKeys.has(asOld(m)));
+
+  const steps: Step[] = [];
+  const prevPaths = new Set(Object.values(prev.profiles).flatMap((p) => p.packages));
+  const builds = new Set<string | null>();
+  for (const s of Object.values(next.services)) if (s.pkg === null || !prevPaths.has(s.pkg)) builds.add(s.pkg);
+  for (const p of Object.values(next.profiles)) for (const pkg of p.packages) if (pkg === null || !prevPaths.has(pkg)) builds.add(pkg);
+  for (const pkg of builds) steps.push({ kind: 'build', pkg });
+
+  const targets = Object.keys(next.profiles).sort();
+  for (const t of targets) {
+    const old = new Set(prev.profiles[t]?.packages ?? []);
+    const paths = next.profiles[t].packages.filter((p) => p === null || !old.has(p));
+    if (paths.length > 0) steps.push({ kind: 'distribute', target: t, paths });
+  }
+  const locked = targets.filter((t) => next.infrastructure[t]);
+  if (!options.noLock) for (const t of locked) steps.push({ kind: 'lock', target: t });
+
+  const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
+  const dependsOn = (manifest: Manifest, m: ServiceMapping) => manifest.services[m.service]?.dependsOn ?? [];
+  // Deactivation: a mapping waits for the mappings depending on it (in either manifest).
+  const deactivationPrereqs = new Map<string, string[]>();
+  for (const [manifest, keyOf] of [[prev, mappingKey], [next, asOld]] as const) {
+    for (const m of manifest.serviceMappings) {
+      for (const d of dependsOn(manifest, m)) {
+        const depKey = mappingKey({ ...d, service: manifest === next ? (equivalent.get(d.service) ?? d.service) : d.service });
+        const list = deactivationPrereqs.get(depKey);
+        if (list) list.push(keyOf(m));
+        else deactivationPrereqs.set(depKey, [keyOf(m)]);
+      }
+    }
+  }
+  schedule(toDeactivate, mappingKey, (k) => deactivationPrereqs.get(k) ?? [], cores).forEach(([m, round]) =>
+    steps.push({ kind: 'deactivate', target: m.target, service: prevIndex.nameOf(m.service), container: m.container, hash: m.service, round }),
+  );
+  // Activation: a mapping waits for the mappings it depends on.
+  const activationPrereqs = new Map(next.serviceMappings.map((m) => [mappingKey(m), dependsOn(next, m).map(mappingKey)]));
+  schedule(toActivate, mappingKey, (k) => activationPrereqs.get(k) ?? [], cores).forEach(([m, round]) =>
+    steps.push({ kind: 'activate', target: m.target, service: nextIndex.nameOf(m.service), container: m.container, hash: m.service, round }),
+  );
+
+  if (!options.noMigration) steps.push(...migrationSteps(next.snapshotMappings, previous?.snapshotMappings ?? [], previous !== undefined && !options.noUpgrade, nextIndex, prevIndex));
+  for (const t of targets) steps.push({ kind: 'set-profile', target: t, paths: next.profiles[t].packages });
+  steps.push({ kind: 'set-coordinator-profile' });
+  if (!options.noLock) for (const t of locked) steps.push({ kind: 'unlock', target: t });
+  return { upgrade: previous !== undefined && !options.noUpgrade, changes, steps, summary };
+}
+
+/**
+ * Orders jobs in rounds: a job runs once the jobs it waits for (those among `jobs`) ran in an
+ * earlier round, and each target runs at most `cores(target)` jobs a round.
+ */
+function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, waitsFor: (key: string) => string[], cores: (t: string) => number): [ServiceMapping, number][] {
+  const byKey = new Map(jobs.map((m) => [keyOf(m), m]));
+  const pending = new Map<string, number>();
+  const unblocks = new Map<string, string[]>();
+  for (const key of byKey.keys()) {
+    const waits = [...new Set(waitsFor(key))].filter((w) => w !== key && byKey.has(w));
+    pending.set(key, waits.length);
+    for (const w of waits) {
+      const list = unblocks.get(w);
+      if (list) list.push(key);
+      else unblocks.set(w, [key]);
+    }
+  }
+  let ready = [...byKey.keys()].filter((k) => pending.get(k) === 0);
+  const out: [ServiceMapping, number][] = [];
+  for (let round = 1; ready.length > 0; round++) {
+    ready.sort();
+    const used = new Map<string, number>();
+    const later: string[] = [];
+    const ran: string[] = [];
+    for (const key of ready) {
+      const m = byKey.get(key)!;
+      const n = used.get(m.target) ?? 0;
+      if (n >= cores(m.target)) {
+        later.push(key);
+        continue;
+      }
+      used.set(m.target, n + 1);
+      out.push([m, round]);
+      ran.push(key);
+    }
+    for (const key of ran) {
+      for (const u of unblocks.get(key) ?? []) {
+        const left = pending.get(u)! - 1;
+        pending.set(u, left);
+        if (left === 0) later.push(u);
+      }
+    }
+    ready = later;
+  }
+  // A cycle leaves jobs behind; the models' validation refuses cyclic dependsOn before this.
+  return out;
+}
+
+function migrationSteps(next: SnapshotMapping[], prev: SnapshotMapping[], upgrade: boolean, nextIndex: ManifestIndex, prevIndex: ManifestIndex): Step[] {
+  const key = (m: SnapshotMapping) => `${m.component}\0${m.target}\0${m.container}`;
+  const before = new Set(upgrade ? prev.map(key) : []);
+  const after = new Set(next.map(key));
+  const steps: Step[] = [];
+  if (upgrade) {
+    for (const m of prev) if (!after.has(key(m))) steps.push({ kind: 'snapshot', target: m.target, service: prevIndex.nameOf(m.service), container: m.container, hash: m.service });
+  } else {
+    for (const m of prev) steps.push({ kind: 'snapshot', target: m.target, service: prevIndex.nameOf(m.service), container: m.container, hash: m.service });
+  }
+  // State is restored where a component arrives that has state elsewhere to bring along.
+  const components = new Set(prev.map((m) => m.component));
+  for (const m of next) if (!before.has(key(m)) && components.has(m.component)) steps.push({ kind: 'restore', target: m.target, service: nextIndex.nameOf(m.service), container: m.container, hash: m.service });
+  return steps;
+}

@@ -87,12 +87,12 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
       }
     }
   }
-  schedule(toDeactivate, mappingKey, (k) => deactivationPrereqs.get(k) ?? [], cores).forEach(([m, round]) =>
+  schedule(toDeactivate, mappingKey, (k) => deactivationPrereqs.get(k) ?? [], cores, (h) => prevIndex.nameOf(h)).forEach(([m, round]) =>
     steps.push({ kind: 'deactivate', target: m.target, service: prevIndex.nameOf(m.service), container: m.container, hash: m.service, round }),
   );
   // Activation: a mapping waits for the mappings it depends on.
   const activationPrereqs = new Map(next.serviceMappings.map((m) => [mappingKey(m), dependsOn(next, m).map(mappingKey)]));
-  schedule(toActivate, mappingKey, (k) => activationPrereqs.get(k) ?? [], cores).forEach(([m, round]) =>
+  schedule(toActivate, mappingKey, (k) => activationPrereqs.get(k) ?? [], cores, (h) => nextIndex.nameOf(h)).forEach(([m, round]) =>
     steps.push({ kind: 'activate', target: m.target, service: nextIndex.nameOf(m.service), container: m.container, hash: m.service, round }),
   );
 
@@ -107,7 +107,11 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
  * Orders jobs in rounds: a job runs once the jobs it waits for (those among `jobs`) ran in an
  * earlier round, and each target runs at most `cores(target)` jobs a round.
  */
-function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, waitsFor: (key: string) => string[], cores: (t: string) => number): [ServiceMapping, number][] {
+function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, waitsFor: (key: string) => string[], cores: (t: string) => number, nameOf: (hash: string) => string): [ServiceMapping, number][] {
+  const order = (k: string) => {
+    const m = byKey.get(k)!;
+    return `${m.target}\0${nameOf(m.service)}\0${k}`;
+  };
   const byKey = new Map(jobs.map((m) => [keyOf(m), m]));
   const pending = new Map<string, number>();
   const unblocks = new Map<string, string[]>();
@@ -123,7 +127,7 @@ function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, 
   let ready = [...byKey.keys()].filter((k) => pending.get(k) === 0);
   const out: [ServiceMapping, number][] = [];
   for (let round = 1; ready.length > 0; round++) {
-    ready.sort();
+    ready = ready.map((k) => [order(k), k]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
     const used = new Map<string, number>();
     const later: string[] = [];
     const ran: string[] = [];

@@ -1,4 +1,4 @@
-// End to end in a real VS Code: code-server (installed by scripts/install-e2e.sh) with the
+// End to end in a real VS Code: code-server (installed by scripts/install-test-deps.sh) with the
 // built extension, driven through Debian's Chromium by Playwright. Opens the hello-world
 // example with a mistake, finds the diagnostic in the Problems panel, and completes service
 // names in dependsOn. Screenshots of a failure go to the temporary directory it prints.
@@ -20,7 +20,7 @@ const STEP_MS = 90_000;
 
 const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
 
-describe('the extension in a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-e2e.sh as root)` : false }, () => {
+describe('the extension in a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false }, () => {
   let work: string;
   let server: ChildProcess;
   let browser: Browser;

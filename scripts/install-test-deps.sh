@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end test in a real VS Code needs, once: Debian's chromium and
-# ripgrep (when root and missing), and code-server with its native modules built, under
-# .cache/code-server. Kerberos (proxy sign-in) is not built: it needs headers the tests never use.
+# Installs what the tests need, once: from Debian (when root and missing) nix-bin, whose
+# nix-instantiate the manifest is checked against, chromium and ripgrep; and code-server with
+# its native modules built, under .cache/code-server, for the end-to-end test in a real VS Code. Kerberos (proxy sign-in) is not built: it needs headers the tests never use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CS_VERSION=4.100.3   # the last code-server whose VS Code runs on Node 20
 dir=.cache/code-server
 stamp="$dir/.installed-$CS_VERSION"
 
-if [ "$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v rg >/dev/null; }; then
-  echo "e2e setup: installing chromium and ripgrep from Debian"
+if [ "$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v rg >/dev/null || ! command -v nix-instantiate >/dev/null; }; then
+  echo "test setup: installing chromium, ripgrep and nix-bin from Debian"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ripgrep >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ripgrep nix-bin >/dev/null
 fi
 
 [ -f "$stamp" ] && exit 0
-echo "e2e setup: installing code-server $CS_VERSION into $dir (a few minutes, once)"
+echo "test setup: installing code-server $CS_VERSION into $dir (a few minutes, once)"
 mkdir -p "$dir"
 (cd "$dir" && [ -f package.json ] || echo '{"private":true}' > package.json)
 (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts "code-server@$CS_VERSION" >/dev/null)
@@ -28,4 +28,4 @@ ln -sf "$(command -v rg)" "$vscode/node_modules/@vscode/ripgrep/bin/rg"
 (cd "$vscode/extensions" && npm install --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
 (cd "$dir" && npm rebuild argon2 --build-from-source >/dev/null)
 touch "$stamp"
-echo "e2e setup: done"
+echo "test setup: done"

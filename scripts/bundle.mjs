@@ -5,7 +5,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-mkdirSync('dist', { recursive: true });
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('webview/graph.css', 'dist/webview/graph.css');
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
 copyFileSync(require.resolve('@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'), 'dist/tree-sitter-nix.wasm');
 
@@ -19,4 +20,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['cli/graphviz.ts'], outfile: 'dist/graphviz.js', sourcemap: false }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // The webview runs in the editor's browser: one self-contained script, ELK included.
+  build({ entryPoints: ['webview/main.ts'], outfile: 'dist/webview/graph.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning' }),
 ]);

@@ -10,12 +10,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../browser';
 import { EXAMPLE } from '../ide/fixture';
 
 const REPO = join(__dirname, '..', '..', '..');
 const CODE_SERVER = join(REPO, '.cache', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const CHROMIUM = '/usr/bin/chromium';
 const STEP_MS = 90_000;
 
 const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
@@ -44,10 +44,7 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
     server.stdout!.on('data', (d) => (log += d));
     server.stderr!.on('data', (d) => (log += d));
     await waitFor(() => log.includes('HTTP server listening'), 'code-server to listen');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(STEP_MS);
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(project)}`);

@@ -1,0 +1,123 @@
+/// <reference lib="dom" />
+// The graph webview in headless Chromium, in a page standing in for the editor: the nodes and
+// edges of a model, clicks that ask to open a definition, labels that stay text, filtering,
+// state kept across reopening, and SVG export.
+
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { analyseDeployment } from '../../core/model/analyse';
+import { deploymentGraph, type DeploymentGraph } from '../../core/plan/graph';
+import { buildManifest } from '../../core/plan/manifest';
+import { planTransition } from '../../core/plan/transition';
+import { hasChromium, launchChromium } from '../browser';
+import { ready } from '../helpers';
+import { openGraphPage, serveGraphPage, showGraph } from './graph-page';
+
+const hello = join(__dirname, '..', '..', '..', 'examples', 'hello-world');
+
+async function helloGraph(distribution = 'distribution.nix'): Promise<DeploymentGraph> {
+  await ready;
+  const files = { services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, distribution) };
+  return deploymentGraph(buildManifest(analyseDeployment(files)).manifest!);
+}
+
+describe('graph webview', { skip: !hasChromium && 'chromium is not installed' }, () => {
+  let browser: Browser;
+  let server: Server;
+  let url: string;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    ({ server, url } = await serveGraphPage());
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function fresh(state?: Parameters<typeof openGraphPage>[2]): Promise<Page> {
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await openGraphPage(page, url, state);
+    return page;
+  }
+
+  it('draws the machines, containers, services and dependency edges of the model', async () => {
+    await fresh();
+    await showGraph(page, await helloGraph());
+    const ids = (sel: string) => page.$$eval(sel, (els) => els.map((e) => e.getAttribute('data-id')).sort());
+    assert.deepEqual(await ids('g.target'), ['test1', 'test2']);
+    assert.deepEqual(await ids('g.container'), ['test1/process', 'test2/process']);
+    assert.deepEqual(await ids('g.service'), ['test1/process/HelloService', 'test1/process/HelloWorld', 'test2/process/HelloWorldService']);
+    const edges = await page.$$eval('polyline.edge', (els) => els.map((e) => `${e.getAttribute('data-from')} -> ${e.getAttribute('data-to')} ${e.getAttribute('class')}`).sort());
+    assert.deepEqual(edges, ['test1/process/HelloWorld -> test2/process/HelloWorldService edge dependsOn', 'test2/process/HelloWorldService -> test1/process/HelloService edge dependsOn']);
+    // Services sit inside their machine's box.
+    const inside = await page.evaluate(() => {
+      const box = (sel: string) => (document.querySelector(sel)!.querySelector(':scope > rect') as SVGGraphicsElement).getBBox();
+      const t = box('g.target[data-id="test2"]');
+      const s = box('g.service[data-id="test2/process/HelloWorldService"]');
+      return s.x >= t.x && s.y >= t.y && s.x + s.width <= t.x + t.width && s.y + s.height <= t.y + t.height;
+    });
+    assert.ok(inside);
+    assert.deepEqual(errors, [], 'no script errors and no CSP violations');
+  });
+
+  it('asks the editor to open a service or machine when it is clicked', async () => {
+    await page.click('g.service[data-id="test1/process/HelloWorld"]');
+    await page.click('g.target[data-id="test2"] > text');
+    const posted = await page.evaluate(() => window.posted.filter((m) => m.type === 'reveal'));
+    assert.deepEqual(posted, [{ type: 'reveal', kind: 'service', id: 'test1/process/HelloWorld' }, { type: 'reveal', kind: 'target', id: 'test2' }]);
+  });
+
+  it('shows the details on hover, and plan colours', async () => {
+    const g = await helloGraph();
+    const m = buildManifest(analyseDeployment({ services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, 'distribution-loadbalancing.nix') })).manifest!;
+    const old = buildManifest(analyseDeployment({ services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, 'distribution.nix') })).manifest!;
+    await showGraph(page, deploymentGraph(m, { changes: planTransition(m, old).changes, previous: old }));
+    assert.deepEqual(await page.$$eval('g.service.new', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloService']);
+    assert.equal(await page.$$eval('g.service.changed', (els) => els.length), 2);
+    const tip = await page.textContent('g.service[data-id="test2/process/HelloWorldService"] > title');
+    assert.match(tip!, /plan: changed \(its dependency HelloService now also runs on test2\)/);
+    assert.ok(g.services.length > 0);
+  });
+
+  it('keeps a label with markup as text', async () => {
+    const g = await helloGraph();
+    g.services[0].name = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
+    g.targets[0].name = '<b>bold</b>';
+    await showGraph(page, g);
+    const labels = await page.$$eval('g.service text.label', (els) => els.map((e) => e.textContent));
+    assert.ok(labels.includes(g.services[0].name));
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.equal(await page.$$eval('svg script, svg img, svg b', (els) => els.length), 0);
+    assert.equal(await page.textContent('g.target[data-id="test1"] > text'), '<b>bold</b> (test1)', 'the name, then the address');
+  });
+
+  it('filters by machine, and keeps the filter and zoom when reopened', async () => {
+    await showGraph(page, await helloGraph());
+    await page.selectOption('#filter', 'test2');
+    await page.waitForFunction(() => document.querySelectorAll('g.service').length === 1);
+    await page.click('#zoom-in');
+    const saved = await page.evaluate(() => window.savedState!);
+    assert.equal(saved.filter, 'test2');
+    await page.close();
+    await fresh(saved);
+    await showGraph(page, await helloGraph());
+    assert.deepEqual(await page.$$eval('g.service', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloWorldService']);
+    assert.equal(await page.inputValue('#filter'), 'test2');
+    assert.deepEqual((await page.evaluate(() => window.savedState!)).transform, saved.transform);
+  });
+
+  it('exports the drawing as a standalone SVG', async () => {
+    await page.click('#export');
+    const exported = await page.evaluate(() => window.posted.find((m) => m.type === 'export'));
+    assert.ok(exported && exported.type === 'export');
+    assert.match(exported.svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<style>[\s\S]*HelloWorldService[\s\S]*<\/svg>$/);
+  });
+});

@@ -1,0 +1,191 @@
+// The deployment graph webview: draws the laid-out graph as SVG built with DOM calls (every
+// label is text, never markup), and talks to the extension only through typed messages.
+// Click a service or machine to open its definition; hover for details; wheel to zoom, drag
+// to pan, "Fit" to see everything; filter by machine; export the drawing as SVG.
+
+import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
+import { layout } from './layout';
+import type { DeploymentGraph, HostMessage, ViewMessage, ViewState } from './messages';
+
+interface VsCodeApi {
+  postMessage(message: ViewMessage): void;
+  getState(): ViewState | undefined;
+  setState(state: ViewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const state: ViewState = vscode.getState() ?? { filter: '', transform: { x: 0, y: 0, k: 1 } };
+let graph: DeploymentGraph | undefined;
+let drawn = 0;
+
+const svg = document.getElementById('graph') as unknown as SVGSVGElement;
+const viewport = document.createElementNS(SVG_NS, 'g');
+svg.appendChild(viewport);
+const filter = document.getElementById('filter') as HTMLSelectElement;
+const status = document.getElementById('status')!;
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  parent.appendChild(e);
+  return e;
+}
+
+function text(content: string, x: number, y: number, cls: string, parent: Element): void {
+  el('text', { x, y, class: cls }, parent).textContent = content;
+}
+
+function title(content: string, parent: Element): void {
+  el('title', {}, parent).textContent = content;
+}
+
+function applyTransform(): void {
+  const { x, y, k } = state.transform;
+  viewport.setAttribute('transform', `translate(${x} ${y}) scale(${k})`);
+  vscode.setState(state);
+}
+
+async function draw(): Promise<void> {
+  if (!graph) return;
+  const g = graph;
+  const ticket = ++drawn;
+  const { root: laidOut, edges: shownEdges } = await layout(g, state.filter);
+  if (ticket !== drawn) return; // a newer graph arrived while this one was laid out
+  viewport.replaceChildren();
+  const services = new Map(g.services.map((s) => [s.id, s]));
+  const targets = new Map(g.targets.map((t) => [t.id, t]));
+  const containers = new Map(g.containers.map((c) => [c.id, c]));
+  const edges = el('g', { class: 'edges' }, viewport);
+
+  const drawNode = (n: ElkNode, ox: number, oy: number, parent: Element) => {
+    const x = ox + (n.x ?? 0);
+    const y = oy + (n.y ?? 0);
+    const [kind, id] = [n.id.slice(0, n.id.indexOf(':')), n.id.slice(n.id.indexOf(':') + 1)];
+    const group = el('g', { class: `node ${kind}`, 'data-id': id }, parent);
+    const box = el('rect', { x, y, width: n.width ?? 0, height: n.height ?? 0, rx: kind === 'service' ? 6 : 4 }, group);
+    if (kind === 'target') {
+      const t = targets.get(id)!;
+      text(t.address && t.address !== t.name ? `${t.name} (${t.address})` : t.name, x + 10, y + 18, 'label target-label', group);
+      title(`${t.name}\nsystem: ${t.system}\ncores: ${t.numOfCores}${t.address ? `\naddress: ${t.address}` : ''}`, group);
+      group.addEventListener('click', (e) => {
+        if (e.target === box || (e.target as Element).classList.contains('target-label')) vscode.postMessage({ type: 'reveal', kind: 'target', id });
+      });
+    } else if (kind === 'container') {
+      const c = containers.get(id)!;
+      text(c.providedBy ? `${c.name} (by ${c.providedBy})` : c.name, x + 10, y + 18, 'label container-label', group);
+    } else {
+      const s = services.get(id)!;
+      if (s.status) group.classList.add(s.status);
+      text(s.name, x + 12, y + 21, 'label', group);
+      const details = [`${s.name} on ${s.target}`, `type: ${s.type}`, `container: ${s.container}`, `build: ${s.pkg ?? 'known after building'}`];
+      if (s.status) details.push(`plan: ${s.status}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`);
+      title(details.join('\n'), group);
+      group.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'service', id }));
+    }
+    for (const child of n.children ?? []) drawNode(child, x, y, group);
+    box.setAttribute('class', 'box');
+  };
+  for (const child of laidOut.children ?? []) drawNode(child, 0, 0, viewport);
+  viewport.appendChild(edges); // edges above the boxes
+
+  // Edge points are relative to the node ELK names as the edge's container.
+  const absolute = new Map<string, { x: number; y: number }>();
+  const collect = (n: ElkNode, ox: number, oy: number) => {
+    const at = { x: ox + (n.x ?? 0), y: oy + (n.y ?? 0) };
+    absolute.set(n.id, at);
+    for (const c of n.children ?? []) collect(c, at.x, at.y);
+  };
+  collect(laidOut, 0, 0);
+  (laidOut.edges ?? []).forEach((e) => {
+    const model = shownEdges[Number(e.id.slice('edge:'.length))];
+    const base = absolute.get((e as { container?: string }).container ?? 'root') ?? { x: 0, y: 0 };
+    for (const section of e.sections ?? []) {
+      const pts = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => `${p.x + base.x},${p.y + base.y}`);
+      const line = el('polyline', { points: pts.join(' '), class: `edge ${model.kind}`, 'marker-end': 'url(#arrow)', 'data-from': model.from, 'data-to': model.to }, edges);
+      title(`${model.from} ${model.kind} ${model.to}`, line);
+    }
+  });
+  status.textContent = `${g.services.length} services on ${g.targets.length} machines`;
+  document.body.dataset.rendered = String(ticket);
+}
+
+function fit(): void {
+  const box = viewport.getBBox();
+  const { width, height } = svg.getBoundingClientRect();
+  if (!box.width || !box.height) return;
+  const k = Math.min(2, 0.95 * Math.min(width / box.width, height / box.height));
+  state.transform = { k, x: (width - box.width * k) / 2 - box.x * k, y: (height - box.height * k) / 2 - box.y * k };
+  applyTransform();
+}
+
+function fillFilter(g: DeploymentGraph): void {
+  const options = [['', 'All machines'], ...g.targets.map((t) => [t.id, t.name])];
+  filter.replaceChildren(...options.map(([value, label]) => Object.assign(document.createElement('option'), { value, textContent: label })));
+  if (!g.targets.some((t) => t.id === state.filter)) state.filter = '';
+  filter.value = state.filter;
+}
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const m = event.data;
+  if (m.type === 'graph') {
+    const first = !graph;
+    graph = m.graph;
+    document.getElementById('title')!.textContent = m.title;
+    document.getElementById('error')!.textContent = '';
+    fillFilter(m.graph);
+    void draw().then(() => {
+      if (first && state.transform.k === 1 && state.transform.x === 0 && state.transform.y === 0) fit();
+      else applyTransform();
+    });
+  } else if (m.type === 'error') {
+    document.getElementById('error')!.textContent = m.message;
+  }
+});
+
+filter.addEventListener('change', () => {
+  state.filter = filter.value;
+  void draw().then(fit);
+});
+document.getElementById('fit')!.addEventListener('click', fit);
+document.getElementById('zoom-in')!.addEventListener('click', () => zoom(1.25));
+document.getElementById('zoom-out')!.addEventListener('click', () => zoom(0.8));
+document.getElementById('export')!.addEventListener('click', () => {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', SVG_NS);
+  const style = document.createElementNS(SVG_NS, 'style');
+  style.textContent = EXPORT_STYLE;
+  copy.insertBefore(style, copy.firstChild);
+  vscode.postMessage({ type: 'export', svg: new XMLSerializer().serializeToString(copy) });
+});
+
+function zoom(factor: number, cx = svg.clientWidth / 2, cy = svg.clientHeight / 2): void {
+  const t = state.transform;
+  const k = Math.min(8, Math.max(0.05, t.k * factor));
+  state.transform = { k, x: cx - ((cx - t.x) * k) / t.k, y: cy - ((cy - t.y) * k) / t.k };
+  applyTransform();
+}
+
+svg.addEventListener('wheel', (e) => {
+  e.preventDefault();
+  zoom(e.deltaY < 0 ? 1.1 : 0.9, e.offsetX, e.offsetY);
+}, { passive: false });
+let drag: { x: number; y: number } | undefined;
+svg.addEventListener('pointerdown', (e) => {
+  if ((e.target as Element).closest('.service')) return;
+  drag = { x: e.clientX - state.transform.x, y: e.clientY - state.transform.y };
+});
+window.addEventListener('pointermove', (e) => {
+  if (!drag) return;
+  state.transform = { ...state.transform, x: e.clientX - drag.x, y: e.clientY - drag.y };
+  applyTransform();
+});
+window.addEventListener('pointerup', () => (drag = undefined));
+
+/** The colours of the exported drawing, which has no stylesheet of the editor's. */
+const EXPORT_STYLE = `.box{fill:#fff;stroke:#888}.target>.box{fill:#f4f4f4}.container>.box{fill:#fafafa;stroke-dasharray:4 3}
+.service.new>.box{fill:#c8e6c9}.service.changed>.box{fill:#fff3c4}.service.removed>.box{fill:#ffcdd2;stroke-dasharray:4 3}
+.label{font:12px sans-serif}.edge{fill:none;stroke:#555}.edge.connectsTo{stroke-dasharray:5 4}`;
+
+vscode.postMessage({ type: 'ready' });

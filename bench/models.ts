@@ -10,20 +10,31 @@ export interface ModelSize {
   edges: number;
 }
 
-export function writeDisnixModel(dir: string, size: ModelSize): string {
+export interface ModelOptions {
+  /**
+   * Builds as plain derivations (`builder = "/bin/sh"`) that read each dependency's host, as
+   * Disnix calls them, instead of a `throw` nobody forces: for benchmarks that compute store paths.
+   */
+  derivations?: boolean;
+}
+
+export function writeDisnixModel(dir: string, size: ModelSize, options: ModelOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   // Edges are spread evenly and point to lower-numbered services (i-7, i-14, ...; i-1, i-2, ...
   // near the start), so the dependency graph has no cycle, as a valid model must not.
   const perService = size.edges / size.services;
   if (!Number.isInteger(perService) || perService * 7 >= size.services) throw new Error('edges must be a small multiple of services');
-  const svc: string[] = ['{ system, pkgs, distribution, invDistribution }:', '', 'let', '  customPkgs = throw "packages are not built in this benchmark";', 'in', 'rec {'];
+  const svc: string[] = ['{ system, pkgs, distribution, invDistribution }:', '', 'let', '  customPkgs = throw "packages are not built in this benchmark";',
+    '  drv = name: script: derivation { inherit name system; builder = "/bin/sh"; args = [ "-c" script ]; };', 'in', 'rec {'];
   for (let i = 0; i < size.services; i++) {
     const deps: string[] = [];
     for (let k = 1; k <= perService; k++) {
       const j = i - k * 7 >= 0 ? i - k * 7 : i - k;
       if (j >= 0) deps.push(`s${j}`);
     }
-    svc.push(`  s${i} = {`, `    name = "s${i}";`, `    pkg = customPkgs.s${i};`, `    dependsOn = { ${deps.length ? `inherit ${deps.join(' ')}; ` : ''}};`, `    type = "process";`, `    port = ${8000 + i};`, '  };', '');
+    const hosts = deps.map((d) => `\${${d}.target.properties.hostname}`).join(' ');
+    const pkg = !options.derivations ? `customPkgs.s${i}` : `${deps.length ? `{ ${deps.join(', ')} }: ` : ''}drv "s${i}" "echo ${hosts} > $out"`;
+    svc.push(`  s${i} = {`, `    name = "s${i}";`, `    pkg = ${pkg};`, `    dependsOn = { ${deps.length ? `inherit ${deps.join(' ')}; ` : ''}};`, `    type = "process";`, `    port = ${8000 + i};`, '  };', '');
   }
   svc.push('}');
   writeFileSync(join(dir, 'services.nix'), svc.join('\n'));

@@ -53,8 +53,8 @@ export async function openGraphPage(page: Page, url: string, state?: ViewState):
 }
 
 /** Sends the graph as the extension does and waits until it is drawn. */
-export async function showGraph(page: Page, graph: DeploymentGraph): Promise<void> {
+export async function showGraph(page: Page, graph: DeploymentGraph, timeout = 30_000): Promise<void> {
   const before = await page.evaluate(() => Number(document.body.dataset.rendered ?? 0));
   await page.evaluate((g) => window.postMessage({ type: 'graph', graph: g, title: 'test' }, '*'), graph);
-  await page.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, before);
+  await page.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, before, { timeout });
 }

@@ -2,6 +2,7 @@
 
 import { buildManifest } from '../core/plan/manifest';
 import { manifestToXml } from '../core/plan/manifest-xml';
+import type { Manifest } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { analyseModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 import { formatDiagnostic } from './validate';
@@ -29,10 +30,16 @@ export async function runManifest(argv: string[]): Promise<number> {
     else if (a === '--deploy-state') args.deployState = true;
     else throw new UsageError(`unexpected argument '${a}'`);
   }
-  const { analysis, extraParams } = await analyseModels(args);
-  const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams });
-  for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+  const manifest = await manifestOfModels(args, args.deployState);
   if (!manifest) return 1;
   process.stdout.write(args.xml ? manifestToXml(manifest) : JSON.stringify(manifest, null, 2) + '\n');
   return 0;
+}
+
+/** The manifest of the models; their errors and warnings go to stderr, and with errors there is none. */
+export async function manifestOfModels(args: ModelArgs, deployState = false): Promise<Manifest | undefined> {
+  const { analysis, extraParams } = await analyseModels(args);
+  const { manifest, diagnostics } = buildManifest(analysis, { deployState, extraParams });
+  for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+  return manifest;
 }

@@ -3,13 +3,12 @@
 
 import { CoordinatorError } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
-import { buildManifest } from '../core/plan/manifest';
 import { planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
-import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
-import { formatDiagnostic } from './validate';
+import { manifestOfModels } from './manifest';
+import { hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 
 export const planUsage = `usage: dnx plan -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
        dnx plan -A ARCHITECTURE [options]
@@ -84,9 +83,7 @@ export async function runPlan(argv: string[]): Promise<number> {
     }
     next = emptyManifest(previous.infrastructure);
   } else {
-    const { analysis, extraParams } = await analyseModels(args);
-    const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams });
-    for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+    const manifest = await manifestOfModels(args, args.deployState);
     if (!manifest) return 1;
     next = args.undeploy ? emptyManifest(manifest.infrastructure) : manifest;
   }

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { CoordinatorError } from '../core/plan/coordinator';
 import { toDot } from '../core/plan/dot';
 import { deploymentGraph } from '../core/plan/graph';
-import { buildManifest } from '../core/plan/manifest';
 import { planTransition } from '../core/plan/transition';
 import type { Manifest } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
-import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
-import { formatDiagnostic } from './validate';
+import { manifestOfModels } from './manifest';
+import { hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 
 export const visualizeUsage = `usage: dnx visualize [MANIFEST] [options]
        dnx visualize -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [options]
@@ -65,11 +64,8 @@ export async function runVisualize(argv: string[]): Promise<number> {
   let previous: Manifest | undefined;
   try {
     if (hasModels(args.files)) {
-      const { analysis, extraParams } = await analyseModels(args);
-      const result = buildManifest(analysis, { extraParams });
-      for (const d of result.diagnostics) if (d.severity === 'error') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
-      if (!result.manifest) return 1;
-      manifest = result.manifest;
+      manifest = await manifestOfModels(args);
+      if (!manifest) return 1;
       if (args.plan) previous = openProfile(args).read();
     } else if (args.manifest) {
       manifest = readManifestFile(args.manifest);

@@ -64,7 +64,7 @@ async function draw(): Promise<void> {
     const y = oy + (n.y ?? 0);
     const [kind, id] = [n.id.slice(0, n.id.indexOf(':')), n.id.slice(n.id.indexOf(':') + 1)];
     const group = el('g', { class: `node ${kind}`, 'data-id': id }, parent);
-    const box = el('rect', { x, y, width: n.width ?? 0, height: n.height ?? 0, rx: kind === 'service' ? 6 : 4 }, group);
+    const box = el('rect', { x, y, width: n.width ?? 0, height: n.height ?? 0, rx: kind === 'service' ? 6 : 4, class: 'box' }, group);
     if (kind === 'target') {
       const t = targets.get(id)!;
       text(t.address && t.address !== t.name ? `${t.name} (${t.address})` : t.name, x + 10, y + 18, 'label target-label', group);
@@ -85,7 +85,6 @@ async function draw(): Promise<void> {
       group.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'service', id }));
     }
     for (const child of n.children ?? []) drawNode(child, x, y, group);
-    box.setAttribute('class', 'box');
   };
   for (const child of laidOut.children ?? []) drawNode(child, 0, 0, viewport);
   viewport.appendChild(edges); // edges above the boxes

@@ -50,11 +50,13 @@ class ModelReader {
 
   load(files: DeploymentFiles): DeploymentModel {
     if (files.architecture) {
+      this.model.system = this.system ?? this.ev.currentSystem;
       this.loadArchitecture(files.architecture);
     } else {
       const infrastructure = files.infrastructure ? this.readFile(files.infrastructure, new Map()) : undefined;
       const infraSet = infrastructure === undefined ? undefined : this.expectSet(infrastructure, files.infrastructure!, 'the infrastructure model');
       if (infraSet) this.readInfrastructure(infraSet, this.fileLoc(files.infrastructure!));
+      this.model.system = this.system ?? this.model.infrastructure.values().next().value?.system ?? this.ev.currentSystem;
       let distribution: NixAttrs | undefined;
       if (files.distribution && infraSet) {
         const d = this.readFile(files.distribution, new Map([['infrastructure', infraSet]]));
@@ -72,7 +74,6 @@ class ModelReader {
       }
     }
     if (files.packages) this.readPackages(files.packages);
-    this.model.system ||= this.system ?? this.ev.currentSystem;
     this.normalise();
     return this.model;
   }
@@ -221,7 +222,6 @@ class ModelReader {
       }
       return new NixAttrs(vals, infrastructure?.locs ?? null);
     });
-    this.model.system = this.system ?? this.model.infrastructure.values().next().value?.system ?? this.ev.currentSystem;
     return new Map<string, Lazy>([['system', this.model.system], ['pkgs', PKGS], ['distribution', distribution], ['invDistribution', invDistribution]]);
   }
 
@@ -402,7 +402,6 @@ class ModelReader {
   // ----- the architecture model (-A) -----
 
   loadArchitecture(path: string): void {
-    this.model.system = this.system ?? this.ev.currentSystem;
     const v = this.readFile(path, new Map<string, Lazy>([['system', this.model.system], ['pkgs', PKGS]]));
     const set = v === undefined ? undefined : this.expectSet(v, path, 'the architecture model');
     if (!set) return;

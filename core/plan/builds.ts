@@ -8,14 +8,13 @@ import type { Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
 import type { Evaluator } from '../nix/eval';
 import type { Loc } from '../nix/source';
-import { NixAttrs, Thunk, Unknown, isFunction, type Lazy } from '../nix/values';
-import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from '../model/schema';
+import { NixAttrs, Thunk, Unknown, isFunction, type Lazy, type Value } from '../nix/values';
 import type { Dependency, DeploymentModel, Service, Target } from '../model/types';
 
 /** Attributes that `providesContainer` does not expose as container properties. */
 const RESERVED = ['name', 'pkg', 'type', 'deployState', 'dependsOn', 'connectsTo', 'activatesAfter', 'providesContainer', 'providesContainers', 'targets'];
 
-const lazy = (compute: () => import('../nix/values').Value): Thunk => new Thunk(null, null, compute);
+const lazy = (compute: () => Value): Thunk => new Thunk(null, null, compute);
 
 /** A service's containers: `providesContainers`, plus the one `providesContainer` names. */
 export function providedContainers(ev: Evaluator, service: Service): NixAttrs {
@@ -37,9 +36,19 @@ export function providedContainers(ev: Evaluator, service: Service): NixAttrs {
   return new NixAttrs(vals);
 }
 
+/** One instance of a service: a target, a container, and the service providing it, if any. */
 export interface TargetRef {
   target: string;
   container: string;
+  containerProvidedByService?: string;
+}
+
+/** The instances a dependency refers to: those its reference names, else all of them. */
+export function dependencyRefs(model: DeploymentModel, dep: Dependency): TargetRef[] {
+  const mapped = model.distribution.get(dep.service!)?.targets ?? [];
+  if (!dep.targets) return mapped;
+  const type = model.services.get(dep.service!)?.type?.value ?? '';
+  return dep.targets.map((t) => mapped.find((m) => m.target === t) ?? { target: t, container: type });
 }
 
 export class ServiceBuilds {
@@ -51,14 +60,6 @@ export class ServiceBuilds {
     private readonly ev: Evaluator,
     private readonly model: DeploymentModel,
   ) {}
-
-  /** The instances a dependency refers to: those its reference names, else all of them. */
-  dependencyRefs(dep: Dependency): TargetRef[] {
-    const service = this.model.services.get(dep.service!);
-    const mapped = this.model.distribution.get(dep.service!)?.targets ?? [];
-    if (!dep.targets) return mapped;
-    return dep.targets.map((t) => mapped.find((m) => m.target === t) ?? { target: t, container: service?.type?.value ?? '' });
-  }
 
   /**
    * The store path `service`'s build gets (`"${pkg}"`), `null` when it cannot be known before
@@ -107,7 +108,7 @@ export class ServiceBuilds {
     for (const dep of [...service.connectsTo, ...service.dependsOn]) {
       const depService = dep.service === undefined ? undefined : this.model.services.get(dep.service);
       if (!depService) continue;
-      vals.set(dep.param, lazy(() => this.dependencyParam(depService, this.dependencyRefs(dep))));
+      vals.set(dep.param, lazy(() => this.dependencyParam(depService, dependencyRefs(this.model, dep))));
     }
     return result;
   }
@@ -132,17 +133,15 @@ export class ServiceBuilds {
     const vals = normalisedTarget(target);
     vals.delete('containers');
     vals.set('selectedContainer', ref.container);
-    vals.set('container', lazy(() => this.containerProperties(target, ref.container)));
+    vals.set('container', lazy(() => this.containerProperties(target, ref)));
     return new NixAttrs(vals, target.attrs.locs);
   }
 
-  private containerProperties(target: Target, container: string): NixAttrs {
-    for (const [name, mapping] of this.model.distribution) {
-      const provider = this.model.services.get(name);
-      if (!provider?.providesContainers.some((c) => c.value === container) || !mapping.targets.some((t) => t.target === target.key)) continue;
-      const props = providedContainers(this.ev, provider).get(container);
-      if (props !== undefined) return this.ev.force(props) as NixAttrs;
-    }
+  /** From the service providing the container (found by the model's normalisation), else the target's. */
+  private containerProperties(target: Target, { container, containerProvidedByService }: TargetRef): NixAttrs {
+    const provider = containerProvidedByService === undefined ? undefined : this.model.services.get(containerProvidedByService);
+    const provided = provider && providedContainers(this.ev, provider).get(container);
+    if (provided !== undefined) return this.ev.force(provided) as NixAttrs;
     const containers = target.attrs.get('containers');
     const set = containers === undefined ? undefined : this.ev.force(containers);
     const props = set instanceof NixAttrs ? set.get(container) : undefined;
@@ -151,12 +150,12 @@ export class ServiceBuilds {
   }
 }
 
-/** A target's attributes with Disnix's defaults filled in (§1.3). */
-export function normalisedTarget(target: Target): Map<string, Lazy> {
+/** A target's attributes with Disnix's defaults (filled in by the model's loading, §1.3). */
+function normalisedTarget(target: Target): Map<string, Lazy> {
   const vals = new Map(target.attrs.vals);
   vals.set('system', target.system);
   if (!vals.has('numOfCores')) vals.set('numOfCores', 1n);
-  vals.set('clientInterface', target.clientInterface ?? DEFAULT_CLIENT_INTERFACE);
-  vals.set('targetProperty', target.targetProperty.value ?? DEFAULT_TARGET_PROPERTY);
+  vals.set('clientInterface', target.clientInterface);
+  vals.set('targetProperty', target.targetProperty.value);
   return vals;
 }

@@ -4,7 +4,7 @@
 // Every write goes to a temporary file that is synced and renamed into place: a crash leaves
 // either the old state or the new one, never half a generation.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Manifest } from './types';
@@ -109,7 +109,7 @@ export class CoordinatorProfile {
 
   /** Makes generation `n` the current one (a rollback or `--switch-to-generation`). */
   switchTo(n: number): void {
-    if (!this.generations().some((g) => g.number === n)) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
+    if (!existsSync(this.genPath(n))) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
     const tmp = join(this.dir, `.${this.profile}.${process.pid}.link`);
     try {
       unlinkSync(tmp);

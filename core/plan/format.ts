@@ -23,7 +23,8 @@ export function formatPlan(plan: Plan, next: Manifest, options: FormatOptions = 
     const changes = plan.changes.filter((c) => c.target === t);
     const shown = changes.filter((c) => options.showUnchanged || c.status !== 'unchanged');
     const cores = next.infrastructure[t]?.numOfCores;
-    lines.push('', `${t}${cores ? ` (${cores} core${cores === 1 ? '' : 's'})` : ''}: ${changes.length - shown.length > 0 ? `${changes.length - shown.length} unchanged` : ''}`.replace(/: $/, ':'));
+    const hidden = changes.length - shown.length;
+    lines.push('', `${t}${cores ? ` (${count(cores, 'core')})` : ''}:${hidden > 0 ? ` ${hidden} unchanged` : ''}`);
     const width = Math.max(0, ...shown.map((c) => c.service.length));
     for (const c of shown) {
       const why = c.reasons.join('; ') + (c.provisional && c.status === 'unchanged' ? 'unchanged unless its build changed (not known before building)' : '');

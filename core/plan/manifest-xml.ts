@@ -2,10 +2,10 @@
 // generatemanifest stylesheet produces, so Disnix's own tools can read what dnx computed.
 // Typed values are written as NixXML: `type="string|int|float|bool|list|attrs"`.
 
+import { escapeAttr } from '../nix/builtins/xml';
 import type { DependencyMapping, JsonValue, Manifest } from './types';
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;');
 
 class XmlWriter {
   private readonly lines: string[] = ['<?xml version="1.0"?>'];

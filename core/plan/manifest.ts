@@ -9,8 +9,8 @@ import type { Dependency, DeploymentModel, Service } from '../model/types';
 import { callWithFormals } from '../nix/call';
 import type { Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
-import { NixAttrs, type Lazy } from '../nix/values';
-import { providedContainers, ServiceBuilds } from './builds';
+import { NixAttrs, type Lazy, type Value } from '../nix/values';
+import { dependencyRefs, providedContainers, ServiceBuilds } from './builds';
 import { serviceHash } from './identity';
 import { toJsonObject, toJsonValue } from './json';
 import type { DependencyMapping, Manifest, ManifestService, ManifestTarget, ServiceMapping, SnapshotMapping, TargetProfile } from './types';
@@ -35,15 +35,16 @@ export function buildManifest(analysis: Analysis, options: ManifestOptions = {})
     const diagnostics = [...analysis.diagnostics, ...builder.diagnostics];
     return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { manifest, diagnostics };
   } catch (e) {
-    if (!(e instanceof EvalError)) throw e;
-    return { diagnostics: [...analysis.diagnostics, ...builder.diagnostics, { code: 'eval-error', severity: 'error', message: e.message, loc: e.loc ?? analysis.model.services.values().next().value!.loc }] };
+    const at = e instanceof EvalError ? (e.loc ?? [...analysis.model.services.values(), ...analysis.model.infrastructure.values()][0]?.loc) : undefined;
+    if (!at) throw e;
+    return { diagnostics: [...analysis.diagnostics, ...builder.diagnostics, { code: 'eval-error', severity: 'error', message: (e as EvalError).message, loc: at }] };
   }
 }
 
 class ManifestBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly perSystem = new Map<string, { model: DeploymentModel; builds: ServiceBuilds }>();
-  private readonly hashes = new Map<string, string>();
+  private readonly identities = new Map<string, { hash: string; dependsOn: DependencyMapping[] }>();
   private readonly hashing = new Set<string>();
 
   constructor(
@@ -79,18 +80,23 @@ class ManifestBuilder {
     return service ? builds.pkg(service) : null;
   }
 
-  /** The identity hash of `key` built for `system` (§2.2); dependencies hash first. */
   hash(key: string, system: string): string {
+    return this.identity(key, system).hash;
+  }
+
+  /** The identity of `key` built for `system` (§2.2) and the dependsOn it was made of; dependencies first. */
+  private identity(key: string, system: string): { hash: string; dependsOn: DependencyMapping[] } {
     const id = `${key}\0${system}`;
-    const known = this.hashes.get(id);
+    const known = this.identities.get(id);
     if (known) return known;
     if (this.hashing.has(id)) throw new EvalError('other', `the dependencies of '${key}' form a cycle: the manifest cannot be computed`, this.model.services.get(key)?.loc);
     this.hashing.add(id);
     const service = this.model.services.get(key)!;
-    const hash = serviceHash({ name: service.name!.value, type: service.type?.value ?? '', pkg: this.pkg(key, system), dependsOn: this.mappings(this.orderedDependencies(service)) });
+    const dependsOn = this.mappings(this.orderedDependencies(service));
+    const identity = { hash: serviceHash({ name: service.name!.value, type: service.type?.value ?? '', pkg: this.pkg(key, system), dependsOn }), dependsOn };
     this.hashing.delete(id);
-    this.hashes.set(id, hash);
-    return hash;
+    this.identities.set(id, identity);
+    return identity;
   }
 
   /** `activatesAfter // dependsOn`, by parameter name. */
@@ -101,11 +107,10 @@ class ManifestBuilder {
   }
 
   private mappings(deps: Dependency[]): DependencyMapping[] {
-    const builds = this.perSystem.get(this.model.system)!.builds;
     const out: DependencyMapping[] = [];
     for (const dep of deps) {
       if (dep.service === undefined) continue;
-      for (const ref of builds.dependencyRefs(dep)) out.push({ service: this.hash(dep.service, this.systemOf(ref.target)), target: ref.target, container: ref.container });
+      for (const ref of dependencyRefs(this.model, dep)) out.push({ service: this.hash(dep.service, this.systemOf(ref.target)), target: ref.target, container: ref.container });
     }
     return out;
   }
@@ -119,15 +124,16 @@ class ManifestBuilder {
       const targets = this.model.distribution.get(key)?.targets ?? [];
       if (service.type?.value === 'package' || targets.length === 0) continue;
       for (const system of new Set(targets.map((t) => this.systemOf(t.target)))) {
+        const { hash, dependsOn } = this.identity(key, system);
         const entry: ManifestService = {
           name: service.name!.value,
           type: service.type?.value ?? '',
           pkg: this.pkg(key, system),
-          dependsOn: this.mappings(this.orderedDependencies(service)),
+          dependsOn,
           connectsTo: this.mappings([...service.connectsTo].sort((a, b) => (a.param < b.param ? -1 : a.param > b.param ? 1 : 0))),
         };
         if (service.providesContainers.length > 0) entry.providesContainers = toJsonObject(ev, providedContainers(ev, service)) as ManifestService['providesContainers'];
-        manifest.services[this.hash(key, system)] = entry;
+        manifest.services[hash] = entry;
       }
       const stateful = this.deployState(service);
       for (const t of targets) {
@@ -194,14 +200,20 @@ class ManifestBuilder {
   /** The packages model (`-P`): target name to the store paths of its packages. */
   private packagesModel(path: string): Map<string, (string | null)[]> {
     const ev = this.analysis.evaluator;
+    const perSystem = new Map<string, Value>();
+    // Called once per target system, as Disnix evaluates it.
+    const forSystem = (system: string) => {
+      let set = perSystem.get(system);
+      if (set === undefined) {
+        set = ev.guard(() => ev.force(callWithFormals(ev, ev.force(ev.importFile(path, undefined)), new Map<string, Lazy>([['system', system], ['pkgs', PKGS]]))));
+        perSystem.set(system, set);
+      }
+      return set;
+    };
     const out = new Map<string, (string | null)[]>();
     for (const target of this.model.packages.keys()) {
-      const system = this.model.infrastructure.get(target)?.system ?? ev.currentSystem;
-      const list = ev.guard(() => {
-        const fn = ev.force(ev.importFile(path, undefined));
-        const set = ev.force(callWithFormals(ev, fn, new Map<string, Lazy>([['system', system], ['pkgs', PKGS]])));
-        return set instanceof NixAttrs ? ev.force(set.get(target)!) : [];
-      });
+      const set = forSystem(this.model.infrastructure.get(target)?.system ?? ev.currentSystem);
+      const list = set instanceof NixAttrs ? ev.guard(() => ev.force(set.get(target)!)) : [];
       out.set(target, (Array.isArray(list) ? list : []).map((item) => {
         const r: unknown = ev.guard(() => ev.coerceToString(ev.force(item), new Set(), undefined, { copyToStore: true }));
         return typeof r === 'string' ? r : null;

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { analyseDeployment } from '../../core/model/analyse';
 import { toXml } from '../../core/nix/builtins/xml';
 import { Evaluator } from '../../core/nix/eval';
-import { identityXml, serviceHash } from '../../core/plan/identity';
+import { identityXml, serviceHash, withBuilds } from '../../core/plan/identity';
 import { buildManifest } from '../../core/plan/manifest';
 import { ready } from '../helpers';
 import { hashOf, manifest, manifestOf, twoTargets } from './fixture';
@@ -70,19 +70,21 @@ describe('manifest', () => {
   });
 
   it('maps a service to a container another service provides, after that provider', async () => {
-    const m = await manifest({
+    const models = (port: number) => ({
       services: `
-  Tomcat = { name = "Tomcat"; type = "process"; pkg = drv "tomcat" "echo > $out"; providesContainers.tomcat-webapplication = { port = 8080; }; };
+  Tomcat = { name = "Tomcat"; type = "process"; pkg = drv "tomcat" "echo > $out"; providesContainers.tomcat-webapplication = { port = ${port}; }; };
   Shop = { name = "Shop"; type = "tomcat-webapplication"; pkg = drv "shop" "echo > $out"; };
   Api = { name = "Api"; type = "process"; dependsOn = { inherit Shop; }; pkg = { Shop }: drv "api" "echo \${toString Shop.target.container.port} > $out"; };`,
       infrastructure: twoTargets,
       distribution: '{ Tomcat = [ infrastructure.test1 ]; Shop = [ infrastructure.test1 ]; Api = [ infrastructure.test2 ]; }',
     });
+    const m = await manifest(models(8080));
     const shop = m.serviceMappings.find((x) => x.service === hashOf(m, 'Shop'))!;
     assert.deepEqual(shop, { service: hashOf(m, 'Shop'), target: 'test1', container: 'tomcat-webapplication', containerProvidedByService: hashOf(m, 'Tomcat') });
     assert.deepEqual(m.services[hashOf(m, 'Shop')].dependsOn, [{ service: hashOf(m, 'Tomcat'), target: 'test1', container: 'process' }], 'the provider is an activatesAfter dependency');
     assert.deepEqual(m.services[hashOf(m, 'Tomcat')].providesContainers, { 'tomcat-webapplication': { port: 8080 } });
-    assert.ok(m.services[hashOf(m, 'Api')].pkg, "Api's build read the provider's container properties");
+    const other = await manifest(models(9090));
+    assert.notEqual(other.services[hashOf(other, 'Api')].pkg, m.services[hashOf(m, 'Api')].pkg, "Api's build reads the provider's container properties");
   });
 
   it('binds dependents to every replica, and keeps activatesAfter out of the build arguments', async () => {
@@ -166,5 +168,21 @@ describe('manifest', () => {
     const r = await manifestOf({ services: 'App = { name = "Ap"; type = "process"; pkg = drv "a" ""; };', infrastructure: twoTargets, distribution: '{ App = [ infrastructure.test1 ]; }' });
     assert.equal(r.manifest, undefined);
     assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
+  });
+});
+
+describe('withBuilds', () => {
+  it('gives a built service a new identity that cascades along dependsOn, and moves the mappings along', async () => {
+    const m = await manifest(chain(1));
+    const b = hashOf(m, 'B');
+    const built = withBuilds(m, new Map([[b, '/nix/store/00000000000000000000000000000000-b']]));
+    assert.notEqual(hashOf(built, 'B'), b);
+    assert.equal(built.services[hashOf(built, 'B')].pkg, '/nix/store/00000000000000000000000000000000-b');
+    assert.notEqual(hashOf(built, 'A'), hashOf(m, 'A'), 'A depends on B');
+    assert.deepEqual(built.services[hashOf(built, 'A')].dependsOn, [{ service: hashOf(built, 'B'), target: 'test1', container: 'process' }]);
+    assert.equal(hashOf(built, 'C'), hashOf(m, 'C'), 'C only connects to B');
+    assert.deepEqual(built.services[hashOf(built, 'C')].connectsTo.map((d) => d.service), [hashOf(built, 'B')]);
+    assert.equal(Object.keys(built.services).length, 3);
+    assert.deepEqual(withBuilds(m, new Map()), m, 'nothing built, nothing changes');
   });
 });

@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { serviceHash } from '../../core/plan/identity';
+import { withBuilds } from '../../core/plan/identity';
 import { planTransition, type Plan, type Step } from '../../core/plan/transition';
 import { emptyManifest } from '../../core/plan/types';
-import { manifest, twoTargets } from './fixture';
+import { hashOf, manifest, twoTargets } from './fixture';
 
 const steps = (p: Plan, kind: Step['kind']) => p.steps.filter((s) => s.kind === kind);
 const rounds = (p: Plan, kind: Step['kind']) => steps(p, kind).map((s) => `${s.round}:${s.service}@${s.target}`);
@@ -134,13 +134,8 @@ describe('transition plan', () => {
       distribution: '{ App = [ infrastructure.test1 ]; Other = [ infrastructure.test2 ]; }',
     });
     // What was deployed: App as built then, with its real store path and so another hash.
-    const before = await manifest(models(1));
-    const old = Object.keys(before.services).find((h) => before.services[h].name === 'App')!;
-    const built = { ...before.services[old], pkg: '/nix/store/00000000000000000000000000000000-app' };
-    const rehashed = serviceHash(built);
-    delete before.services[old];
-    before.services[rehashed] = built;
-    for (const m of before.serviceMappings) if (m.service === old) m.service = rehashed;
+    const unbuilt = await manifest(models(1));
+    const before = withBuilds(unbuilt, new Map([[hashOf(unbuilt, 'App'), '/nix/store/00000000000000000000000000000000-app']]));
     const p = planTransition(await manifest(models(2)), before);
     assert.deepEqual(change(p, 'App', 'test1'), { service: 'App', target: 'test1', container: 'process', status: 'unchanged', reasons: [], provisional: true });
     assert.deepEqual(rounds(p, 'activate'), ['1:Other@test2']);

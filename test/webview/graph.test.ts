@@ -12,17 +12,19 @@ import { analyseDeployment } from '../../core/model/analyse';
 import { deploymentGraph, type DeploymentGraph } from '../../core/plan/graph';
 import { buildManifest } from '../../core/plan/manifest';
 import { planTransition } from '../../core/plan/transition';
+import type { Manifest } from '../../core/plan/types';
 import { hasChromium, launchChromium } from '../browser';
 import { ready } from '../helpers';
 import { openGraphPage, serveGraphPage, showGraph } from './graph-page';
 
 const hello = join(__dirname, '..', '..', '..', 'examples', 'hello-world');
 
-async function helloGraph(distribution = 'distribution.nix'): Promise<DeploymentGraph> {
+async function helloManifest(distribution = 'distribution.nix'): Promise<Manifest> {
   await ready;
-  const files = { services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, distribution) };
-  return deploymentGraph(buildManifest(analyseDeployment(files)).manifest!);
+  return buildManifest(analyseDeployment({ services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, distribution) })).manifest!;
 }
+
+const helloGraph = async (): Promise<DeploymentGraph> => deploymentGraph(await helloManifest());
 
 describe('graph webview', { skip: !hasChromium && 'chromium is not installed' }, () => {
   let browser: Browser;
@@ -76,15 +78,13 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
   });
 
   it('shows the details on hover, and plan colours', async () => {
-    const g = await helloGraph();
-    const m = buildManifest(analyseDeployment({ services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, 'distribution-loadbalancing.nix') })).manifest!;
-    const old = buildManifest(analyseDeployment({ services: join(hello, 'services.nix'), infrastructure: join(hello, 'infrastructure.nix'), distribution: join(hello, 'distribution.nix') })).manifest!;
+    const m = await helloManifest('distribution-loadbalancing.nix');
+    const old = await helloManifest();
     await showGraph(page, deploymentGraph(m, { changes: planTransition(m, old).changes, previous: old }));
     assert.deepEqual(await page.$$eval('g.service.new', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloService']);
     assert.equal(await page.$$eval('g.service.changed', (els) => els.length), 2);
     const tip = await page.textContent('g.service[data-id="test2/process/HelloWorldService"] > title');
     assert.match(tip!, /plan: changed \(its dependency HelloService now also runs on test2\)/);
-    assert.ok(g.services.length > 0);
   });
 
   it('keeps a label with markup as text', async () => {

@@ -1,8 +1,8 @@
 // npm run bench:plan: planning as a user waits for it. For generated models of 1,000 and
 // 10,000 services (100 targets, three dependencies each, derivations that read their
 // dependencies' hosts), times loading and validating the models, computing the manifest
-// (every store path and identity hash), and the transition plan: from nothing, and after one
-// service changed. Side by side, nix-instantiate computing the same store paths. Then the
+// (every store path and identity hash), and the transition plan: from nothing, and after the
+// build of one service that nothing depends on changed. Side by side, nix-instantiate computing the same store paths. Then the
 // graph webview in Chromium: layout and first drawing of the 1,000-service graph.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -65,9 +65,9 @@ async function main(): Promise<void> {
       t.analyse.push(a);
       t.manifest.push(m);
       t.first.push(time(() => planTransition(manifest!, undefined))[1]);
-      // What runs now differs in one service near the bottom of the dependency graph.
-      const s3 = Object.keys(manifest.services).find((h) => manifest!.services[h].name === 's3')!;
-      const previous = withBuilds(manifest, new Map([[s3, '/nix/store/00000000000000000000000000000000-s3']]));
+      // What runs now differs in the build of one service nothing depends on (the last).
+      const last = Object.keys(manifest.services).find((h) => manifest!.services[h].name === `s${services - 1}`)!;
+      const previous = withBuilds(manifest, new Map([[last, '/nix/store/00000000000000000000000000000000-old']]));
       const [plan, c] = time(() => planTransition(manifest!, previous));
       if (plan.summary.changed === 0) throw new Error('the changed service was not noticed');
       t.change.push(c);
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 Models: 100 targets, three \`dependsOn\` per service, every build a derivation reading its
 dependencies' hosts. dnx's store paths are checked equal to Nix's in every run.
 
-| services | load + validate | manifest | plan from nothing | plan after one change | nix-instantiate, store paths only |
+| services | load + validate | manifest | plan from nothing | plan after one leaf changed | nix-instantiate, store paths only |
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 

@@ -80,8 +80,9 @@ function sameMapping(a: ServiceMapping, b: ServiceMapping): boolean {
 export function compareManifests(next: ManifestIndex, prev: ManifestIndex, equivalent: Map<string, string>): ServiceChange[] {
   const changes: ServiceChange[] = [];
   const keys = new Set([...prev.instances.keys(), ...next.instances.keys()]);
-  for (const key of [...keys].sort(byTargetThenName)) {
-    const [service, target] = key.split('\0');
+  const byTargetThenName = [...keys].map((key) => key.split('\0')).map(([service, target]) => [`${target}\0${service}`, service, target]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, service, target] of byTargetThenName) {
+    const key = `${service}\0${target}`;
     const now = next.instances.get(key)?.[0];
     const before = prev.instances.get(key)?.[0];
     if (now && !before) {
@@ -150,10 +151,4 @@ function dependencyReasons(now: DependencyMapping[], before: DependencyMapping[]
   }
   for (const name of b.keys()) if (!a.has(name)) reasons.push(`it no longer depends on ${name}`);
   return reasons;
-}
-
-function byTargetThenName(a: string, b: string): number {
-  const [sa, ta] = a.split('\0');
-  const [sb, tb] = b.split('\0');
-  return ta < tb ? -1 : ta > tb ? 1 : sa < sb ? -1 : sa > sb ? 1 : 0;
 }

@@ -4,7 +4,7 @@
 // first, each target running at most `numOfCores` of them at a time.
 
 import { compareManifests, ManifestIndex, type ServiceChange } from './changes';
-import { emptyManifest, mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } from './types';
+import { emptyManifest, mappingKey, type DependencyMapping, type Manifest, type ServiceMapping, type SnapshotMapping } from './types';
 
 export interface PlanOptions {
   /** `--no-upgrade`: ignore what runs now and deploy everything again. */
@@ -50,7 +50,7 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
   const summary = { new: 0, removed: 0, changed: 0, unchanged: 0 };
   for (const c of changes) summary[c.status]++;
 
-  const asOld = (m: ServiceMapping): string => mappingKey({ ...m, service: equivalent.get(m.service) ?? m.service });
+  const asOld = (m: DependencyMapping): string => `${equivalent.get(m.service) ?? m.service}\0${m.target}\0${m.container}`;
   const nextKeys = new Set(next.serviceMappings.map(asOld));
   const prevKeys = new Set(prev.serviceMappings.map(mappingKey));
   // Targets gone from the new infrastructure are unreachable: nothing is deactivated there.
@@ -80,7 +80,7 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
   for (const [manifest, keyOf] of [[prev, mappingKey], [next, asOld]] as const) {
     for (const m of manifest.serviceMappings) {
       for (const d of dependsOn(manifest, m)) {
-        const depKey = mappingKey({ ...d, service: manifest === next ? (equivalent.get(d.service) ?? d.service) : d.service });
+        const depKey = manifest === next ? asOld(d) : mappingKey(d);
         const list = deactivationPrereqs.get(depKey);
         if (list) list.push(keyOf(m));
         else deactivationPrereqs.set(depKey, [keyOf(m)]);
@@ -108,11 +108,10 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
  * earlier round, and each target runs at most `cores(target)` jobs a round.
  */
 function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, waitsFor: (key: string) => string[], cores: (t: string) => number, nameOf: (hash: string) => string): [ServiceMapping, number][] {
-  const order = (k: string) => {
-    const m = byKey.get(k)!;
-    return `${m.target}\0${nameOf(m.service)}\0${k}`;
-  };
   const byKey = new Map(jobs.map((m) => [keyOf(m), m]));
+  // Ready jobs are kept as their sort key (target, service name, mapping), made once per job.
+  const orderOf = new Map([...byKey].map(([k, m]) => [k, `${m.target}\0${nameOf(m.service)}\0${k}`]));
+  const keyOfOrder = new Map([...orderOf].map(([k, o]) => [o, k]));
   const pending = new Map<string, number>();
   const unblocks = new Map<string, string[]>();
   for (const key of byKey.keys()) {
@@ -124,18 +123,19 @@ function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, 
       else unblocks.set(w, [key]);
     }
   }
-  let ready = [...byKey.keys()].filter((k) => pending.get(k) === 0);
+  let ready = [...byKey.keys()].filter((k) => pending.get(k) === 0).map((k) => orderOf.get(k)!);
   const out: [ServiceMapping, number][] = [];
   for (let round = 1; ready.length > 0; round++) {
-    ready = ready.map((k) => [order(k), k]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+    ready.sort();
     const used = new Map<string, number>();
     const later: string[] = [];
     const ran: string[] = [];
-    for (const key of ready) {
+    for (const order of ready) {
+      const key = keyOfOrder.get(order)!;
       const m = byKey.get(key)!;
       const n = used.get(m.target) ?? 0;
       if (n >= cores(m.target)) {
-        later.push(key);
+        later.push(order);
         continue;
       }
       used.set(m.target, n + 1);
@@ -146,7 +146,7 @@ function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, 
       for (const u of unblocks.get(key) ?? []) {
         const left = pending.get(u)! - 1;
         pending.set(u, left);
-        if (left === 0) later.push(u);
+        if (left === 0) later.push(orderOf.get(u)!);
       }
     }
     ready = later;

@@ -97,6 +97,7 @@ describe('manifest', () => {
       infrastructure: twoTargets,
       distribution: '{ Db = [ infrastructure.test1 infrastructure.test2 ]; Log = [ infrastructure.test2 ]; Web = [ infrastructure.test1 ]; }',
     });
+    // Were Log passed to Web's build, the call `{ Db }: ...` would fail and there would be no manifest.
     assert.equal(m.serviceMappings.filter((x) => x.service === hashOf(m, 'Db')).length, 2);
     assert.deepEqual(m.services[hashOf(m, 'Web')].dependsOn.map((d) => `${m.services[d.service].name}@${d.target}`), ['Db@test1', 'Db@test2', 'Log@test2']);
   });

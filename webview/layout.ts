@@ -1,44 +1,145 @@
-// Lays the deployment graph out with ELK's layered algorithm: targets are compound nodes
-// holding containers, which hold the service nodes; edges are routed orthogonally.
+// Lays the deployment graph out in two levels, so that large networks stay fast: each machine
+// on its own with ELK's layered algorithm (containers holding services, the edges inside the
+// machine routed orthogonally), then the machines in columns by the dependencies between them
+// (placement.ts). Edges from one machine to another are drawn as curves between the two
+// services. A machine whose contents did not change keeps its layout from the last drawing, so
+// an edit re-lays out only the machines it touches.
 
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { DeploymentGraph, GraphEdge } from './messages';
+import { placeMachines } from './placement';
 
 export const SERVICE_HEIGHT = 34;
 const CHAR_WIDTH = 7.5;
+const LAYERED = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.padding': '[top=28,left=12,bottom=12,right=12]',
+  'elk.spacing.nodeNode': '24',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '40',
+};
+
+export interface Box {
+  kind: 'target' | 'container' | 'service';
+  /** The id in the graph: a target name, `target/container`, or a service instance id. */
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** An edge shown, and its SVG path in drawing coordinates. */
+export interface Route {
+  edge: GraphEdge;
+  path: string;
+}
+
+/** Boxes in drawing order (a machine before what it holds), and the edges. */
+export interface Drawing {
+  boxes: Box[];
+  routes: Route[];
+}
 
 const elk = new ELK();
+/** Laid-out machines by their ELK input, from the last drawing. */
+let laidOutBefore = new Map<string, Promise<ElkNode>>();
 
-/** The laid-out graph, and the edges shown (`edge:N` is the N-th of them). */
-export async function layout(graph: DeploymentGraph, filter: string): Promise<{ root: ElkNode; edges: GraphEdge[] }> {
+export async function layout(graph: DeploymentGraph, filter: string): Promise<Drawing> {
   const targets = graph.targets.filter((t) => !filter || t.id === filter);
-  const shown = new Set(graph.services.filter((s) => targets.some((t) => t.id === s.target)).map((s) => s.id));
-  const edges = graph.edges.filter((e) => shown.has(e.from) && shown.has(e.to));
-  const padding = '[top=28,left=12,bottom=12,right=12]';
-  const root: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.spacing.nodeNode': '24',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '40',
-    },
-    children: targets.map((t) => ({
-      id: `target:${t.id}`,
-      layoutOptions: { 'elk.padding': padding },
-      children: graph.containers
-        .filter((c) => c.target === t.id)
-        .map((c) => ({
-          id: `container:${c.id}`,
-          layoutOptions: { 'elk.padding': padding },
-          children: graph.services
-            .filter((s) => s.target === t.id && s.container === c.name)
-            .map((s) => ({ id: `service:${s.id}`, width: Math.max(90, s.name.length * CHAR_WIDTH + 24), height: SERVICE_HEIGHT })),
-        })),
-    })),
-    edges: edges.map((e, i): ElkExtendedEdge => ({ id: `edge:${i}`, sources: [`service:${e.from}`], targets: [`service:${e.to}`] })),
+  const shownTargets = new Set(targets.map((t) => t.id));
+  const targetOf = new Map(graph.services.filter((s) => shownTargets.has(s.target)).map((s) => [s.id, s.target]));
+  const byId = new Map(graph.edges.filter((e) => targetOf.has(e.from) && targetOf.has(e.to)).map((e) => [edgeId(e), e]));
+  const edges = [...byId.values()];
+  // Each edge within a machine is given to ELK in the innermost box holding both its ends.
+  const containerOf = new Map(graph.services.map((s) => [s.id, `${s.target}/${s.container}`]));
+  const within = new Map<string, ElkExtendedEdge[]>();
+  for (const e of edges) {
+    const target = targetOf.get(e.from)!;
+    if (target !== targetOf.get(e.to)) continue;
+    const box = containerOf.get(e.from) === containerOf.get(e.to) ? `container:${containerOf.get(e.from)}` : `target:${target}`;
+    if (!within.has(box)) within.set(box, []);
+    within.get(box)!.push({ id: edgeId(e), sources: [`service:${e.from}`], targets: [`service:${e.to}`] });
+  }
+
+  const laidOutNow = new Map<string, Promise<ElkNode>>();
+  const machines = await Promise.all(
+    targets.map((t) => {
+      const input: ElkNode = {
+        id: `target:${t.id}`,
+        layoutOptions: {
+          ...LAYERED,
+          // One layout through the containers only where an edge crosses them: laid out on
+          // their own, the containers' unconnected services are packed into a squarer block.
+          'elk.hierarchyHandling': within.has(`target:${t.id}`) ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN',
+        },
+        children: graph.containers
+          .filter((c) => c.target === t.id)
+          .map((c) => ({
+            id: `container:${c.id}`,
+            layoutOptions: LAYERED,
+            children: graph.services
+              .filter((s) => s.target === t.id && s.container === c.name)
+              .map((s) => ({ id: `service:${s.id}`, width: Math.max(90, s.name.length * CHAR_WIDTH + 24), height: SERVICE_HEIGHT })),
+            edges: within.get(`container:${c.id}`) ?? [],
+          })),
+        edges: within.get(`target:${t.id}`) ?? [],
+      };
+      const key = JSON.stringify(input);
+      const done = laidOutBefore.get(key) ?? elk.layout(input);
+      laidOutNow.set(key, done);
+      return done;
+    }),
+  );
+  laidOutBefore = laidOutNow;
+
+  const between = edges.filter((e) => targetOf.get(e.from) !== targetOf.get(e.to)).map((e) => ({ from: `target:${targetOf.get(e.from)}`, to: `target:${targetOf.get(e.to)}` }));
+  const placed = placeMachines(machines.map((m) => ({ id: m.id, width: m.width ?? 0, height: m.height ?? 0 })), between);
+
+  const boxes: Box[] = [];
+  const at = new Map<string, Box>();
+  const place = (n: ElkNode, ox: number, oy: number) => {
+    const colon = n.id.indexOf(':');
+    const box: Box = { kind: n.id.slice(0, colon) as Box['kind'], id: n.id.slice(colon + 1), x: ox + (n.x ?? 0), y: oy + (n.y ?? 0), width: n.width ?? 0, height: n.height ?? 0 };
+    boxes.push(box);
+    at.set(n.id, box);
+    for (const child of n.children ?? []) place(child, box.x, box.y);
   };
-  return { root: await elk.layout(root), edges };
+  for (const m of machines) place({ ...m, ...placed.get(m.id)! }, 0, 0);
+
+  const routes: Route[] = [];
+  const routed = (n: ElkNode) => {
+    for (const e of n.edges ?? []) {
+      // ELK gives the points relative to the node it names as the edge's container.
+      const base = at.get((e as { container?: string }).container ?? n.id)!;
+      for (const s of e.sections ?? []) {
+        const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
+        routes.push({ edge: byId.get(e.id)!, path: 'M' + points.map((p) => `${p.x + base.x},${p.y + base.y}`).join(' L') });
+      }
+    }
+    for (const child of n.children ?? []) routed(child);
+  };
+  for (const m of machines) routed(m);
+  for (const e of edges) {
+    if (targetOf.get(e.from) !== targetOf.get(e.to)) routes.push({ edge: e, path: curve(at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!) });
+  }
+  return { boxes, routes };
+}
+
+const edgeId = (e: GraphEdge) => `${e.kind}:${e.from}>${e.to}`;
+
+/**
+ * A curve from one service to another on another machine: out of the side facing it and into
+ * the side facing back, or, when the two are above one another, out of and into their right
+ * sides, bulging right.
+ */
+function curve(from: Box, to: Box): string {
+  const right = to.x >= from.x + from.width;
+  const left = to.x + to.width <= from.x;
+  const start = { x: left ? from.x : from.x + from.width, y: from.y + from.height / 2 };
+  const end = { x: right ? to.x : to.x + to.width, y: to.y + to.height / 2 };
+  const pull = right || left ? Math.max(40, Math.abs(end.x - start.x) / 2) : 40 + Math.abs(end.y - start.y) / 4;
+  const [out, back] = right ? [pull, -pull] : left ? [-pull, pull] : [pull, pull];
+  return `M${start.x},${start.y} C${start.x + out},${start.y} ${end.x + back},${end.y} ${end.x},${end.y}`;
 }

@@ -3,7 +3,6 @@
 // Click a service or machine to open its definition; hover for details; wheel to zoom, drag
 // to pan, "Fit" to see everything; filter by machine; export the drawing as SVG.
 
-import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { layout } from './layout';
 import type { DeploymentGraph, HostMessage, ViewMessage, ViewState } from './messages';
 
@@ -51,27 +50,21 @@ async function draw(): Promise<void> {
   if (!graph) return;
   const g = graph;
   const ticket = ++drawn;
-  const { root: laidOut, edges: shownEdges } = await layout(g, state.filter);
+  const drawing = await layout(g, state.filter);
   if (ticket !== drawn) return; // a newer graph arrived while this one was laid out
   viewport.replaceChildren();
   const services = new Map(g.services.map((s) => [s.id, s]));
   const targets = new Map(g.targets.map((t) => [t.id, t]));
   const containers = new Map(g.containers.map((c) => [c.id, c]));
-  const edges = el('g', { class: 'edges' }, viewport);
 
-  const drawNode = (n: ElkNode, ox: number, oy: number, parent: Element) => {
-    const x = ox + (n.x ?? 0);
-    const y = oy + (n.y ?? 0);
-    const [kind, id] = [n.id.slice(0, n.id.indexOf(':')), n.id.slice(n.id.indexOf(':') + 1)];
-    const group = el('g', { class: `node ${kind}`, 'data-id': id }, parent);
-    const box = el('rect', { x, y, width: n.width ?? 0, height: n.height ?? 0, rx: kind === 'service' ? 6 : 4, class: 'box' }, group);
+  for (const { kind, id, x, y, width, height } of drawing.boxes) {
+    const group = el('g', { class: `node ${kind}`, 'data-id': id }, viewport);
+    el('rect', { x, y, width, height, rx: kind === 'service' ? 6 : 4, class: 'box' }, group);
     if (kind === 'target') {
       const t = targets.get(id)!;
       text(t.address && t.address !== t.name ? `${t.name} (${t.address})` : t.name, x + 10, y + 18, 'label target-label', group);
       title(`${t.name}\nsystem: ${t.system}\ncores: ${t.numOfCores}${t.address ? `\naddress: ${t.address}` : ''}`, group);
-      group.addEventListener('click', (e) => {
-        if (e.target === box || (e.target as Element).classList.contains('target-label')) vscode.postMessage({ type: 'reveal', kind: 'target', id });
-      });
+      group.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'target', id }));
     } else if (kind === 'container') {
       const c = containers.get(id)!;
       text(c.providedBy ? `${c.name} (by ${c.providedBy})` : c.name, x + 10, y + 18, 'label container-label', group);
@@ -84,30 +77,19 @@ async function draw(): Promise<void> {
       title(details.join('\n'), group);
       group.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'service', id }));
     }
-    for (const child of n.children ?? []) drawNode(child, x, y, group);
-  };
-  for (const child of laidOut.children ?? []) drawNode(child, 0, 0, viewport);
-  viewport.appendChild(edges); // edges above the boxes
-
-  // Edge points are relative to the node ELK names as the edge's container.
-  const absolute = new Map<string, { x: number; y: number }>();
-  const collect = (n: ElkNode, ox: number, oy: number) => {
-    const at = { x: ox + (n.x ?? 0), y: oy + (n.y ?? 0) };
-    absolute.set(n.id, at);
-    for (const c of n.children ?? []) collect(c, at.x, at.y);
-  };
-  collect(laidOut, 0, 0);
-  (laidOut.edges ?? []).forEach((e) => {
-    const model = shownEdges[Number(e.id.slice('edge:'.length))];
-    const base = absolute.get((e as { container?: string }).container ?? 'root') ?? { x: 0, y: 0 };
-    for (const section of e.sections ?? []) {
-      const pts = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => `${p.x + base.x},${p.y + base.y}`);
-      const line = el('polyline', { points: pts.join(' '), class: `edge ${model.kind}`, 'marker-end': 'url(#arrow)', 'data-from': model.from, 'data-to': model.to }, edges);
-      title(`${model.from} ${model.kind} ${model.to}`, line);
-    }
-  });
+  }
+  // Edges above the boxes.
+  const edges = el('g', { class: 'edges' }, viewport);
+  for (const { edge, path } of drawing.routes) {
+    const line = el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
+    title(`${edge.from} ${edge.kind} ${edge.to}`, line);
+  }
   status.textContent = `${g.services.length} services on ${g.targets.length} machines`;
   document.body.dataset.rendered = String(ticket);
+}
+
+function failed(error: unknown): void {
+  document.getElementById('error')!.textContent = `The graph could not be laid out: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function fit(): void {
@@ -137,7 +119,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     void draw().then(() => {
       if (first && state.transform.k === 1 && state.transform.x === 0 && state.transform.y === 0) fit();
       else applyTransform();
-    });
+    }, failed);
   } else if (m.type === 'error') {
     document.getElementById('error')!.textContent = m.message;
   }
@@ -145,7 +127,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 
 filter.addEventListener('change', () => {
   state.filter = filter.value;
-  void draw().then(fit);
+  void draw().then(fit, failed);
 });
 document.getElementById('fit')!.addEventListener('click', fit);
 document.getElementById('zoom-in')!.addEventListener('click', () => zoom(1.25));

@@ -57,7 +57,7 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.deepEqual(await ids('g.target'), ['test1', 'test2']);
     assert.deepEqual(await ids('g.container'), ['test1/process', 'test2/process']);
     assert.deepEqual(await ids('g.service'), ['test1/process/HelloService', 'test1/process/HelloWorld', 'test2/process/HelloWorldService']);
-    const edges = await page.$$eval('polyline.edge', (els) => els.map((e) => `${e.getAttribute('data-from')} -> ${e.getAttribute('data-to')} ${e.getAttribute('class')}`).sort());
+    const edges = await page.$$eval('path.edge', (els) => els.map((e) => `${e.getAttribute('data-from')} -> ${e.getAttribute('data-to')} ${e.getAttribute('class')}`).sort());
     assert.deepEqual(edges, ['test1/process/HelloWorld -> test2/process/HelloWorldService edge dependsOn', 'test2/process/HelloWorldService -> test1/process/HelloService edge dependsOn']);
     // Services sit inside their machine's box.
     const inside = await page.evaluate(() => {

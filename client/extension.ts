@@ -1,18 +1,22 @@
 // The VS Code extension: starts the Disnix language server (dist/server.js) through
-// vscode-languageclient, shows and switches the analysed deployment, and offers a restart.
-// The server only parses and evaluates the models with our own evaluator, which runs no
-// programs; so it runs in restricted mode (untrusted workspaces) too.
+// vscode-languageclient, shows and switches the analysed deployment, offers a restart, and
+// shows the deployment's plan and graph. The server only parses and evaluates the models with
+// our own evaluator, which runs no programs; so all of this works in restricted mode
+// (untrusted workspaces) too.
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DeploymentStatus } from './deployment-status';
+import { GRAPH_VIEW_TYPE, GraphPanel } from './graph-panel';
+import { PlanDocuments } from './plan-document';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Disnix', { log: true });
   const status = new DeploymentStatus(context.workspaceState, () => client);
-  context.subscriptions.push(output, status);
+  const plans = new PlanDocuments(() => client);
+  context.subscriptions.push(output, status, plans);
 
   const start = async () => {
     const module = context.asAbsolutePath('dist/server.js');
@@ -39,8 +43,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('disnix.selectDeployment', () => status.choose()),
     vscode.commands.registerCommand('disnix.showOutput', () => output.show()),
+    vscode.commands.registerCommand('disnix.planDeployment', (uri?: string) => plans.show(uri ?? activeModel())),
+    vscode.commands.registerCommand('disnix.showGraph', (uri?: string) => GraphPanel.show(context.extensionUri, () => client, uri ?? activeModel())),
+    vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => GraphPanel.restore(panel, context.extensionUri, () => client),
+    }),
   );
   await start();
+}
+
+/** The model file in the active editor: the deployment a command without arguments is about. */
+function activeModel(): string | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  return uri?.scheme === 'file' && uri.path.endsWith('.nix') ? uri.toString() : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -69,7 +69,11 @@ export class Analyser {
   /** The fresh analysis a model file is part of, for a request about it. */
   stateFor(path: string): IdeState | undefined {
     const files = this.workspace.deploymentFor(path);
-    if (!files) return undefined;
+    return files && this.stateOf(files);
+  }
+
+  /** The fresh analysis of a deployment. */
+  stateOf(files: DeploymentFiles): IdeState | undefined {
     const entry = this.entry(files);
     if (entry.dirty || !entry.state) this.run(entry);
     return entry.state;

@@ -18,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { quickFixes } from '../core/ide/code-actions';
+import { codeLenses } from '../core/ide/code-lenses';
 import { complete } from '../core/ide/completion';
 import { hover } from '../core/ide/hover';
 import { RenameError, definition, prepareRename, references, rename } from '../core/ide/navigation';
@@ -27,11 +28,13 @@ import { parsedFile, type TextEdit } from '../core/ide/state';
 import { roleOf } from '../core/model/roles';
 import type { DeploymentFiles } from '../core/model/types';
 import { Evaluator } from '../core/nix/eval';
+import { DEFAULT_PROFILE, defaultCoordinatorPath } from '../core/plan/coordinator';
 import { initParser } from '../core/nix/parser';
 import { Source } from '../core/nix/source';
 import { Analyser, type AnalyserSettings } from './analyser';
 import { completionKind, diagnostic, location, pathOf, range, symbolKind, tokenModifiers, tokenTypes, uriOf } from './convert';
-import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, type DeploymentInfo, type DeploymentsParams } from './protocol';
+import { planResponse, type CoordinatorSettings } from './plan';
+import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, PLAN_REQUEST, type DeploymentInfo, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
 import { ModelWorkspace, deploymentId, resolveFiles } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -64,7 +67,12 @@ interface ClientSettings {
   models: DeploymentFiles;
   diagnostics: { ignore: string[] };
   maxFileSize: number;
+  profile: string;
+  coordinatorProfilePath: string;
 }
+
+const defaultCoordinator = (): CoordinatorSettings => ({ profile: process.env.DISNIX_PROFILE || DEFAULT_PROFILE, path: defaultCoordinatorPath() });
+let coordinator = defaultCoordinator();
 
 connection.onInitialize(async (params: InitializeParams) => {
   await initParser();
@@ -87,6 +95,7 @@ connection.onInitialize(async (params: InitializeParams) => {
       foldingRangeProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       semanticTokensProvider: { legend: { tokenTypes, tokenModifiers }, full: true },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'disnix-language-server', version: '0.1.0' },
   };
@@ -107,6 +116,11 @@ function applySettings(s: Partial<ClientSettings>): void {
   analyser.settings = {
     ignore: Array.isArray(s.diagnostics?.ignore) ? s.diagnostics.ignore : DEFAULT_SETTINGS.ignore,
     maxFileSize: typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
+  };
+  const fallback = defaultCoordinator();
+  coordinator = {
+    profile: typeof s.profile === 'string' && s.profile ? s.profile : fallback.profile,
+    path: typeof s.coordinatorProfilePath === 'string' && s.coordinatorProfilePath ? s.coordinatorProfilePath : fallback.path,
   };
   const models = s.models && Object.values(s.models).some(Boolean) ? s.models : undefined;
   if (models && roots[0]) workspace.choose(resolveFiles(models, roots[0]));
@@ -160,6 +174,15 @@ connection.onRequest(DEPLOYMENTS_REQUEST, (params: DeploymentsParams): Deploymen
 connection.onNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, (files: DeploymentFiles) => {
   workspace.choose(files);
   analyser.invalidateAll();
+});
+
+connection.onRequest<PlanResponse, void>(PLAN_REQUEST, (params: PlanParams): PlanResponse => {
+  const path = params.uri ? pathOf(params.uri) : undefined;
+  const files = (path && (workspace.deploymentFor(path) ?? workspace.activeIn(dirname(path)))) || workspace.deployments()[0];
+  if (!files) {
+    return { ok: false, title: 'Disnix', message: 'No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).', problems: [] };
+  }
+  return planResponse(files, analyser.stateOf(files), coordinator);
 });
 
 // ----- features -----
@@ -269,6 +292,18 @@ connection.onCodeAction(({ textDocument, range: r }) => {
     diagnostics: [diagnostic(f.diagnostic)],
     isPreferred: !!f.preferred,
     edit: workspaceEdit(f.edits),
+  }));
+});
+
+/** The client's commands the lenses run, with the model file as argument. */
+const LENS_COMMANDS = { plan: 'disnix.planDeployment', graph: 'disnix.showGraph' } as const;
+
+connection.onCodeLens(({ textDocument }) => {
+  const c = at(textDocument.uri);
+  if (!c?.document) return null;
+  return codeLenses(c.state, c.path, c.role).map((l) => ({
+    range: { start: c.document!.positionAt(l.span.start), end: c.document!.positionAt(l.span.end) },
+    command: { title: l.title, command: LENS_COMMANDS[l.action], arguments: [textDocument.uri] },
   }));
 });
 

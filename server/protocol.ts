@@ -1,7 +1,10 @@
 // The requests the client and the server exchange beyond LSP: which deployments the
-// workspace's model files form, and which one the user chose. Types only, shared by both.
+// workspace's model files form, which one the user chose, and the plan and graph of one.
+// Types only, shared by both.
 
+import type { Range } from 'vscode-languageserver-protocol';
 import type { DeploymentFiles } from '../core/model/types';
+import type { DeploymentGraph } from '../core/plan/graph';
 
 export type { DeploymentFiles };
 
@@ -17,3 +20,37 @@ export interface DeploymentInfo {
 
 /** Notification `disnix/chooseDeployment`: analyse this deployment for its folder from now on. */
 export const CHOOSE_DEPLOYMENT_NOTIFICATION = 'disnix/chooseDeployment';
+
+/** Request `disnix/plan`: the plan and graph of the deployment `uri` belongs to (else the workspace's first). */
+export const PLAN_REQUEST = 'disnix/plan';
+export interface PlanParams {
+  uri?: string;
+}
+
+export interface Place {
+  uri: string;
+  range: Range;
+}
+
+export type PlanResponse = PlanShown | PlanFailed;
+
+export interface PlanShown {
+  ok: true;
+  /** The deployment, in a few words: its folder and the files that decide it. */
+  title: string;
+  /** The plan in words, and where its names link to. */
+  text: string;
+  links: { range: Range; place: Place }[];
+  graph: DeploymentGraph;
+  /** Where the graph's machines (by name) and service instances (by id) are defined. */
+  targets: Record<string, Place>;
+  services: Record<string, Place>;
+}
+
+/** No plan: no deployment, models with errors, or an unreadable coordinator profile. */
+export interface PlanFailed {
+  ok: false;
+  title: string;
+  message: string;
+  problems: { message: string; place: Place }[];
+}

@@ -1,7 +1,8 @@
 // End to end in a real VS Code: code-server (installed by scripts/install-test-deps.sh) with the
 // built extension, driven through Debian's Chromium by Playwright. Opens the hello-world
-// example with a mistake, finds the diagnostic in the Problems panel, and completes service
-// names in dependsOn. Screenshots of a failure go to the temporary directory it prints.
+// example with a mistake, finds the diagnostic in the Problems panel, completes service names
+// in dependsOn, and opens the deployment graph and the plan from the distribution model's code
+// lenses (the graph follows the fix of the mistake). Screenshots of a failure go to the temporary directory it prints.
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,7 @@ const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
 
 describe('the extension in a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false }, () => {
   let work: string;
+  let distribution: string;
   let server: ChildProcess;
   let browser: Browser;
   let page: Page;
@@ -33,11 +35,16 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
     const project = join(work, 'project');
     cpSync(EXAMPLE, project, { recursive: true });
     // The mistake: a mapping to a target the infrastructure model does not have.
-    const distribution = join(project, 'distribution.nix');
+    distribution = join(project, 'distribution.nix');
     writeFileSync(distribution, readFileSync(distribution, 'utf8').replace('HelloWorld = [ infrastructure.test1 ]', 'HelloWorld = [ infrastructure.test3 ]'));
     installExtension(join(work, 'extensions'));
     mkdirSync(join(work, 'user', 'User'), { recursive: true });
-    writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false }));
+    writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      // Nothing deployed: not the coordinator profiles of whoever runs the tests.
+      'disnix.coordinatorProfilePath': join(work, 'coordinator'),
+    }));
     const port = await freePort();
     server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
       '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,6 +99,42 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
       const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
       assert.ok(labels.includes('HelloService') && labels.includes('HelloWorld'), labels.join(', '));
       assert.ok(!labels.includes('HelloWorldService'), 'a service does not depend on itself');
+    } catch (e) {
+      await shoot(t.name.replace(/\W+/g, '-'));
+      throw e;
+    }
+  });
+
+  it('shows the deployment graph from the code lens, follows a fix, and opens a service from it', async (t) => {
+    try {
+      await openFile(page, 'distribution.nix');
+      await page.locator('.codelens-decoration a', { hasText: 'Show graph' }).click();
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      // The mistake from the first test is still there: the graph says why it cannot be drawn.
+      await view.locator('#error', { hasText: "'test3' is not a target" }).waitFor();
+      writeFileSync(distribution, readFileSync(distribution, 'utf8').replace('infrastructure.test3', 'infrastructure.test1'));
+      await view.locator('g.service').nth(2).waitFor();
+      const ids = await view.locator('g.service').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
+      assert.deepEqual(ids, ['test1/process/HelloService', 'test1/process/HelloWorld', 'test2/process/HelloWorldService']);
+      assert.equal(await view.locator('#error').innerText(), '');
+      assert.equal(await view.locator('path.edge.dependsOn').count(), 2);
+      // Clicking a service opens its definition.
+      await view.locator('g.service[data-id="test2/process/HelloWorldService"]').click();
+      await page.locator('.tab.active[aria-label^="services.nix"]').waitFor();
+    } catch (e) {
+      await shoot(t.name.replace(/\W+/g, '-'));
+      throw e;
+    }
+  });
+
+  it('shows the plan from the code lens, linking to the models', async (t) => {
+    try {
+      await openFile(page, 'distribution.nix');
+      await page.locator('.codelens-decoration a', { hasText: 'Plan' }).first().click();
+      await page.locator('.tab.active[aria-label^="project plan"]').waitFor();
+      const editor = page.locator('.editor-group-container.active .view-lines');
+      await editor.locator('.view-line', { hasText: 'Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged' }).waitFor();
+      await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
     } catch (e) {
       await shoot(t.name.replace(/\W+/g, '-'));
       throw e;

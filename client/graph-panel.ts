@@ -1,0 +1,101 @@
+// The "Disnix: Show Deployment Graph" panel: hosts the graph webview (dist/webview), sends it
+// the plan's graph whenever the models change, and answers what it asks: open the definition
+// of a machine or service, save the drawing. One panel, reused; restored after a reload.
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { PlanResponse } from '../server/protocol';
+import type { HostMessage, ViewMessage } from '../webview/messages';
+import { graphHtml } from './graph-html';
+import { openPlace, PlanFeed } from './plan-feed';
+
+export const GRAPH_VIEW_TYPE = 'disnix.graph';
+
+export class GraphPanel implements vscode.Disposable {
+  private static current: GraphPanel | undefined;
+  private readonly feed: PlanFeed;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+
+  /** Shows the graph of the deployment `uri` belongs to, in the open panel if there is one. */
+  static show(extensionUri: vscode.Uri, client: () => LanguageClient | undefined, uri: string | undefined): void {
+    const open = GraphPanel.current;
+    if (open) {
+      open.feed.uri = uri ?? open.feed.uri;
+      open.panel.reveal(undefined, true);
+      void open.feed.refresh();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Deployment Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, GraphPanel.options(extensionUri));
+    GraphPanel.current = new GraphPanel(panel, extensionUri, client, uri);
+  }
+
+  /** A panel VS Code kept from before a reload; the webview restores its own zoom and filter. */
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: () => LanguageClient | undefined): void {
+    panel.webview.options = GraphPanel.options(extensionUri);
+    GraphPanel.current?.dispose();
+    GraphPanel.current = new GraphPanel(panel, extensionUri, client, vscode.window.activeTextEditor?.document.uri.toString());
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    client: () => LanguageClient | undefined,
+    uri: string | undefined,
+  ) {
+    const webview = panel.webview;
+    const resource = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+    webview.html = graphHtml({ script: resource('graph.js'), style: resource('graph.css'), cspSource: webview.cspSource });
+    this.feed = new PlanFeed(client, uri);
+    this.subscriptions.push(
+      this.feed,
+      this.feed.onDidUpdate((r) => this.send(r)),
+      webview.onDidReceiveMessage((m: unknown) => void this.received(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private send(r: PlanResponse): void {
+    this.panel.title = `Deployment Graph: ${r.title}`;
+    const message: HostMessage = r.ok
+      ? { type: 'graph', graph: r.graph, title: r.title }
+      : { type: 'error', message: [r.message, ...r.problems.slice(0, 3).map((p) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.place.uri))}:${p.place.range.start.line + 1}: ${p.message}`)].join('\n') };
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async received(m: unknown): Promise<void> {
+    if (!isViewMessage(m)) return;
+    if (m.type === 'ready') return this.feed.refresh();
+    if (m.type === 'reveal') {
+      const r = this.feed.latest;
+      const place = r?.ok ? (m.kind === 'service' ? r.services[m.id] : r.targets[m.id]) : undefined;
+      if (place) await openPlace(place);
+      else void vscode.window.showInformationMessage(`'${m.id}' is not defined in the models (it is only deployed now).`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({ title: 'Export Deployment Graph', filters: { SVG: ['svg'] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'deployment.svg') } : {}) });
+    if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(m.svg));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (GraphPanel.current === this) GraphPanel.current = undefined;
+    for (const s of this.subscriptions) s.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** What the webview posts is checked before it is acted on. */
+function isViewMessage(m: unknown): m is ViewMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const { type, kind, id, svg } = m as Record<string, unknown>;
+  if (type === 'ready') return true;
+  if (type === 'reveal') return (kind === 'service' || kind === 'target') && typeof id === 'string';
+  return type === 'export' && typeof svg === 'string';
+}

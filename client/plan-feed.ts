@@ -1,0 +1,87 @@
+// The plan and graph of one deployment, asked of the language server again whenever a model
+// may have changed: an edit in an open model (unsaved included), a file changed on disk, or a
+// Disnix setting. Edits in a burst are coalesced, and a request never overlaps the last one,
+// so a view shows the newest models within one analysis of the last keystroke.
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { PLAN_REQUEST, type PlanParams, type PlanResponse } from '../server/protocol';
+
+/** How long a burst of keystrokes is waited out before asking again. */
+const SETTLE_MS = 40;
+
+export class PlanFeed implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<PlanResponse>();
+  /** Each new plan, or why there is none. */
+  readonly onDidUpdate = this.emitter.event;
+  latest: PlanResponse | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private asking: Promise<void> | undefined;
+  private askAgain = false;
+
+  /** `uri`: a file of the deployment; the server picks the workspace's first when undefined. */
+  constructor(
+    private readonly client: () => LanguageClient | undefined,
+    public uri: string | undefined,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.nix');
+    this.subscriptions.push(
+      this.emitter,
+      watcher,
+      watcher.onDidChange(() => this.soon()),
+      watcher.onDidCreate(() => this.soon()),
+      watcher.onDidDelete(() => this.soon()),
+      vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'nix' && e.contentChanges.length > 0 && this.soon()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('disnix') && this.soon()),
+    );
+  }
+
+  soon(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), SETTLE_MS);
+  }
+
+  /** Asks now, or right after the request under way. */
+  refresh(): Promise<void> {
+    if (this.asking) {
+      this.askAgain = true;
+      return this.asking;
+    }
+    this.asking = this.ask().finally(() => {
+      this.asking = undefined;
+      if (this.askAgain) {
+        this.askAgain = false;
+        void this.refresh();
+      }
+    });
+    return this.asking;
+  }
+
+  private async ask(): Promise<void> {
+    const client = this.client();
+    let response: PlanResponse;
+    if (!client?.isRunning()) {
+      response = { ok: false, title: 'Disnix', message: 'The Disnix language server is not running (Disnix: Restart Language Server).', problems: [] };
+    } else {
+      try {
+        response = await client.sendRequest<PlanResponse>(PLAN_REQUEST, { uri: this.uri } satisfies PlanParams);
+      } catch (e) {
+        response = { ok: false, title: 'Disnix', message: `The plan could not be made: ${e instanceof Error ? e.message : String(e)}`, problems: [] };
+      }
+    }
+    this.latest = response;
+    this.emitter.fire(response);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** Opens a place in the models beside the view that linked to it. */
+export async function openPlace(place: { uri: string; range: { start: { line: number; character: number } } }): Promise<void> {
+  const at = new vscode.Position(place.range.start.line, place.range.start.character);
+  await vscode.window.showTextDocument(vscode.Uri.parse(place.uri), { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.One });
+}

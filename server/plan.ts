@@ -1,0 +1,55 @@
+// The `disnix/plan` request: the plan and graph of a deployment against what its coordinator
+// profile says runs now, with the model's places as LSP locations.
+
+import { basename, dirname } from 'node:path';
+import { planView } from '../core/ide/plan-view';
+import type { IdeState } from '../core/ide/state';
+import type { DeploymentFiles } from '../core/model/types';
+import { CoordinatorError, CoordinatorProfile } from '../core/plan/coordinator';
+import type { Manifest } from '../core/plan/types';
+import { Source, type Loc } from '../core/nix/source';
+import { location } from './convert';
+import type { Place, PlanFailed, PlanResponse } from './protocol';
+
+export interface CoordinatorSettings {
+  /** The coordinator profile's name (`-p`). */
+  profile: string;
+  /** Where the coordinator profiles are (`--coordinator-profile-path`). */
+  path: string;
+}
+
+export function planResponse(files: DeploymentFiles, state: IdeState | undefined, coordinator: CoordinatorSettings): PlanResponse {
+  const decider = files.architecture ?? files.distribution ?? Object.values(files)[0] ?? '';
+  const title = `${basename(dirname(decider))}: ${basename(decider)}`;
+  const failed = (message: string, problems: PlanFailed['problems'] = []): PlanFailed => ({ ok: false, title, message, problems });
+  if (!state) return failed('The models could not be analysed (see the Disnix output).');
+
+  let previous: Manifest | undefined;
+  let against: string | undefined;
+  try {
+    const profile = new CoordinatorProfile(coordinator.path, coordinator.profile);
+    previous = profile.read();
+    if (previous) against = `generation ${profile.currentNumber()} of profile '${profile.profile}'`;
+  } catch (e) {
+    if (!(e instanceof CoordinatorError)) throw e;
+    return failed(`What runs now is not known: ${e.message}. Check disnix.profile and disnix.coordinatorProfilePath.`);
+  }
+
+  const result = planView(state, { previous, against });
+  if ('errors' in result) {
+    const n = result.errors.length;
+    return failed(`The models have ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} to see the plan.`, result.errors.map((d) => ({ message: d.message, place: location(d.loc) })));
+  }
+  const { view } = result;
+  const text = new Source('plan', view.text, '/');
+  const places = (locs: Map<string, Loc>): Record<string, Place> => Object.fromEntries([...locs].map(([id, loc]) => [id, location(loc)]));
+  return {
+    ok: true,
+    title,
+    text: view.text,
+    links: view.links.map((l) => ({ range: text.range(l), place: location(l.loc) })),
+    graph: view.graph,
+    targets: places(view.targets),
+    services: places(view.services),
+  };
+}

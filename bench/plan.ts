@@ -7,7 +7,7 @@
 // of the 1,000-service graph, and the redrawing after an edit.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,10 @@ import { planTransition } from '../core/plan/transition';
 import type { Manifest } from '../core/plan/types';
 import { hasChromium, launchChromium } from '../test/browser';
 import { openGraphPage, serveGraphPage, showGraph } from '../test/webview/graph-page';
-import { writeDisnixModel } from './models';
+import { LspClient, uri } from '../test/server/lsp-client';
+import { PLAN_SETTLE_MS, type PlanResponse } from '../server/protocol';
+import { Source } from '../core/nix/source';
+import { writeDisnixModel, type ModelSize } from './models';
 import { machine, writeSection } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -31,6 +34,43 @@ function time<T>(work: () => T): [T, number] {
   const t = performance.now();
   const r = work();
   return [r, performance.now() - t];
+}
+
+const EDITS = 20;
+
+/**
+ * What the editor's graph and plan wait for after a keystroke: the time from sending an edit
+ * of the distribution model (s1 moves between test0 and test1) to the language server's
+ * answer to `disnix/plan` (analysis, manifest, plan and graph of the edited models).
+ */
+async function planAfterEdit(size: ModelSize): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'dnx-bench-plan-lsp-'));
+  try {
+    writeDisnixModel(dir, size, { derivations: true });
+    const client = await LspClient.start(dir, { settings: { coordinatorProfilePath: join(dir, 'coordinator') } });
+    const distribution = join(dir, 'distribution.nix');
+    const text = readFileSync(distribution, 'utf8');
+    const at = new Source('', text, '').position(text.indexOf('s1 = [ infrastructure.test1') + 's1 = [ infrastructure.test'.length);
+    await client.open(distribution);
+    const ask = async () => {
+      const r = await client.request<PlanResponse>('disnix/plan', { uri: uri(distribution) });
+      if (!r.ok) throw new Error(r.message);
+      return r;
+    };
+    await ask();
+    const times: number[] = [];
+    for (let round = 0; round < EDITS; round++) {
+      const started = performance.now();
+      await client.edit(distribution, at, 1, String(round % 2));
+      const r = await ask();
+      times.push(performance.now() - started);
+      if (!r.graph.services.some((x) => x.id === `test${round % 2}/process/s1`)) throw new Error('the plan does not show the edit');
+    }
+    await client.stop();
+    return times;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The same store paths computed by real Nix: every service's pkg called as Disnix calls it. */
@@ -85,34 +125,53 @@ async function main(): Promise<void> {
     process.stdout.write(rows[rows.length - 1] + '\n');
   }
 
+  // The editor's loop after a keystroke, for a small and a large model: the plan request, and
+  // redrawing the graph it returns.
+  const loops = [
+    { label: '50 services, 10 machines', size: { services: 50, targets: 10, edges: 150 } },
+    { label: '1,000 services, 100 machines', size: { services: 1000, targets: 100, edges: 3000 } },
+  ];
+  const afterEdit = [];
+  for (const loop of loops) afterEdit.push({ ...loop, plan: await planAfterEdit(loop.size), graph: loop.size.services === 1000 ? graph1000! : await graphOf(loop.size) });
+
   let render = 'Chromium is not installed: not measured.';
+  let loopRows = afterEdit.map((l) => `| ${l.label} | ${PLAN_SETTLE_MS} | ${ms(median(l.plan))} (p95 ${ms(percentile95(l.plan))}) | not measured | |`);
   if (hasChromium && graph1000) {
     const { url, server } = await serveGraphPage();
     const browser = await launchChromium();
-    const first: number[] = [];
-    const update: number[] = [];
-    const edited = withOneServiceAdded(graph1000);
-    for (let run = 0; run < RUNS; run++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await openGraphPage(page, url);
-      first.push(await showGraph(page, graph1000, 600_000));
-      update.push(await showGraph(page, edited, 600_000));
-      await page.close();
-    }
+    const draw = async (graph: DeploymentGraph) => {
+      const first: number[] = [];
+      const update: number[] = [];
+      const edited = withOneServiceAdded(graph);
+      for (let run = 0; run < RUNS; run++) {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await openGraphPage(page, url);
+        first.push(await showGraph(page, graph, 600_000));
+        update.push(await showGraph(page, edited, 600_000));
+        await page.close();
+      }
+      return { first, update };
+    };
+    const drawn: { first: number[]; update: number[] }[] = [];
+    for (const l of afterEdit) drawn.push(await draw(l.graph));
     await browser.close();
     server.close();
     const row = (what: string, times: number[]) => `| ${what} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`;
-    const size = `${graph1000.services.length.toLocaleString('en')} services, ${graph1000.edges.length.toLocaleString('en')} edges, ${graph1000.targets.length} machines`;
-    render = [row(`first drawing: ${size}`, first), row('redrawing after one service is added to one machine', update)].join('\n');
-    process.stdout.write(render + '\n');
+    const sizeOf = (g: DeploymentGraph) => `${g.services.length.toLocaleString('en')} services, ${g.edges.length.toLocaleString('en')} edges, ${g.targets.length} machines`;
+    render = afterEdit.flatMap((l, i) => [row(`first drawing: ${sizeOf(l.graph)}`, drawn[i].first), row(`redrawing it after one service is added to one machine`, drawn[i].update)]).join('\n');
+    loopRows = afterEdit.map((l, i) => {
+      const redraw = median(drawn[i].update);
+      return `| ${l.label} | ${PLAN_SETTLE_MS} | ${ms(median(l.plan))} (p95 ${ms(percentile95(l.plan))}) | ${ms(redraw)} | ${ms(PLAN_SETTLE_MS + median(l.plan) + redraw)} |`;
+    });
+    process.stdout.write(render + '\n' + loopRows.join('\n') + '\n');
   }
 
-  writeSection('bench:plan', `Generated by \`npm run bench:plan\` on ${machine()}; ${nixVersion}; median of ${RUNS} runs, milliseconds.
-Models: 100 targets, three \`dependsOn\` per service, every build a derivation reading its
-dependencies' hosts. dnx's store paths are checked equal to Nix's in every run. After the
-first run the files' syntax trees are cached, as they are in the editor.
+  writeSection('bench:plan', `Generated by \`npm run bench:plan\`. ${machine()} ${nixVersion}. Median of ${RUNS} runs, milliseconds.
+Models: three \`dependsOn\` per service, every build a derivation reading its dependencies'
+hosts. dnx's store paths are checked equal to Nix's in every run. After the first run the
+files' syntax trees are cached, as they are in the editor.
 
-| services | load + validate | manifest | plan from nothing | plan after one leaf changed | nix-instantiate, store paths only |
+| services (100 targets) | load + validate | manifest | plan from nothing | plan after one leaf changed | nix-instantiate, store paths only |
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
@@ -123,8 +182,32 @@ an edit:
 | drawing | median | fastest | slowest |
 |---|---|---|---|
 ${render}
+
+From a keystroke in the distribution model to the redrawn graph in the editor: the client
+waits out a burst of keystrokes, asks the language server for the plan (${EDITS} edits, each
+followed by \`disnix/plan\`, over LSP: analysis, manifest, plan and graph), and the webview
+redraws (the redrawing above):
+
+| model | settle | edit to plan answer, median | redraw | total |
+|---|---|---|---|---|
+${loopRows.join('\n')}
 `);
 }
+
+/** The deployment graph of a generated model. */
+async function graphOf(size: ModelSize): Promise<DeploymentGraph> {
+  const dir = mkdtempSync(join(tmpdir(), 'dnx-bench-plan-graph-'));
+  try {
+    writeDisnixModel(dir, size, { derivations: true });
+    const result = buildManifest(analyseDeployment({ services: join(dir, 'services.nix'), infrastructure: join(dir, 'infrastructure.nix'), distribution: join(dir, 'distribution.nix') }));
+    if (!result.manifest) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    return deploymentGraph(result.manifest);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const percentile95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)];
 
 /** The graph after an edit: one more service on the first service's machine, depending on it. */
 function withOneServiceAdded(graph: DeploymentGraph): DeploymentGraph {

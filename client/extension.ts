@@ -44,9 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('disnix.selectDeployment', () => status.choose()),
     vscode.commands.registerCommand('disnix.showOutput', () => output.show()),
     vscode.commands.registerCommand('disnix.planDeployment', (uri?: string) => plans.show(uri ?? activeModel())),
-    vscode.commands.registerCommand('disnix.showGraph', (uri?: string) => GraphPanel.show(context.extensionUri, () => client, uri ?? activeModel())),
+    vscode.commands.registerCommand('disnix.showGraph', (uri?: string) => GraphPanel.show(context, () => client, uri ?? activeModel())),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => GraphPanel.restore(panel, context.extensionUri, () => client),
+      deserializeWebviewPanel: async (panel) => GraphPanel.restore(panel, context, () => client),
     }),
   );
   await start();

@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PlanResponse } from '../server/protocol';
-import type { HostMessage, ViewMessage } from '../webview/messages';
+import type { HostMessage, ViewMessage, ViewState } from '../webview/messages';
 import { graphHtml } from './graph-html';
 import { openPlace, PlanFeed } from './plan-feed';
 
 export const GRAPH_VIEW_TYPE = 'disnix.graph';
+/** Where the last panel's zoom and filter are kept, per workspace. */
+const VIEW_STATE_KEY = 'disnix.graphView';
 
 export class GraphPanel implements vscode.Disposable {
   private static current: GraphPanel | undefined;
@@ -18,7 +20,7 @@ export class GraphPanel implements vscode.Disposable {
   private disposed = false;
 
   /** Shows the graph of the deployment `uri` belongs to, in the open panel if there is one. */
-  static show(extensionUri: vscode.Uri, client: () => LanguageClient | undefined, uri: string | undefined): void {
+  static show(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, uri: string | undefined): void {
     const open = GraphPanel.current;
     if (open) {
       open.feed.uri = uri ?? open.feed.uri;
@@ -26,15 +28,15 @@ export class GraphPanel implements vscode.Disposable {
       void open.feed.refresh();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Deployment Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, GraphPanel.options(extensionUri));
-    GraphPanel.current = new GraphPanel(panel, extensionUri, client, uri);
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Deployment Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, GraphPanel.options(context.extensionUri));
+    GraphPanel.current = new GraphPanel(panel, context, client, uri);
   }
 
   /** A panel VS Code kept from before a reload; the webview restores its own zoom and filter. */
-  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: () => LanguageClient | undefined): void {
-    panel.webview.options = GraphPanel.options(extensionUri);
+  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+    panel.webview.options = GraphPanel.options(context.extensionUri);
     GraphPanel.current?.dispose();
-    GraphPanel.current = new GraphPanel(panel, extensionUri, client, vscode.window.activeTextEditor?.document.uri.toString());
+    GraphPanel.current = new GraphPanel(panel, context, client, vscode.window.activeTextEditor?.document.uri.toString());
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -43,12 +45,12 @@ export class GraphPanel implements vscode.Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly context: vscode.ExtensionContext,
     client: () => LanguageClient | undefined,
     uri: string | undefined,
   ) {
     const webview = panel.webview;
-    const resource = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+    const resource = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', name)).toString();
     webview.html = graphHtml({ script: resource('graph.js'), style: resource('graph.css'), cspSource: webview.cspSource });
     this.feed = new PlanFeed(client, uri);
     this.subscriptions.push(
@@ -69,7 +71,12 @@ export class GraphPanel implements vscode.Disposable {
 
   private async received(m: unknown): Promise<void> {
     if (!isViewMessage(m)) return;
-    if (m.type === 'ready') return this.feed.refresh();
+    if (m.type === 'ready') {
+      const state = this.context.workspaceState.get<ViewState>(VIEW_STATE_KEY);
+      if (state) void this.panel.webview.postMessage({ type: 'restore', state } satisfies HostMessage);
+      return this.feed.refresh();
+    }
+    if (m.type === 'state') return void this.context.workspaceState.update(VIEW_STATE_KEY, m.state);
     if (m.type === 'reveal') {
       const r = this.feed.latest;
       const place = r?.ok ? (m.kind === 'service' ? r.services[m.id] : r.targets[m.id]) : undefined;
@@ -96,6 +103,12 @@ function isViewMessage(m: unknown): m is ViewMessage {
   if (typeof m !== 'object' || m === null) return false;
   const { type, kind, id, svg } = m as Record<string, unknown>;
   if (type === 'ready') return true;
+  if (type === 'state') return isViewState((m as { state?: unknown }).state);
   if (type === 'reveal') return (kind === 'service' || kind === 'target') && typeof id === 'string';
   return type === 'export' && typeof svg === 'string';
+}
+
+function isViewState(s: unknown): s is ViewState {
+  const { filter, transform } = (s ?? {}) as Partial<ViewState>;
+  return typeof filter === 'string' && !!transform && [transform.x, transform.y, transform.k].every((n) => typeof n === 'number' && Number.isFinite(n));
 }

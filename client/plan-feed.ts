@@ -5,10 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PLAN_REQUEST, type PlanParams, type PlanResponse } from '../server/protocol';
-
-/** How long a burst of keystrokes is waited out before asking again. */
-const SETTLE_MS = 40;
+import { PLAN_REQUEST, PLAN_SETTLE_MS, type PlanParams, type PlanResponse } from '../server/protocol';
 
 export class PlanFeed implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<PlanResponse>();
@@ -39,7 +36,7 @@ export class PlanFeed implements vscode.Disposable {
 
   soon(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), SETTLE_MS);
+    this.timer = setTimeout(() => void this.refresh(), PLAN_SETTLE_MS);
   }
 
   /** Asks now, or right after the request under way. */

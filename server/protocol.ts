@@ -23,6 +23,8 @@ export const CHOOSE_DEPLOYMENT_NOTIFICATION = 'disnix/chooseDeployment';
 
 /** Request `disnix/plan`: the plan and graph of the deployment `uri` belongs to (else the workspace's first). */
 export const PLAN_REQUEST = 'disnix/plan';
+/** How long a client waits out a burst of edits before asking for the plan again. */
+export const PLAN_SETTLE_MS = 40;
 export interface PlanParams {
   uri?: string;
 }

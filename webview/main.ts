@@ -4,7 +4,7 @@
 // to pan, "Fit" to see everything; filter by machine; export the drawing as SVG.
 
 import { layout } from './layout';
-import type { DeploymentGraph, HostMessage, ViewMessage, ViewState } from './messages';
+import type { DeploymentGraph, GraphService, GraphTarget, HostMessage, ViewMessage, ViewState } from './messages';
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -15,7 +15,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const state: ViewState = vscode.getState() ?? { filter: '', transform: { x: 0, y: 0, k: 1 } };
+const kept = vscode.getState();
+let state: ViewState = kept ?? { filter: '', transform: { x: 0, y: 0, k: 1 } };
+let telling: ReturnType<typeof setTimeout> | undefined;
 let graph: DeploymentGraph | undefined;
 let drawn = 0;
 
@@ -44,6 +46,10 @@ function applyTransform(): void {
   const { x, y, k } = state.transform;
   viewport.setAttribute('transform', `translate(${x} ${y}) scale(${k})`);
   vscode.setState(state);
+  // The extension keeps the view for a panel opened after this one is closed; once a drag or
+  // a zoom settles, not at every step.
+  clearTimeout(telling);
+  telling = setTimeout(() => vscode.postMessage({ type: 'state', state }), 300);
 }
 
 async function draw(): Promise<void> {
@@ -53,9 +59,10 @@ async function draw(): Promise<void> {
   const drawing = await layout(g, state.filter);
   if (ticket !== drawn) return; // a newer graph arrived while this one was laid out
   viewport.replaceChildren();
-  const services = new Map(g.services.map((s) => [s.id, s]));
   const targets = new Map(g.targets.map((t) => [t.id, t]));
   const containers = new Map(g.containers.map((c) => [c.id, c]));
+  const services = new Map(g.services.map((s) => [s.id, s]));
+  details = (item) => describe(item, targets, services);
 
   for (const { kind, id, x, y, width, height } of drawing.boxes) {
     const group = el('g', { class: `node ${kind}`, 'data-id': id }, viewport);
@@ -63,8 +70,6 @@ async function draw(): Promise<void> {
     if (kind === 'target') {
       const t = targets.get(id)!;
       text(t.address && t.address !== t.name ? `${t.name} (${t.address})` : t.name, x + 10, y + 18, 'label target-label', group);
-      title(`${t.name}\nsystem: ${t.system}\ncores: ${t.numOfCores}${t.address ? `\naddress: ${t.address}` : ''}`, group);
-      group.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'target', id }));
     } else if (kind === 'container') {
       const c = containers.get(id)!;
       text(c.providedBy ? `${c.name} (by ${c.providedBy})` : c.name, x + 10, y + 18, 'label container-label', group);
@@ -72,21 +77,45 @@ async function draw(): Promise<void> {
       const s = services.get(id)!;
       if (s.status) group.classList.add(s.status);
       text(s.name, x + 12, y + 21, 'label', group);
-      const details = [`${s.name} on ${s.target}`, `type: ${s.type}`, `container: ${s.container}`, `build: ${s.pkg ?? 'known after building'}`];
-      if (s.status) details.push(`plan: ${s.status}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`);
-      title(details.join('\n'), group);
-      group.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'service', id }));
     }
   }
   // Edges above the boxes.
   const edges = el('g', { class: 'edges' }, viewport);
   for (const { edge, path } of drawing.routes) {
-    const line = el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
-    title(`${edge.from} ${edge.kind} ${edge.to}`, line);
+    el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
   }
   status.textContent = `${g.services.length} services on ${g.targets.length} machines`;
   document.body.dataset.rendered = String(ticket);
 }
+
+/** The details of what is under the pointer, for the current graph. */
+let details: (item: Element) => string | undefined = () => undefined;
+
+function describe(item: Element, targets: Map<string, GraphTarget>, services: Map<string, GraphService>): string | undefined {
+  if (item.tagName === 'path') return `${item.getAttribute('data-from')} ${item.classList.contains('connectsTo') ? 'connectsTo' : 'dependsOn'} ${item.getAttribute('data-to')}`;
+  const id = item.getAttribute('data-id') ?? '';
+  const t = item.classList.contains('target') ? targets.get(id) : undefined;
+  if (t) return `${t.name}\nsystem: ${t.system}\ncores: ${t.numOfCores}${t.address ? `\naddress: ${t.address}` : ''}`;
+  const s = item.classList.contains('service') ? services.get(id) : undefined;
+  if (!s) return undefined;
+  const lines = [`${s.name} on ${s.target}`, `type: ${s.type}`, `container: ${s.container}`, `build: ${s.pkg ?? 'known after building'}`];
+  if (s.status) lines.push(`plan: ${s.status}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`);
+  return lines.join('\n');
+}
+
+// One listener each for the whole drawing, not one per node: a large graph redraws faster.
+// A tooltip is made when the pointer first comes over its node or edge.
+viewport.addEventListener('pointerover', (e) => {
+  const item = (e.target as Element).closest('g.target, g.service, path.edge');
+  if (!item || item.querySelector(':scope > title')) return;
+  const tip = details(item);
+  if (tip) title(tip, item);
+});
+viewport.addEventListener('click', (e) => {
+  const item = (e.target as Element).closest('g.target, g.service');
+  const id = item?.getAttribute('data-id');
+  if (item && id) vscode.postMessage({ type: 'reveal', kind: item.classList.contains('service') ? 'service' : 'target', id });
+});
 
 function failed(error: unknown): void {
   document.getElementById('error')!.textContent = `The graph could not be laid out: ${error instanceof Error ? error.message : String(error)}`;
@@ -120,6 +149,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       if (first && state.transform.k === 1 && state.transform.x === 0 && state.transform.y === 0) fit();
       else applyTransform();
     }, failed);
+  } else if (m.type === 'restore') {
+    // This webview's own state, kept while the panel was hidden, wins.
+    if (!kept && !graph) state = m.state;
   } else if (m.type === 'error') {
     document.getElementById('error')!.textContent = m.message;
   }

@@ -1,19 +1,25 @@
 // The messages between the graph webview and the extension. Types only, shared by both sides.
 
-import type { DeploymentGraph, GraphEdge } from '../core/plan/graph';
+import type { DeploymentGraph, GraphEdge, GraphService, GraphTarget } from '../core/plan/graph';
 
-export type { DeploymentGraph, GraphEdge };
+export type { DeploymentGraph, GraphEdge, GraphService, GraphTarget };
 
 /** Extension to webview. */
-export type HostMessage = { type: 'graph'; graph: DeploymentGraph; title: string } | { type: 'error'; message: string };
+export type HostMessage =
+  | { type: 'graph'; graph: DeploymentGraph; title: string }
+  | { type: 'error'; message: string }
+  /** Before the first graph: the view of the last graph panel, for a panel opened anew. */
+  | { type: 'restore'; state: ViewState };
 
 /** Webview to extension. */
 export type ViewMessage =
   | { type: 'ready' }
   | { type: 'reveal'; kind: 'service' | 'target'; id: string }
-  | { type: 'export'; svg: string };
+  | { type: 'export'; svg: string }
+  /** The view changed: the extension keeps it for the next panel. */
+  | { type: 'state'; state: ViewState };
 
-/** What the webview keeps across hiding and reopening (vscode.setState). */
+/** What the webview keeps across hiding and reopening (vscode.setState), and the extension across closing. */
 export interface ViewState {
   filter: string;
   transform: { x: number; y: number; k: number };

@@ -83,6 +83,7 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     await showGraph(page, deploymentGraph(m, { changes: planTransition(m, old).changes, previous: old }));
     assert.deepEqual(await page.$$eval('g.service.new', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloService']);
     assert.equal(await page.$$eval('g.service.changed', (els) => els.length), 2);
+    await page.hover('g.service[data-id="test2/process/HelloWorldService"]');
     const tip = await page.textContent('g.service[data-id="test2/process/HelloWorldService"] > title');
     assert.match(tip!, /plan: changed \(its dependency HelloService now also runs on test2\)/);
   });
@@ -112,6 +113,26 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.deepEqual(await page.$$eval('g.service', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloWorldService']);
     assert.equal(await page.inputValue('#filter'), 'test2');
     assert.deepEqual((await page.evaluate(() => window.savedState!)).transform, saved.transform);
+  });
+
+  it('takes the view the extension kept from a closed panel, and tells it of changes', async () => {
+    await page.close();
+    await fresh();
+    const kept = { filter: 'test2', transform: { x: 5, y: 6, k: 0.5 } };
+    await page.evaluate((state) => window.postMessage({ type: 'restore', state }, '*'), kept);
+    await showGraph(page, await helloGraph());
+    assert.deepEqual(await page.$$eval('g.service', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloWorldService']);
+    assert.equal(await page.getAttribute('svg#graph > g', 'transform'), 'translate(5 6) scale(0.5)');
+    await page.click('#zoom-in');
+    await page.waitForFunction(() => window.posted.some((m) => m.type === 'state'));
+    const told = await page.evaluate(() => window.posted.filter((m) => m.type === 'state').at(-1));
+    assert.ok(told?.type === 'state' && told.state.filter === 'test2' && told.state.transform.k === 0.625, JSON.stringify(told));
+    // A webview that kept its own state (hidden, not closed) keeps it.
+    await page.close();
+    await fresh({ filter: '', transform: { x: 1, y: 2, k: 1.5 } });
+    await page.evaluate((state) => window.postMessage({ type: 'restore', state }, '*'), kept);
+    await showGraph(page, await helloGraph());
+    assert.equal(await page.$$eval('g.service', (els) => els.length), 3);
   });
 
   it('exports the drawing as a standalone SVG', async () => {

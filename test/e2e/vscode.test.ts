@@ -5,11 +5,11 @@
 // lenses (the graph follows the fix of the mistake). Screenshots of a failure go to the temporary directory it prints.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../browser';
@@ -65,81 +65,67 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
     if (!failed) rmSync(work, { recursive: true, force: true });
   });
 
-  const shoot = async (name: string) => {
-    failed = true;
-    const file = join(work, `${name}.png`);
-    await page.screenshot({ path: file }).catch(() => {});
-    process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);
+  /** A step that, when it fails, leaves a screenshot and the code-server log for a person. */
+  const withScreenshot = (step: () => Promise<void>) => async (t: { name: string }) => {
+    try {
+      await step();
+    } catch (e) {
+      failed = true;
+      const file = join(work, `${t.name.replace(/\W+/g, '-')}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);
+      throw e;
+    }
   };
 
-  it('shows the unknown target in the Problems panel', async (t) => {
-    try {
-      await openFile(page, 'distribution.nix');
-      await page.locator('#status\\.problems').click();
-      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: "'test3' is not a target in the infrastructure model" });
-      await problem.first().waitFor();
-      assert.match(await problem.first().innerText(), /unknown-target/);
-    } catch (e) {
-      await shoot(t.name.replace(/\W+/g, '-'));
-      throw e;
-    }
-  });
+  it('shows the unknown target in the Problems panel', withScreenshot(async () => {
+    await openFile(page, 'distribution.nix');
+    await page.locator('#status\\.problems').click();
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: "'test3' is not a target in the infrastructure model" });
+    await problem.first().waitFor();
+    assert.match(await problem.first().innerText(), /unknown-target/);
+  }));
 
-  it('completes service names in dependsOn', async (t) => {
-    try {
-      await openFile(page, 'services.nix');
-      // In HelloWorldService's `dependsOn = { inherit HelloService; }`, the cursor goes after `inherit `.
-      await page.locator('.view-line', { hasText: 'inherit HelloService;' }).click();
-      await page.keyboard.press('Home');
-      await page.keyboard.press('Control+ArrowRight');
-      await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('Control+Space');
-      const widget = page.locator('.suggest-widget');
-      await widget.locator('.monaco-list-row', { hasText: 'HelloService' }).first().waitFor();
-      const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
-      assert.ok(labels.includes('HelloService') && labels.includes('HelloWorld'), labels.join(', '));
-      assert.ok(!labels.includes('HelloWorldService'), 'a service does not depend on itself');
-    } catch (e) {
-      await shoot(t.name.replace(/\W+/g, '-'));
-      throw e;
-    }
-  });
+  it('completes service names in dependsOn', withScreenshot(async () => {
+    await openFile(page, 'services.nix');
+    // In HelloWorldService's `dependsOn = { inherit HelloService; }`, the cursor goes after `inherit `.
+    await page.locator('.view-line', { hasText: 'inherit HelloService;' }).click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Control+ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Control+Space');
+    const widget = page.locator('.suggest-widget');
+    await widget.locator('.monaco-list-row', { hasText: 'HelloService' }).first().waitFor();
+    const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+    assert.ok(labels.includes('HelloService') && labels.includes('HelloWorld'), labels.join(', '));
+    assert.ok(!labels.includes('HelloWorldService'), 'a service does not depend on itself');
+  }));
 
-  it('shows the deployment graph from the code lens, follows a fix, and opens a service from it', async (t) => {
-    try {
-      await openFile(page, 'distribution.nix');
-      await page.locator('.codelens-decoration a', { hasText: 'Show graph' }).click();
-      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      // The mistake from the first test is still there: the graph says why it cannot be drawn.
-      await view.locator('#error', { hasText: "'test3' is not a target" }).waitFor();
-      writeFileSync(distribution, readFileSync(distribution, 'utf8').replace('infrastructure.test3', 'infrastructure.test1'));
-      await view.locator('g.service').nth(2).waitFor();
-      const ids = await view.locator('g.service').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
-      assert.deepEqual(ids, ['test1/process/HelloService', 'test1/process/HelloWorld', 'test2/process/HelloWorldService']);
-      assert.equal(await view.locator('#error').innerText(), '');
-      assert.equal(await view.locator('path.edge.dependsOn').count(), 2);
-      // Clicking a service opens its definition.
-      await view.locator('g.service[data-id="test2/process/HelloWorldService"]').click();
-      await page.locator('.tab.active[aria-label^="services.nix"]').waitFor();
-    } catch (e) {
-      await shoot(t.name.replace(/\W+/g, '-'));
-      throw e;
-    }
-  });
+  it('shows the deployment graph from the code lens, follows a fix, and opens a service from it', withScreenshot(async () => {
+    await openFile(page, 'distribution.nix');
+    await page.locator('.codelens-decoration a', { hasText: 'Show graph' }).click();
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    // The mistake from the first test is still there: the graph says why it cannot be drawn.
+    await view.locator('#error', { hasText: "'test3' is not a target" }).waitFor();
+    writeFileSync(distribution, readFileSync(distribution, 'utf8').replace('infrastructure.test3', 'infrastructure.test1'));
+    await view.locator('g.service').nth(2).waitFor();
+    const ids = await view.locator('g.service').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
+    assert.deepEqual(ids, ['test1/process/HelloService', 'test1/process/HelloWorld', 'test2/process/HelloWorldService']);
+    assert.equal(await view.locator('#error').innerText(), '');
+    assert.equal(await view.locator('path.edge.dependsOn').count(), 2);
+    // Clicking a service opens its definition.
+    await view.locator('g.service[data-id="test2/process/HelloWorldService"]').click();
+    await page.locator('.tab.active[aria-label^="services.nix"]').waitFor();
+  }));
 
-  it('shows the plan from the code lens, linking to the models', async (t) => {
-    try {
-      await openFile(page, 'distribution.nix');
-      await page.locator('.codelens-decoration a', { hasText: 'Plan' }).first().click();
-      await page.locator('.tab.active[aria-label^="project plan"]').waitFor();
-      const editor = page.locator('.editor-group-container.active .view-lines');
-      await editor.locator('.view-line', { hasText: 'Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged' }).waitFor();
-      await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
-    } catch (e) {
-      await shoot(t.name.replace(/\W+/g, '-'));
-      throw e;
-    }
-  });
+  it('shows the plan from the code lens, linking to the models', withScreenshot(async () => {
+    await openFile(page, 'distribution.nix');
+    await page.locator('.codelens-decoration a', { hasText: 'Plan' }).first().click();
+    await page.locator('.tab.active[aria-label^="project plan"]').waitFor();
+    const editor = page.locator('.editor-group-container.active .view-lines');
+    await editor.locator('.view-line', { hasText: 'Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged' }).waitFor();
+    await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
+  }));
 });
 
 /** Opens a file from the Explorer, as a user would. */
@@ -148,12 +134,19 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
 }
 
-/** The extension as VS Code installs it: an unpacked folder named publisher.name-version. */
+/**
+ * The extension as VS Code installs it: an unpacked folder named publisher.name-version, with
+ * exactly the files the package would hold (`vsce ls`), so a file left out of it fails here.
+ */
 function installExtension(dir: string): void {
   const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
   const target = join(dir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'syntaxes', 'snippets', 'language-configuration.json']) cpSync(join(REPO, entry), join(target, entry), { recursive: true });
+  const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const file of files) {
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    cpSync(join(REPO, file), join(target, file));
+  }
 }
 
 function freePort(): Promise<number> {

@@ -7,7 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PlanResponse } from '../server/protocol';
 import type { HostMessage, ViewMessage, ViewState } from '../webview/messages';
 import { graphHtml } from './graph-html';
-import { openPlace, PlanFeed } from './plan-feed';
+import { openPlace, PlanFeed, problemLabel } from './plan-feed';
 
 export const GRAPH_VIEW_TYPE = 'disnix.graph';
 /** Where the last panel's zoom and filter are kept, per workspace. */
@@ -65,7 +65,7 @@ export class GraphPanel implements vscode.Disposable {
     this.panel.title = `Deployment Graph: ${r.title}`;
     const message: HostMessage = r.ok
       ? { type: 'graph', graph: r.graph, title: r.title }
-      : { type: 'error', message: [r.message, ...r.problems.slice(0, 3).map((p) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.place.uri))}:${p.place.range.start.line + 1}: ${p.message}`)].join('\n') };
+      : { type: 'error', message: [r.message, ...r.problems.slice(0, 3).map(problemLabel)].join('\n') };
     void this.panel.webview.postMessage(message);
   }
 

@@ -5,8 +5,8 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { PlanFailed, PlanResponse } from '../server/protocol';
-import { PlanFeed } from './plan-feed';
+import type { PlanResponse, PlanShown } from '../server/protocol';
+import { PlanFeed, placeLabel, problemLabel } from './plan-feed';
 
 export const PLAN_SCHEME = 'disnix-plan';
 
@@ -48,14 +48,13 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const feed = this.feed(uri);
     if (!feed.latest) await feed.refresh();
-    return describe(feed.latest!);
+    return documentOf(feed.latest!).text;
   }
 
   provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
     const r = this.feeds.get(document.uri.toString())?.latest;
     if (!r) return [];
-    const links = r.ok ? r.links : r.problems.map((p, i) => ({ range: problemRange(r, i), place: p.place }));
-    return links.map((l) => {
+    return documentOf(r).links.map((l) => {
       const { start } = l.place.range;
       // A `#L<line>,<column>` fragment opens the file at that place.
       const target = vscode.Uri.parse(l.place.uri).with({ fragment: `L${start.line + 1},${start.character + 1}` });
@@ -77,19 +76,13 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   }
 }
 
-/** The document's text: the plan, or why there is none with one problem per line. */
-function describe(r: PlanResponse): string {
-  if (r.ok) return r.text;
-  return [r.message, '', ...r.problems.map((p) => `  ${problemLabel(p)}`)].join('\n') + '\n';
-}
-
-function problemLabel(p: { message: string; place: { uri: string; range: { start: { line: number } } } }): string {
-  return `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.place.uri))}:${p.place.range.start.line + 1}: ${p.message}`;
-}
-
-/** Where the i-th problem's file and line are written in the document: the link to it. */
-function problemRange(r: PlanFailed, i: number): { start: { line: number; character: number }; end: { line: number; character: number } } {
-  const label = problemLabel(r.problems[i]);
-  const line = r.message.split('\n').length + 1 + i;
-  return { start: { line, character: 2 }, end: { line, character: 2 + label.indexOf(': ') } };
+/** The document: the plan and its links, or why there is none with a problem per line, each linked to its place. */
+function documentOf(r: PlanResponse): { text: string; links: PlanShown['links'] } {
+  if (r.ok) return r;
+  const head = [...r.message.split('\n'), ''];
+  const links = r.problems.map((p, i) => {
+    const line = head.length + i;
+    return { range: { start: { line, character: 2 }, end: { line, character: 2 + placeLabel(p.place).length } }, place: p.place };
+  });
+  return { text: [...head, ...r.problems.map((p) => `  ${problemLabel(p)}`)].join('\n') + '\n', links };
 }

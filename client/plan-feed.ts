@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PLAN_REQUEST, PLAN_SETTLE_MS, type PlanParams, type PlanResponse } from '../server/protocol';
+import { PLAN_REQUEST, PLAN_SETTLE_MS, type Place, type PlanFailed, type PlanParams, type PlanResponse } from '../server/protocol';
 
 export class PlanFeed implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<PlanResponse>();
@@ -77,8 +77,18 @@ export class PlanFeed implements vscode.Disposable {
   }
 }
 
+/** `file:line`, the file relative to the workspace. */
+export function placeLabel(place: Place): string {
+  return `${vscode.workspace.asRelativePath(vscode.Uri.parse(place.uri))}:${place.range.start.line + 1}`;
+}
+
+/** A problem in the models as one line: where, then what. */
+export function problemLabel(p: PlanFailed['problems'][number]): string {
+  return `${placeLabel(p.place)}: ${p.message}`;
+}
+
 /** Opens a place in the models beside the view that linked to it. */
-export async function openPlace(place: { uri: string; range: { start: { line: number; character: number } } }): Promise<void> {
+export async function openPlace(place: Place): Promise<void> {
   const at = new vscode.Position(place.range.start.line, place.range.start.character);
   await vscode.window.showTextDocument(vscode.Uri.parse(place.uri), { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.One });
 }

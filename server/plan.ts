@@ -1,6 +1,7 @@
 // The `disnix/plan` request: the plan and graph of a deployment against what its coordinator
 // profile says runs now, with the model's places as LSP locations.
 
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { planView } from '../core/ide/plan-view';
 import type { IdeState } from '../core/ide/state';
@@ -28,8 +29,11 @@ export function planResponse(files: DeploymentFiles, state: IdeState | undefined
   let against: string | undefined;
   try {
     const profile = new CoordinatorProfile(coordinator.path, coordinator.profile);
-    previous = profile.read();
-    if (previous) against = `generation ${profile.currentNumber()} of profile '${profile.profile}'`;
+    const n = profile.currentNumber();
+    if (n !== undefined) {
+      previous = deployedManifest(profile, n);
+      against = `generation ${n} of profile '${profile.profile}'`;
+    }
   } catch (e) {
     if (!(e instanceof CoordinatorError)) throw e;
     return failed(`What runs now is not known: ${e.message}. Check disnix.profile and disnix.coordinatorProfilePath.`);
@@ -52,4 +56,26 @@ export function planResponse(files: DeploymentFiles, state: IdeState | undefined
     targets: places(view.targets),
     services: places(view.services),
   };
+}
+
+/** The last deployed manifest read, by its generation file and that file's modification. */
+let lastDeployed: { key: string; manifest: Manifest } | undefined;
+
+/**
+ * Generation `n`'s manifest. Asked for after every keystroke, and a generation file does not
+ * change once written, so it is parsed again only when it is another file or was rewritten.
+ */
+function deployedManifest(profile: CoordinatorProfile, n: number): Manifest | undefined {
+  const file = profile.generationFile(n);
+  let key: string | undefined;
+  try {
+    const { mtimeMs, size } = statSync(file);
+    key = `${file}\0${mtimeMs}\0${size}`;
+  } catch {
+    // Missing: read() says so, in the profile's words.
+  }
+  if (key && lastDeployed?.key === key) return lastDeployed.manifest;
+  const manifest = profile.read(n);
+  lastDeployed = key && manifest ? { key, manifest } : undefined;
+  return manifest;
 }

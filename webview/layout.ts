@@ -6,6 +6,7 @@
 // an edit re-lays out only the machines it touches.
 
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import { groupBy } from '../core/collections';
 import type { DeploymentGraph, GraphEdge } from './messages';
 import { placeMachines } from './placement';
 
@@ -52,16 +53,18 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
   const targetOf = new Map(graph.services.filter((s) => shownTargets.has(s.target)).map((s) => [s.id, s.target]));
   const byId = new Map(graph.edges.filter((e) => targetOf.has(e.from) && targetOf.has(e.to)).map((e) => [edgeId(e), e]));
   const edges = [...byId.values()];
-  // Each edge within a machine is given to ELK in the innermost box holding both its ends.
-  const containerOf = new Map(graph.services.map((s) => [s.id, `${s.target}/${s.container}`]));
-  const within = new Map<string, ElkExtendedEdge[]>();
-  for (const e of edges) {
-    const target = targetOf.get(e.from)!;
-    if (target !== targetOf.get(e.to)) continue;
-    const box = containerOf.get(e.from) === containerOf.get(e.to) ? `container:${containerOf.get(e.from)}` : `target:${target}`;
-    if (!within.has(box)) within.set(box, []);
-    within.get(box)!.push({ id: edgeId(e), sources: [`service:${e.from}`], targets: [`service:${e.to}`] });
-  }
+  const servicesById = new Map(graph.services.map((s) => [s.id, s]));
+  const containerOf = (serviceId: string) => servicesById.get(serviceId)!.container;
+  const servicesIn = groupBy(graph.services, (s) => `${s.target}/${s.container}`);
+  const containersOn = groupBy(graph.containers, (c) => c.target);
+  // An edge across machines is drawn after the machines are placed; one within a machine is
+  // given to ELK in the innermost box holding both its ends.
+  const across = edges.filter((e) => targetOf.get(e.from) !== targetOf.get(e.to));
+  const within = groupBy(
+    edges.filter((e) => targetOf.get(e.from) === targetOf.get(e.to)),
+    (e) => (containerOf(e.from) === containerOf(e.to) ? `container:${targetOf.get(e.from)}/${containerOf(e.from)}` : `target:${targetOf.get(e.from)}`),
+  );
+  const elkEdges = (box: string): ElkExtendedEdge[] => (within.get(box) ?? []).map((e) => ({ id: edgeId(e), sources: [`service:${e.from}`], targets: [`service:${e.to}`] }));
 
   const laidOutNow = new Map<string, Promise<ElkNode>>();
   const machines = await Promise.all(
@@ -74,17 +77,13 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
           // their own, the containers' unconnected services are packed into a squarer block.
           'elk.hierarchyHandling': within.has(`target:${t.id}`) ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN',
         },
-        children: graph.containers
-          .filter((c) => c.target === t.id)
-          .map((c) => ({
-            id: `container:${c.id}`,
-            layoutOptions: LAYERED,
-            children: graph.services
-              .filter((s) => s.target === t.id && s.container === c.name)
-              .map((s) => ({ id: `service:${s.id}`, width: Math.max(90, s.name.length * CHAR_WIDTH + 24), height: SERVICE_HEIGHT })),
-            edges: within.get(`container:${c.id}`) ?? [],
-          })),
-        edges: within.get(`target:${t.id}`) ?? [],
+        children: (containersOn.get(t.id) ?? []).map((c) => ({
+          id: `container:${c.id}`,
+          layoutOptions: LAYERED,
+          children: (servicesIn.get(c.id) ?? []).map((s) => ({ id: `service:${s.id}`, width: Math.max(90, s.name.length * CHAR_WIDTH + 24), height: SERVICE_HEIGHT })),
+          edges: elkEdges(`container:${c.id}`),
+        })),
+        edges: elkEdges(`target:${t.id}`),
       };
       const key = JSON.stringify(input);
       const done = laidOutBefore.get(key) ?? elk.layout(input);
@@ -94,7 +93,7 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
   );
   laidOutBefore = laidOutNow;
 
-  const between = edges.filter((e) => targetOf.get(e.from) !== targetOf.get(e.to)).map((e) => ({ from: `target:${targetOf.get(e.from)}`, to: `target:${targetOf.get(e.to)}` }));
+  const between = across.map((e) => ({ from: `target:${targetOf.get(e.from)}`, to: `target:${targetOf.get(e.to)}` }));
   const placed = placeMachines(machines.map((m) => ({ id: m.id, width: m.width ?? 0, height: m.height ?? 0 })), between);
 
   const boxes: Box[] = [];
@@ -121,9 +120,7 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
     for (const child of n.children ?? []) routed(child);
   };
   for (const m of machines) routed(m);
-  for (const e of edges) {
-    if (targetOf.get(e.from) !== targetOf.get(e.to)) routes.push({ edge: e, path: curve(at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!) });
-  }
+  for (const e of across) routes.push({ edge: e, path: curve(at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!) });
   return { boxes, routes };
 }
 

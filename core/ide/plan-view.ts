@@ -6,7 +6,7 @@
 import { deploymentGraph, type DeploymentGraph } from '../plan/graph';
 import { describePlan } from '../plan/format';
 import { buildManifest } from '../plan/manifest';
-import { planTransition, type Plan } from '../plan/transition';
+import { planTransition } from '../plan/transition';
 import type { Manifest } from '../plan/types';
 import type { Diagnostic } from '../nix/diagnostic';
 import type { Loc } from '../nix/source';
@@ -22,7 +22,6 @@ export interface PlanView {
   /** The plan in words; its links lead to the models. */
   text: string;
   links: PlanLink[];
-  summary: Plan['summary'];
   graph: DeploymentGraph;
   /** Where the graph's machines (by name) and service instances (by id) are defined. */
   targets: Map<string, Loc>;
@@ -60,5 +59,5 @@ export function planView(state: IdeState, options: PlanViewOptions = {}): PlanVi
     const loc = r.service ? byName.get(r.service) : targets.get(r.target);
     if (loc) links.push({ start: r.start, end: r.end, loc });
   }
-  return { view: { text, links, summary: plan.summary, graph, targets, services } };
+  return { view: { text, links, graph, targets, services } };
 }

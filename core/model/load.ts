@@ -4,6 +4,7 @@
 // from a missing file) is skipped without a diagnostic. An evaluation error becomes an
 // `eval-error` diagnostic where it arose, and the rest of the model is still read.
 
+import { groupBy } from '../collections';
 import { callWithFormals } from '../nix/call';
 import type { Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
@@ -473,15 +474,9 @@ class ModelReader {
 
   /** `target\0container` to the services that provide that container there, in distribution order. */
   containerProviders(): Map<string, string[]> {
-    const providers = new Map<string, string[]>();
-    for (const [name, m] of this.model.distribution) {
-      for (const c of this.model.services.get(name)?.providesContainers ?? []) {
-        for (const target of new Set(m.targets.map((t) => t.target))) {
-          const key = `${target}\0${c.value}`;
-          providers.set(key, [...(providers.get(key) ?? []), name]);
-        }
-      }
-    }
-    return providers;
+    const provided = [...this.model.distribution].flatMap(([name, m]) =>
+      (this.model.services.get(name)?.providesContainers ?? []).flatMap((c) => [...new Set(m.targets.map((t) => t.target))].map((target) => ({ key: `${target}\0${c.value}`, name }))),
+    );
+    return new Map([...groupBy(provided, (p) => p.key)].map(([key, list]) => [key, list.map((p) => p.name)]));
   }
 }

@@ -3,6 +3,7 @@
 // [+ packages], or an architecture model) a folder of such files makes up.
 
 import { basename, dirname } from 'node:path';
+import { groupBy } from '../collections';
 import type { Expr } from '../nix/ast';
 import type { DeploymentFiles } from './types';
 
@@ -42,8 +43,7 @@ function roleByShape(expr: Expr): ModelRole | undefined {
  * names are the default. The first entry is the most likely one.
  */
 export function candidateDeployments(files: { path: string; role: ModelRole }[]): DeploymentFiles[] {
-  const byDir = new Map<string, { path: string; role: ModelRole }[]>();
-  for (const f of files) byDir.set(dirname(f.path), [...(byDir.get(dirname(f.path)) ?? []), f]);
+  const byDir = groupBy(files, (f) => dirname(f.path));
   const out: DeploymentFiles[] = [];
   for (const dirFiles of byDir.values()) {
     const of = (role: ModelRole) => dirFiles.filter((f) => f.role === role).map((f) => f.path).sort(byPlainNameFirst);

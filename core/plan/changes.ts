@@ -2,6 +2,7 @@
 // A service instance is identified by name and target; it is unchanged when its manifest
 // mapping (identity hash, target, container) is the same in both manifests.
 
+import { groupBy } from '../collections';
 import type { DependencyMapping, Manifest, ServiceMapping } from './types';
 
 export type ChangeStatus = 'new' | 'removed' | 'changed' | 'unchanged';
@@ -122,14 +123,7 @@ function compareInstance(service: string, target: string, now: ServiceMapping, b
 }
 
 function dependencyReasons(now: DependencyMapping[], before: DependencyMapping[], next: ManifestIndex, prev: ManifestIndex): string[] {
-  const group = (deps: DependencyMapping[], index: ManifestIndex) => {
-    const byName = new Map<string, DependencyMapping[]>();
-    for (const d of deps) {
-      const name = index.nameOf(d.service);
-      byName.set(name, [...(byName.get(name) ?? []), d]);
-    }
-    return byName;
-  };
+  const group = (deps: DependencyMapping[], index: ManifestIndex) => groupBy(deps, (d) => index.nameOf(d.service));
   const a = group(now, next);
   const b = group(before, prev);
   const reasons: string[] = [];

@@ -35,7 +35,8 @@ export class CoordinatorProfile {
     if (!/^[A-Za-z0-9._+-]+$/.test(profile) || profile.startsWith('.')) throw new CoordinatorError(`invalid profile name '${profile}'`);
   }
 
-  private genPath(n: number): string {
+  /** The file of generation `n`. Written once and never changed: a new manifest is a new generation. */
+  generationFile(n: number): string {
     return join(this.dir, `${this.profile}-${n}.json`);
   }
 
@@ -57,7 +58,7 @@ export class CoordinatorProfile {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => {
         const number = Number(m[1]);
-        const path = this.genPath(number);
+        const path = this.generationFile(number);
         return { number, path, date: statSync(path).mtime, current: number === current };
       })
       .sort((a, b) => a.number - b.number);
@@ -77,7 +78,7 @@ export class CoordinatorProfile {
     if (n === undefined) return undefined;
     let text: string;
     try {
-      text = readFileSync(this.genPath(n), 'utf8');
+      text = readFileSync(this.generationFile(n), 'utf8');
     } catch {
       throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
     }
@@ -86,7 +87,7 @@ export class CoordinatorProfile {
       if (m.version !== 2) throw new Error(`version ${String(m.version)}`);
       return m;
     } catch (e) {
-      throw new CoordinatorError(`${this.genPath(n)} is not a manifest: ${(e as Error).message}`);
+      throw new CoordinatorError(`${this.generationFile(n)} is not a manifest: ${(e as Error).message}`);
     }
   }
 
@@ -102,21 +103,21 @@ export class CoordinatorProfile {
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, this.genPath(n));
+    renameSync(tmp, this.generationFile(n));
     this.switchTo(n);
     return n;
   }
 
   /** Makes generation `n` the current one (a rollback or `--switch-to-generation`). */
   switchTo(n: number): void {
-    if (!existsSync(this.genPath(n))) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
+    if (!existsSync(this.generationFile(n))) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
     const tmp = join(this.dir, `.${this.profile}.${process.pid}.link`);
     try {
       unlinkSync(tmp);
     } catch {
       // Not left over from an earlier crash.
     }
-    symlinkSync(basename(this.genPath(n)), tmp);
+    symlinkSync(basename(this.generationFile(n)), tmp);
     renameSync(tmp, this.link);
     syncDir(this.dir);
   }

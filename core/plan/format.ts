@@ -2,6 +2,7 @@
 // the steps in order. Used by `dnx plan` and by the editor's plan document, which links the
 // targets and services it names to the model.
 
+import { groupBy } from '../collections';
 import type { ChangeStatus } from './changes';
 import type { Plan, Step } from './transition';
 import type { Manifest } from './types';
@@ -54,9 +55,9 @@ export function describePlan(plan: Plan, next: Manifest, options: FormatOptions 
 
   const s = plan.summary;
   line(`Plan: ${s.new} to add, ${s.changed} to change, ${s.removed} to remove, ${s.unchanged} unchanged${options.against ? ` (compared with ${options.against})` : plan.upgrade ? '' : ' (nothing deployed yet)'}.`);
-  const targets = [...new Set(plan.changes.map((c) => c.target))].sort();
-  for (const t of targets) {
-    const changes = plan.changes.filter((c) => c.target === t);
+  const byTarget = groupBy(plan.changes, (c) => c.target);
+  for (const t of [...byTarget.keys()].sort()) {
+    const changes = byTarget.get(t)!;
     const shown = changes.filter((c) => options.showUnchanged || c.status !== 'unchanged');
     const cores = next.infrastructure[t]?.numOfCores;
     const hidden = changes.length - shown.length;
@@ -82,11 +83,7 @@ export function describePlan(plan: Plan, next: Manifest, options: FormatOptions 
   if (dist.length > 0) item(['distribute closures'], dist.map((d) => [{ text: d.target!, target: d.target! }, `: ${count(d.paths!.length, 'package')}`]));
   const locks = of('lock');
   if (locks.length > 0) item(['lock ', ...targetsOf(locks)]);
-  const rounds = (steps: Step[]): Part[][] => {
-    const byRound = new Map<number, Step[]>();
-    for (const st of steps) byRound.set(st.round!, [...(byRound.get(st.round!) ?? []), st]);
-    return [...byRound].map(([r, list]) => [`round ${r}: `, ...joined(list.map(onTarget))]);
-  };
+  const rounds = (steps: Step[]): Part[][] => [...groupBy(steps, (st) => st.round!)].map(([r, list]) => [`round ${r}: `, ...joined(list.map(onTarget))]);
   const deact = of('deactivate');
   if (deact.length > 0) item([`deactivate ${count(deact.length, 'service')}, dependents first`], rounds(deact));
   const act = of('activate');

@@ -12,9 +12,10 @@ import { Worker } from 'node:worker_threads';
 const STACK_MB = 512;
 const HEAP_MB = 8192;
 
-// The language server is long-lived and talks over this process's stdin and stdout.
-// Loaded by path at run time: the server is its own bundle beside this one.
+// The language server and the agent talk over this process's stdin and stdout, and neither
+// evaluates Nix. Loaded by path at run time: each is its own bundle beside this one.
 if (process.argv[2] === 'lsp') require(join(__dirname, 'server.js'));
+else if (process.argv[2] === 'agent') require(join(__dirname, 'agent.js'));
 else startWorker();
 
 function startWorker(): void {

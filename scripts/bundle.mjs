@@ -19,6 +19,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['cli/dnx-worker.ts'], outfile: 'dist/dnx-worker.js' }),
   build({ ...common, entryPoints: ['cli/graphviz.ts'], outfile: 'dist/graphviz.js', sourcemap: false }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
+  // The agent stands alone, so it can be copied to a target machine as one file.
+  build({ ...common, entryPoints: ['agent/main.ts'], outfile: 'dist/agent.js' }),
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   // The webview runs in the editor's browser: one self-contained script, ELK included.
   build({ entryPoints: ['webview/main.ts'], outfile: 'dist/webview/graph.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning' }),

@@ -109,6 +109,26 @@ export function narHash(path: string): Buffer {
 }
 
 const storePathCache = new Map<string, string>();
+/** Where each path copied to the store came from, so a deployment can copy it for real. */
+const pathSources = new Map<string, string>();
+/** `toFile` results per evaluation: their text and references. */
+const textSources = new WeakMap<object, Map<string, { text: string; references: string[] }>>();
+
+/** The store object a deployment must make for `storePath`, when this process computed it. */
+export type StoreSource = { kind: 'path'; path: string } | { kind: 'text'; text: string; references: string[] };
+
+export function storeSourceOf(evaluation: object, storePath: string): StoreSource | undefined {
+  const path = pathSources.get(storePath);
+  if (path !== undefined) return { kind: 'path', path };
+  const text = textSources.get(evaluation)?.get(storePath);
+  return text && { kind: 'text', ...text };
+}
+
+export function recordText(evaluation: object, storePath: string, text: string, references: string[]): void {
+  let m = textSources.get(evaluation);
+  if (!m) textSources.set(evaluation, (m = new Map()));
+  m.set(storePath, { text, references });
+}
 
 /** The store path `path` would get when copied to the store (as `"${./path}"` does). */
 export function copyPathToStore(path: string, loc: Loc | undefined): string {
@@ -124,5 +144,6 @@ export function copyPathToStore(path: string, loc: Loc | undefined): string {
   }
   const result = makeStorePath('source', hash.toString('hex'), name);
   storePathCache.set(path, result);
+  pathSources.set(result, path);
   return result;
 }

@@ -40,15 +40,29 @@ export interface Plan {
   summary: Record<ServiceChange['status'], number>;
 }
 
-export function planTransition(next: Manifest, previous: Manifest | undefined, options: PlanOptions = {}): Plan {
+/**
+ * What a transition deactivates and activates, and what each of those waits for: a
+ * deactivation for the mappings depending on it (in either manifest), an activation for the
+ * mappings it depends on. Keys are `mappingKey`s of the mappings as listed.
+ */
+export interface TransitionGraph {
+  previous: Manifest;
+  nextIndex: ManifestIndex;
+  prevIndex: ManifestIndex;
+  changes: ServiceChange[];
+  toDeactivate: ServiceMapping[];
+  toActivate: ServiceMapping[];
+  deactivationWaitsFor: (key: string) => string[];
+  activationWaitsFor: (key: string) => string[];
+}
+
+export function transitionGraph(next: Manifest, previous: Manifest | undefined, options: PlanOptions = {}): TransitionGraph {
   const prev = previous && !options.noUpgrade ? previous : emptyManifest();
   const nextIndex = new ManifestIndex(next);
   const prevIndex = new ManifestIndex(prev);
   // Provisional instances judged unchanged keep running: their new hash stands for the old one.
   const equivalent = new Map<string, string>();
   const changes = compareManifests(nextIndex, prevIndex, equivalent);
-  const summary = { new: 0, removed: 0, changed: 0, unchanged: 0 };
-  for (const c of changes) summary[c.status]++;
 
   const asOld = (m: DependencyMapping): string => `${equivalent.get(m.service) ?? m.service}\0${m.target}\0${m.container}`;
   const nextKeys = new Set(next.serviceMappings.map(asOld));
@@ -56,6 +70,37 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
   // Targets gone from the new infrastructure are unreachable: nothing is deactivated there.
   const toDeactivate = prev.serviceMappings.filter((m) => !nextKeys.has(mappingKey(m)) && next.infrastructure[m.target]);
   const toActivate = next.serviceMappings.filter((m) => !prevKeys.has(asOld(m)));
+
+  const dependsOn = (manifest: Manifest, m: ServiceMapping) => manifest.services[m.service]?.dependsOn ?? [];
+  const deactivationPrereqs = new Map<string, string[]>();
+  for (const [manifest, keyOf] of [[prev, mappingKey], [next, asOld]] as const) {
+    for (const m of manifest.serviceMappings) {
+      for (const d of dependsOn(manifest, m)) {
+        const depKey = manifest === next ? asOld(d) : mappingKey(d);
+        const list = deactivationPrereqs.get(depKey);
+        if (list) list.push(keyOf(m));
+        else deactivationPrereqs.set(depKey, [keyOf(m)]);
+      }
+    }
+  }
+  const activationPrereqs = new Map(next.serviceMappings.map((m) => [mappingKey(m), dependsOn(next, m).map(mappingKey)]));
+  return {
+    previous: prev,
+    nextIndex,
+    prevIndex,
+    changes,
+    toDeactivate,
+    toActivate,
+    deactivationWaitsFor: (k) => deactivationPrereqs.get(k) ?? [],
+    activationWaitsFor: (k) => activationPrereqs.get(k) ?? [],
+  };
+}
+
+export function planTransition(next: Manifest, previous: Manifest | undefined, options: PlanOptions = {}): Plan {
+  const graph = transitionGraph(next, previous, options);
+  const { previous: prev, nextIndex, prevIndex, changes } = graph;
+  const summary = { new: 0, removed: 0, changed: 0, unchanged: 0 };
+  for (const c of changes) summary[c.status]++;
 
   const steps: Step[] = [];
   const prevPaths = new Set(Object.values(prev.profiles).flatMap((p) => p.packages));
@@ -74,25 +119,10 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
   if (!options.noLock) for (const t of locked) steps.push({ kind: 'lock', target: t });
 
   const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
-  const dependsOn = (manifest: Manifest, m: ServiceMapping) => manifest.services[m.service]?.dependsOn ?? [];
-  // Deactivation: a mapping waits for the mappings depending on it (in either manifest).
-  const deactivationPrereqs = new Map<string, string[]>();
-  for (const [manifest, keyOf] of [[prev, mappingKey], [next, asOld]] as const) {
-    for (const m of manifest.serviceMappings) {
-      for (const d of dependsOn(manifest, m)) {
-        const depKey = manifest === next ? asOld(d) : mappingKey(d);
-        const list = deactivationPrereqs.get(depKey);
-        if (list) list.push(keyOf(m));
-        else deactivationPrereqs.set(depKey, [keyOf(m)]);
-      }
-    }
-  }
-  schedule(toDeactivate, mappingKey, (k) => deactivationPrereqs.get(k) ?? [], cores, (h) => prevIndex.nameOf(h)).forEach(([m, round]) =>
+  schedule(graph.toDeactivate, mappingKey, graph.deactivationWaitsFor, cores, (h) => prevIndex.nameOf(h)).forEach(([m, round]) =>
     steps.push({ kind: 'deactivate', target: m.target, service: prevIndex.nameOf(m.service), container: m.container, hash: m.service, round }),
   );
-  // Activation: a mapping waits for the mappings it depends on.
-  const activationPrereqs = new Map(next.serviceMappings.map((m) => [mappingKey(m), dependsOn(next, m).map(mappingKey)]));
-  schedule(toActivate, mappingKey, (k) => activationPrereqs.get(k) ?? [], cores, (h) => nextIndex.nameOf(h)).forEach(([m, round]) =>
+  schedule(graph.toActivate, mappingKey, graph.activationWaitsFor, cores, (h) => nextIndex.nameOf(h)).forEach(([m, round]) =>
     steps.push({ kind: 'activate', target: m.target, service: nextIndex.nameOf(m.service), container: m.container, hash: m.service, round }),
   );
 

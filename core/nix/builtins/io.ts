@@ -2,7 +2,7 @@ import { existsSync, readdirSync, lstatSync } from 'node:fs';
 import { EvalError } from '../errors';
 import { UnknownSignal } from '../eval';
 import { baseNameOf, canonPath, dirOf } from '../paths';
-import { checkStoreName, makeTextPath, sha256, toNixBase32 } from '../store';
+import { checkStoreName, makeTextPath, recordText, sha256, toNixBase32 } from '../store';
 import { NixAttrs, NixPath, Unknown, makeString, type Lazy } from '../values';
 import { coerceToPath, forceString, forceStringNoContext, forceStringText, known, type Define } from './helpers';
 
@@ -47,7 +47,9 @@ export function registerIo(define: Define): void {
     if (refs.some((r) => r.startsWith('=') || r.startsWith('!'))) {
       throw new EvalError('other', `in 'toFile': the file '${name}' cannot refer to derivation outputs`, loc);
     }
-    const path = makeTextPath(name, typeof content === 'string' ? content : content.s, refs);
+    const text = typeof content === 'string' ? content : content.s;
+    const path = makeTextPath(name, text, refs);
+    recordText(ev, path, text, refs);
     return makeString(path, new Set([path]));
   });
 

@@ -1,0 +1,253 @@
+// The agent: what runs on a target. Each client interface operation (../shared/reference/
+// disnix.md §4.1) is a method over the agent's state directory; results go to `out` one line at
+// a time, messages to `log`. Every name that becomes a path is checked first.
+
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ProfileService } from '../core/deploy/profile-manifest';
+import type { ComponentActivity, Request } from '../core/deploy/protocol';
+import { isStorePath, LocalStore, NIX_STORE } from '../core/deploy/store';
+import { agentPaths, type AgentPaths } from './config';
+import { checkSegment, componentName, DysnomiaState } from './dysnomia-state';
+import { AgentError } from './errors';
+import { Locks } from './locks';
+import type { Activity } from './modules/module';
+import { resolveModule } from './modules/index';
+import { Profiles, readProfileManifest } from './profiles';
+
+export interface AgentIO {
+  out: (line: string) => void;
+  log: (line: string) => void;
+  /** Where `--export --localfile /dev/stdout` writes. */
+  stdout?: Writable;
+  /** Where `--import --localfile /dev/stdin` reads. */
+  stdin?: Readable;
+}
+
+const ENV_KEY = /^[^=\0]+$/;
+
+export class Agent {
+  readonly paths: AgentPaths;
+  readonly store: LocalStore;
+  readonly profiles: Profiles;
+  readonly locks: Locks;
+  readonly state: DysnomiaState;
+
+  constructor(
+    stateDir: string,
+    private readonly selfCommand: string[],
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.paths = agentPaths(stateDir, env);
+    this.store = new LocalStore(this.paths.store);
+    this.profiles = new Profiles(this.paths.profiles);
+    this.locks = new Locks(this.paths.locks);
+    this.state = new DysnomiaState(this.paths.dysnomia);
+  }
+
+  async run(req: Request, io: AgentIO): Promise<void> {
+    switch (req.op) {
+      case 'import': {
+        const source = req.file === '/dev/stdin' && io.stdin ? io.stdin : createReadStream(req.file);
+        for (const p of await this.store.importPaths(source)) io.out(p);
+        return;
+      }
+      case 'export': {
+        for (const p of req.paths) this.mustHave(p);
+        const stream = Readable.from(this.store.exportPaths(req.paths));
+        if (req.file === '/dev/stdout' && io.stdout) {
+          await pipeline(stream, io.stdout, { end: false });
+          return;
+        }
+        const file = req.file || join(await mkdtemp(join(tmpdir(), 'dnx-export-')), 'closure');
+        await pipeline(stream, createWriteStream(file));
+        io.out(file);
+        return;
+      }
+      case 'print-invalid':
+        for (const p of req.paths) if (!this.isPresent(p)) io.out(p);
+        return;
+      case 'realise':
+        for (const p of req.paths) if (!this.isPresent(p)) throw new AgentError(`cannot realise ${p}: it is not on this machine, and building needs Nix`);
+        for (const p of req.paths) io.out(p);
+        return;
+      case 'query-requisites':
+        for (const p of this.store.closure(req.paths.map((p) => this.mustHave(p)))) io.out(p);
+        return;
+      case 'set':
+        this.mustHave(req.path);
+        readProfileManifest(this.where(req.path));
+        await this.profiles.set(req.profile, req.path);
+        return;
+      case 'query-installed':
+        io.out(JSON.stringify(this.installed(req.profile)));
+        return;
+      case 'collect-garbage': {
+        if (req.deleteOld) await this.profiles.deleteOld();
+        const dead = await this.store.collectGarbage(this.profiles.roots());
+        io.log(`deleted ${dead.length} store object(s)`);
+        for (const p of dead) io.out(p);
+        return;
+      }
+      case 'lock':
+        return this.lock(req.profile, req.owner ?? this.defaultOwner(), io);
+      case 'unlock':
+        return this.unlock(req.profile, req.owner, req.force ?? false, io);
+      case 'query-all-snapshots':
+        for (const g of this.state.generations(checkSegment('container', req.container), checkSegment('component', req.component))) io.out(`${req.container}/${req.component}/${g.id}`);
+        return;
+      case 'query-latest-snapshot': {
+        const last = this.state.generations(checkSegment('container', req.container), checkSegment('component', req.component)).at(-1);
+        if (last) io.out(`${req.container}/${req.component}/${last.id}`);
+        return;
+      }
+      case 'print-missing-snapshots':
+        for (const p of req.paths) if (!existsSync(this.snapshotPath(p))) io.out(p);
+        return;
+      case 'resolve-snapshots':
+      case 'export-snapshots':
+        // On this machine the snapshot folders are already where the coordinator can read them.
+        for (const p of req.paths) io.out(this.snapshotPath(p));
+        return;
+      case 'import-snapshots':
+        return this.importSnapshots(req.file, req.container, req.component, req.paths);
+      case 'clean-snapshots':
+        this.state.clean(req.keep, req.container && checkSegment('container', req.container), req.component && checkSegment('component', req.component));
+        return;
+      case 'capture-config':
+        io.out(captureConfig(this.env));
+        return;
+      default:
+        return this.activity(req, io);
+    }
+  }
+
+  /** Whether this machine holds `path`, in our store or in its Nix store. */
+  private isPresent(path: string): boolean {
+    if (!isStorePath(path)) throw new AgentError(`'${path}' is not a store path`);
+    return this.store.isValid(path);
+  }
+
+  private mustHave(path: string): string {
+    if (!this.isPresent(path)) throw new AgentError(`${path} is not on this machine`);
+    return path;
+  }
+
+  /** Where a store path's content is on this machine. */
+  private where(path: string): string {
+    if (this.store.isValid(path)) return this.store.realPath(path);
+    if (path.startsWith(NIX_STORE + '/') && existsSync(path)) return path;
+    throw new AgentError(`${path} is not on this machine`);
+  }
+
+  installed(profile: string): ProfileService[] {
+    const current = this.profiles.current(profile);
+    return current ? readProfileManifest(this.where(current)).services : [];
+  }
+
+  private defaultOwner(): string {
+    return JSON.stringify({ host: hostname(), pid: process.ppid });
+  }
+
+  private async lock(profile: string, owner: string, io: AgentIO): Promise<void> {
+    this.locks.acquire(profile, owner);
+    const locked: ProfileService[] = [];
+    try {
+      for (const s of this.installed(profile)) {
+        await this.invoke('lock', s, io);
+        locked.push(s);
+      }
+    } catch (e) {
+      // A service refused: undo what was locked, and the lock itself.
+      for (const s of locked.reverse()) await this.invoke('unlock', s, io).catch((u: Error) => io.log(`unlocking ${s.name} failed too: ${u.message}`));
+      this.locks.release(profile, owner, true);
+      throw e;
+    }
+  }
+
+  private async unlock(profile: string, owner: string | undefined, force: boolean, io: AgentIO): Promise<void> {
+    let failure: Error | undefined;
+    if (this.locks.owner(profile) !== undefined) {
+      this.locks.release(profile, owner, force);
+      for (const s of this.installed(profile)) await this.invoke('unlock', s, io).catch((e: Error) => (failure ??= e));
+    }
+    if (failure) throw failure;
+  }
+
+  private async activity(req: Extract<Request, { op: ComponentActivity }>, io: AgentIO): Promise<void> {
+    const service: ProfileService = { key: '', name: componentName(req.path), pkg: req.path, type: req.type, container: req.container, arguments: req.arguments };
+    if (req.op === 'shell') throw new AgentError('an interactive shell is only offered by `dnx agent` run in a terminal');
+    await this.invoke(req.op === 'delete-state' ? 'collect-garbage' : req.op, service, io);
+  }
+
+  /** Runs `activity` of a service's module, and keeps Dysnomia's marks of its state. */
+  async invoke(activity: Activity, s: ProfileService, io: AgentIO): Promise<void> {
+    const component = this.where(s.pkg);
+    const name = checkSegment('component', componentName(s.pkg));
+    const container = checkSegment('container', s.container);
+    const env: NodeJS.ProcessEnv = { ...this.env, DYSNOMIA_STATEDIR: this.paths.dysnomia };
+    for (const [k, v] of s.arguments) {
+      if (!ENV_KEY.test(k) || v.includes('\0')) throw new AgentError(`invalid container property '${k}'`);
+      env[k] = v;
+    }
+    const typePath = isStorePath(s.type) ? this.where(s.type) : undefined;
+    const module = resolveModule(s.type, typePath, this.env);
+    mkdirSync(this.paths.dysnomia, { recursive: true });
+    await module({ activity, component, componentName: name, container, env, paths: this.paths, state: this.state, selfCommand: this.selfCommand, log: io.log });
+    if (activity === 'activate') this.state.markActive(container, name);
+    else if (activity === 'deactivate') this.state.markGarbage(container, name);
+    else if (activity === 'collect-garbage') this.state.unmarkGarbage(container, name);
+  }
+
+  private snapshotPath(rel: string): string {
+    const full = join(this.paths.dysnomia, 'snapshots', rel);
+    const inside = relative(join(this.paths.dysnomia, 'snapshots'), full);
+    if (isAbsolute(rel) || inside.startsWith('..') || inside.split(sep).length !== 3) throw new AgentError(`'${rel}' is not a snapshot (container/component/id)`);
+    return full;
+  }
+
+  private async importSnapshots(from: string, container: string, component: string, ids: string[]): Promise<void> {
+    const dest = this.state.snapshotsDir(checkSegment('container', container), checkSegment('component', component));
+    for (const id of ids.length ? ids : [from.split(sep).pop()!]) {
+      checkSegment('snapshot', id);
+      const source = ids.length ? join(from, id) : from;
+      if (!existsSync(join(dest, id))) await cp(source, join(dest, id), { recursive: true, verbatimSymlinks: true });
+      this.state.addGeneration(container, component, id);
+    }
+  }
+}
+
+/**
+ * This machine's configuration as an infrastructure entry, as `dysnomia-containers
+ * --generate-expr` prints it: properties and containers from Dysnomia's configuration files
+ * (`key=value` lines; values come back as strings).
+ */
+export function captureConfig(env: NodeJS.ProcessEnv): string {
+  const readProps = (file: string): [string, string][] => {
+    try {
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#') && l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
+    } catch {
+      return [];
+    }
+  };
+  const q = (s: string) => JSON.stringify(s).replace(/\$\{/g, '\\${');
+  const attr = (k: string) => (/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(k) ? k : q(k));
+  const set = (pairs: [string, string][], indent: string) => `{\n${pairs.map(([k, v]) => `${indent}  ${attr(k)} = ${q(v)};\n`).join('')}${indent}}`;
+  const containersDir = env.DYSNOMIA_CONTAINERS_PATH || '/etc/dysnomia/containers';
+  let containers: string[] = [];
+  try {
+    containers = readdirSync(containersDir).sort();
+  } catch {
+    // no containers configured
+  }
+  const props = readProps(env.DYSNOMIA_PROPERTIES_PATH || '/etc/dysnomia/properties');
+  return `{\n  properties = ${set(props, '  ')};\n  containers = {\n${containers.map((c) => `    ${attr(c)} = ${set(readProps(join(containersDir, c)).filter(([k]) => k !== 'type'), '    ')};\n`).join('')}  };\n}`;
+}

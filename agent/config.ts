@@ -1,0 +1,38 @@
+// Where an agent keeps its things. One state directory holds everything, so several agents
+// (the targets of a local network, tests) can live side by side on one machine.
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface AgentPaths {
+  root: string;
+  /** Our own content-addressed store, for objects that do not come from Nix. */
+  store: string;
+  /** Target profiles: `<profile>` -> `<profile>-<N>-link` -> profile object. */
+  profiles: string;
+  locks: string;
+  /** `DYSNOMIA_STATEDIR`: snapshots, generations, activated, garbage. */
+  dysnomia: string;
+  /** Pid files of supervised processes. */
+  run: string;
+  log: string;
+}
+
+/** `--state-dir`, else `$DNX_AGENT_STATE_DIR`, else `/var/lib/dnx-agent` (root) or `~/.local/state/dnx/agent`. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DNX_AGENT_STATE_DIR) return env.DNX_AGENT_STATE_DIR;
+  if (process.getuid?.() === 0) return '/var/lib/dnx-agent';
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'dnx', 'agent');
+}
+
+export function agentPaths(root: string, env: NodeJS.ProcessEnv = process.env): AgentPaths {
+  return {
+    root,
+    store: join(root, 'store'),
+    profiles: join(root, 'profiles'),
+    locks: join(root, 'locks'),
+    dysnomia: env.DYSNOMIA_STATEDIR || join(root, 'dysnomia'),
+    run: join(root, 'run'),
+    log: join(root, 'log'),
+  };
+}

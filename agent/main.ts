@@ -1,0 +1,82 @@
+// `dnx agent` (also the stand-alone bundle `dist/agent.js`, to copy to a machine): runs one
+// client interface operation with Disnix's command line, like `disnix-run-activity`.
+// Results go to standard output, one per line; messages to standard error; exit status 0 on
+// success, 1 on failure, 2 on a usage error.
+
+import { NarError } from '../core/deploy/nar';
+import { parseArgv, ProtocolError } from '../core/deploy/protocol';
+import { StoreError } from '../core/deploy/store';
+import { Agent } from './agent';
+import { defaultStateDir } from './config';
+import { AgentError } from './errors';
+import { supervise, SUPERVISE_FLAG } from './supervisor';
+
+export const agentUsage = `usage: dnx agent [--state-dir DIR] OPERATION [OPTIONS] [PATHS...]
+
+Runs one operation of Disnix's client interface on this machine (as disnix-run-activity):
+  --import --localfile FILE        --export [--localfile FILE] PATHS   --print-invalid PATHS
+  --realise PATHS                  --set -p PROFILE PATH               --query-installed [-p PROFILE]
+  --query-requisites PATHS         --collect-garbage [-d]              --capture-config
+  --activate|--deactivate|--snapshot|--restore|--delete-state --type TYPE [--container NAME]
+        [--arguments KEY=VALUE]... PATH
+  --lock|--unlock [-p PROFILE] [--owner TEXT] [--force]
+  --query-all-snapshots|--query-latest-snapshot -C CONTAINER -c COMPONENT
+  --print-missing-snapshots|--resolve-snapshots|--export-snapshots PATHS
+  --import-snapshots --localfile DIR -C CONTAINER -c COMPONENT [IDS...]
+  --clean-snapshots [--keep N] [-C CONTAINER] [-c COMPONENT]
+
+The state (store, profiles, locks, Dysnomia state) lives in --state-dir, else
+$DNX_AGENT_STATE_DIR, else /var/lib/dnx-agent (root) or ~/.local/state/dnx/agent.`;
+
+export async function agentMain(argv: string[], selfCommand: string[]): Promise<number> {
+  if (argv[0] === SUPERVISE_FLAG) {
+    const [pidFile, logFile, program] = argv.slice(1);
+    supervise(pidFile, logFile, program);
+    return new Promise(() => undefined); // the supervisor ends the process itself
+  }
+  let stateDir = defaultStateDir();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--state-dir') stateDir = argv[++i] ?? '';
+    else if (argv[i] === '--help' || argv[i] === '-h') {
+      process.stdout.write(agentUsage + '\n');
+      return 0;
+    } else rest.push(argv[i]);
+  }
+  let request;
+  try {
+    if (!stateDir) throw new ProtocolError('--state-dir needs a value');
+    request = parseArgv(rest).request;
+  } catch (e) {
+    process.stderr.write(`dnx agent: ${(e as Error).message}\n${agentUsage}\n`);
+    return 2;
+  }
+  const agent = new Agent(stateDir, selfCommand);
+  try {
+    await agent.run(request, {
+      out: (line) => process.stdout.write(line + '\n'),
+      log: (line) => process.stderr.write(line + '\n'),
+      stdout: process.stdout,
+      stdin: process.stdin,
+    });
+    return 0;
+  } catch (e) {
+    if (e instanceof AgentError || e instanceof ProtocolError || e instanceof StoreError || e instanceof NarError) {
+      process.stderr.write(`dnx agent: error: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`dnx agent: error: ${err.code && err.path ? `${err.code}: ${err.path}` : (err.stack ?? err.message)}\n`);
+    return 1;
+  }
+}
+
+// As its own bundle (`node agent.js ...`) or loaded by `dnx agent ...`.
+if (require.main === module || process.argv[2] === 'agent') {
+  const viaDnx = process.argv[2] === 'agent';
+  const argv = process.argv.slice(viaDnx ? 3 : 2);
+  const self = [process.execPath, process.argv[1], ...(viaDnx ? ['agent'] : [])];
+  agentMain(argv, self).then((code) => {
+    process.exitCode = code;
+  });
+}

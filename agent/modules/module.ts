@@ -1,0 +1,26 @@
+// What an activation module gets: Dysnomia's interface (`<module> <activity> <component>
+// <container>`, container properties in the environment), as plain data for the built-in ones.
+
+import type { AgentPaths } from '../config';
+import type { DysnomiaState } from '../dysnomia-state';
+
+export type Activity = 'activate' | 'deactivate' | 'lock' | 'unlock' | 'snapshot' | 'restore' | 'collect-garbage' | 'shell';
+
+export interface ActivityContext {
+  activity: Activity;
+  /** Where the component is on this machine. */
+  component: string;
+  /** The component's store path name without the hash. */
+  componentName: string;
+  container: string;
+  /** The environment the module runs in: the agent's, the container properties, `DYSNOMIA_STATEDIR`. */
+  env: NodeJS.ProcessEnv;
+  paths: AgentPaths;
+  state: DysnomiaState;
+  /** How to start this agent again (the `process` module's supervisor is the agent itself). */
+  selfCommand: string[];
+  /** Where a module's messages go (the agent's standard error). */
+  log: (line: string) => void;
+}
+
+export type BuiltinModule = (ctx: ActivityContext) => Promise<void>;

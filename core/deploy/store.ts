@@ -1,0 +1,227 @@
+// A content-addressed store of our own, for machines without Nix: the coordinator keeps what
+// it built here, and each target keeps what it received. Objects are named by their Nix store
+// paths (`/nix/store/<hash>-<name>`) and kept at `<root>/<hash>-<name>`, read-only, with their
+// references in `<root>/.info/`. An object is valid once its info file exists; everything is
+// written beside and renamed into place, so a crash never leaves a valid half-object.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportStream, narOf, readExport, type ExportItem } from './nar';
+
+export const NIX_STORE = '/nix/store';
+const BASENAME = /^[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]{1,211}$/;
+
+export class StoreError extends Error {}
+
+/** The `<hash>-<name>` of a store path; anything else (`..`, other directories) is refused. */
+export function storeBaseName(storePath: string): string {
+  const base = storePath.startsWith(NIX_STORE + '/') ? storePath.slice(NIX_STORE.length + 1) : '';
+  if (!BASENAME.test(base) || base.startsWith('.')) throw new StoreError(`'${storePath}' is not a store path`);
+  return base;
+}
+
+export function isStorePath(s: string): boolean {
+  try {
+    storeBaseName(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface PathInfo {
+  references: string[];
+  /** SHA-256 of the object's NAR, hex. */
+  narHash: string;
+  deriver?: string;
+}
+
+export class LocalStore {
+  constructor(readonly root: string) {}
+
+  /** Where the object named by `storePath` is kept. */
+  realPath(storePath: string): string {
+    return join(this.root, storeBaseName(storePath));
+  }
+
+  private infoFile(storePath: string): string {
+    return join(this.root, '.info', storeBaseName(storePath) + '.json');
+  }
+
+  info(storePath: string): PathInfo | undefined {
+    try {
+      return JSON.parse(readFileSync(this.infoFile(storePath), 'utf8')) as PathInfo;
+    } catch {
+      return undefined;
+    }
+  }
+
+  isValid(storePath: string): boolean {
+    return existsSync(this.infoFile(storePath));
+  }
+
+  /** `paths` that this store does not hold. */
+  invalid(paths: string[]): string[] {
+    return paths.filter((p) => !this.isValid(p));
+  }
+
+  /** Everything `paths` refer to, directly or not, references before referrers. */
+  closure(paths: string[]): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const visit = (p: string) => {
+      if (seen.has(p)) return;
+      seen.add(p);
+      const info = this.info(p);
+      if (!info) throw new StoreError(`${p} is not in the store at ${this.root}`);
+      for (const r of info.references) if (r !== p) visit(r);
+      out.push(p);
+    };
+    for (const p of paths) visit(p);
+    return out;
+  }
+
+  /** The export of `paths` (in the order given: callers pass a closure). */
+  exportPaths(paths: string[]): AsyncGenerator<Buffer> {
+    const items: ExportItem[] = paths.map((p) => {
+      const info = this.info(p);
+      if (!info) throw new StoreError(`${p} is not in the store at ${this.root}`);
+      return { storePath: p, references: info.references, deriver: info.deriver, source: this.realPath(p) };
+    });
+    return exportStream(items);
+  }
+
+  private async tempDir(): Promise<string> {
+    const tmp = join(this.root, '.tmp');
+    await mkdir(tmp, { recursive: true });
+    return mkdtemp(join(tmp, 'in-'));
+  }
+
+  /** Reads an export into the store; returns the paths it added. */
+  async importPaths(source: AsyncIterable<Buffer | string>): Promise<string[]> {
+    const added: string[] = [];
+    const temps: string[] = [];
+    try {
+      await readExport(
+        source,
+        async () => {
+          const dir = await this.tempDir();
+          temps.push(dir);
+          return join(dir, 'content');
+        },
+        async (item, temp) => {
+          for (const r of item.references) storeBaseName(r);
+          if (await this.register(item.storePath, temp, { references: item.references, narHash: item.narHash, deriver: item.deriver || undefined })) added.push(item.storePath);
+        },
+      );
+    } finally {
+      await Promise.all(temps.map((t) => removeTree(t)));
+    }
+    return added;
+  }
+
+  /**
+   * Moves `content` into the store as `storePath` with `info`, unless the store already has
+   * it. Returns whether it was added.
+   */
+  async register(storePath: string, content: string, info: PathInfo): Promise<boolean> {
+    if (this.isValid(storePath)) return false;
+    const dest = this.realPath(storePath);
+    // Left by a crash between moving the content and writing its info.
+    await removeTree(dest);
+    try {
+      await rename(content, dest);
+    } catch (e) {
+      if (this.isValid(storePath)) return false; // another import got there first
+      throw e;
+    }
+    await mkdir(join(this.root, '.info'), { recursive: true });
+    const tmp = `${this.infoFile(storePath)}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(info));
+    await rename(tmp, this.infoFile(storePath));
+    return true;
+  }
+
+  /** Copies a file system tree into the store as `storePath` (the coordinator's builds). */
+  async addTree(storePath: string, from: string, references: string[] = []): Promise<void> {
+    if (this.isValid(storePath)) return;
+    const dir = await this.tempDir();
+    try {
+      const content = join(dir, 'content');
+      await copyTree(from, content);
+      await this.register(storePath, content, { references, narHash: await narHashOf(content) });
+    } finally {
+      await removeTree(dir);
+    }
+  }
+
+  /** Writes `text` into the store as the file `storePath`. */
+  async addText(storePath: string, text: string, references: string[] = []): Promise<void> {
+    if (this.isValid(storePath)) return;
+    const dir = await this.tempDir();
+    try {
+      const content = join(dir, 'content');
+      await writeFile(content, text, { mode: 0o444 });
+      await this.register(storePath, content, { references, narHash: await narHashOf(content) });
+    } finally {
+      await removeTree(dir);
+    }
+  }
+
+  /** Every valid object. */
+  async list(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(join(this.root, '.info'));
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.endsWith('.json')).map((n) => `${NIX_STORE}/${n.slice(0, -5)}`);
+  }
+
+  /** Deletes every object not in the closure of `roots`; returns what was deleted. */
+  async collectGarbage(roots: string[]): Promise<string[]> {
+    const live = new Set(this.closure(roots.filter((r) => this.isValid(r))));
+    const dead = (await this.list()).filter((p) => !live.has(p));
+    for (const p of dead) {
+      // The info goes first: from then on the object is invalid and can be removed at leisure.
+      await rm(this.infoFile(p), { force: true });
+      await removeTree(this.realPath(p));
+    }
+    await removeTree(join(this.root, '.tmp'));
+    return dead;
+  }
+}
+
+export async function narHashOf(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of narOf(path)) h.update(chunk);
+  return h.digest('hex');
+}
+
+/** Copies files, directories and symbolic links, keeping the executable bit; read-only result. */
+async function copyTree(from: string, to: string): Promise<void> {
+  const st = await lstat(from);
+  if (st.isSymbolicLink()) await symlink(await readlink(from), to);
+  else if (st.isDirectory()) {
+    await mkdir(to);
+    for (const name of await readdir(from)) await copyTree(join(from, name), join(to, name));
+    await chmod(to, 0o555);
+  } else if (st.isFile()) {
+    await copyFile(from, to);
+    await chmod(to, st.mode & 0o100 ? 0o555 : 0o444);
+  } else throw new StoreError(`${from} is neither a file, a directory nor a symbolic link`);
+}
+
+/** Removes a tree that may be read-only, as store objects are. */
+export async function removeTree(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st) return;
+  if (st.isDirectory()) {
+    await chmod(path, 0o755);
+    for (const name of await readdir(path)) await removeTree(join(path, name));
+  }
+  await rm(path, { recursive: true, force: true });
+}

@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ProfileService } from '../core/deploy/profile-manifest';
@@ -52,18 +52,18 @@ export class Agent {
   async run(req: Request, io: AgentIO): Promise<void> {
     switch (req.op) {
       case 'import': {
-        const source = req.file === '/dev/stdin' && io.stdin ? io.stdin : createReadStream(req.file);
+        const source = req.file === '-' && io.stdin ? io.stdin : createReadStream(req.file);
         for (const p of await this.store.importPaths(source)) io.out(p);
         return;
       }
       case 'export': {
         for (const p of req.paths) this.mustHave(p);
         const stream = Readable.from(this.store.exportPaths(req.paths));
-        if (req.file === '/dev/stdout' && io.stdout) {
+        if (req.stdout && io.stdout) {
           await pipeline(stream, io.stdout, { end: false });
           return;
         }
-        const file = req.file || join(await mkdtemp(join(tmpdir(), 'dnx-export-')), 'closure');
+        const file = join(await mkdtemp(join(tmpdir(), 'dnx-export-')), 'closure');
         await pipeline(stream, createWriteStream(file));
         io.out(file);
         return;
@@ -109,12 +109,14 @@ export class Agent {
         for (const p of req.paths) if (!existsSync(this.snapshotPath(p))) io.out(p);
         return;
       case 'resolve-snapshots':
-      case 'export-snapshots':
-        // On this machine the snapshot folders are already where the coordinator can read them.
         for (const p of req.paths) io.out(this.snapshotPath(p));
         return;
+      case 'export-snapshots':
+        // Local: the resolved snapshot folders are where the coordinator can read them already.
+        for (const p of req.paths) io.out(p);
+        return;
       case 'import-snapshots':
-        return this.importSnapshots(req.file, req.container, req.component, req.paths);
+        return this.importSnapshots(req.container, req.component, req.paths);
       case 'clean-snapshots':
         this.state.clean(req.keep, req.container && checkSegment('container', req.container), req.component && checkSegment('component', req.component));
         return;
@@ -210,12 +212,12 @@ export class Agent {
     return full;
   }
 
-  private async importSnapshots(from: string, container: string, component: string, ids: string[]): Promise<void> {
+  /** Copies snapshot folders in; each folder's name is the snapshot's id. */
+  private async importSnapshots(container: string, component: string, folders: string[]): Promise<void> {
     const dest = this.state.snapshotsDir(checkSegment('container', container), checkSegment('component', component));
-    for (const id of ids.length ? ids : [from.split(sep).pop()!]) {
-      checkSegment('snapshot', id);
-      const source = ids.length ? join(from, id) : from;
-      if (!existsSync(join(dest, id))) await cp(source, join(dest, id), { recursive: true, verbatimSymlinks: true });
+    for (const folder of folders) {
+      const id = checkSegment('snapshot', basename(folder));
+      if (!existsSync(join(dest, id))) await cp(folder, join(dest, id), { recursive: true, verbatimSymlinks: true });
       this.state.addGeneration(container, component, id);
     }
   }

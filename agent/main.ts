@@ -14,7 +14,7 @@ import { supervise, SUPERVISE_FLAG } from './supervisor';
 export const agentUsage = `usage: dnx agent [--state-dir DIR] OPERATION [OPTIONS] [PATHS...]
 
 Runs one operation of Disnix's client interface on this machine (as disnix-run-activity):
-  --import --localfile FILE        --export [--localfile FILE] PATHS   --print-invalid PATHS
+  --import --localfile FILE|-      --export [--stdout] PATHS           --print-invalid PATHS
   --realise PATHS                  --set -p PROFILE PATH               --query-installed [-p PROFILE]
   --query-requisites PATHS         --collect-garbage [-d]              --capture-config
   --activate|--deactivate|--snapshot|--restore|--delete-state --type TYPE [--container NAME]
@@ -22,7 +22,7 @@ Runs one operation of Disnix's client interface on this machine (as disnix-run-a
   --lock|--unlock [-p PROFILE] [--owner TEXT] [--force]
   --query-all-snapshots|--query-latest-snapshot -C CONTAINER -c COMPONENT
   --print-missing-snapshots|--resolve-snapshots|--export-snapshots PATHS
-  --import-snapshots --localfile DIR -C CONTAINER -c COMPONENT [IDS...]
+  --import-snapshots --localfile -C CONTAINER -c COMPONENT FOLDERS
   --clean-snapshots [--keep N] [-C CONTAINER] [-c COMPONENT]
 
 The state (store, profiles, locks, Dysnomia state) lives in --state-dir, else

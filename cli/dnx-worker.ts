@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
 import { demoUsage, runDemo } from './demo';
+import { deployUsage, runDeploy } from './deploy';
 import { evalUsage, runEval } from './eval';
 import { manifestUsage, runManifest } from './manifest';
 import { planUsage, runPlan } from './plan';
@@ -16,8 +17,10 @@ commands:
   validate   check Disnix models and print every problem found
   manifest   print the manifest of the models (JSON, or Disnix's XML with --xml)
   plan       show what deploying the models would change, and the steps, in order
+  deploy     deploy the models (as disnix-env), roll back, switch or list generations
   visualize  draw the deployment as Graphviz DOT or SVG
-  demo       evaluate the bundled example models and print them
+  demo       deploy the hello-world example to local targets on this machine
+  agent      run one client interface operation on this machine (the target side)
 
 Run 'dnx <command> --help' for a command's options.`;
 
@@ -26,6 +29,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   validate: { run: runValidate, usage: validateUsage },
   manifest: { run: runManifest, usage: manifestUsage },
   plan: { run: runPlan, usage: planUsage },
+  deploy: { run: runDeploy, usage: deployUsage },
   visualize: { run: runVisualize, usage: visualizeUsage },
   demo: { run: runDemo, usage: demoUsage },
 };

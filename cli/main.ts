@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { CANCELLABLE_COMMANDS } from './cancel';
 
 /**
  * Nix programs recurse deeply; the main thread's stack is small and fixed. The command runs
@@ -23,6 +24,16 @@ function startWorker(): void {
     argv: process.argv.slice(2),
     resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
   });
+  // A deployment rolls back on Ctrl-C; a second Ctrl-C stops at once.
+  if (CANCELLABLE_COMMANDS.includes(process.argv[2])) {
+    let asked = false;
+    process.on('SIGINT', () => {
+      if (asked) process.exit(130);
+      asked = true;
+      process.stderr.write('\ncancelling: undoing what changed (Ctrl-C again to stop at once)\n');
+      worker.postMessage('cancel');
+    });
+  }
   worker.on('message', (code: number) => {
     process.exitCode = code;
   });

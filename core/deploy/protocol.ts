@@ -9,8 +9,10 @@ export type ComponentActivity = 'activate' | 'deactivate' | 'snapshot' | 'restor
 export type ContainerArguments = [string, string][];
 
 export type Request =
+  /** `file` is on the machine running the client (`-`: standard input, our agent only). */
   | { op: 'import'; file: string }
-  | { op: 'export'; file: string; paths: string[] }
+  /** `stdout` (ours): stream the export instead of writing a file and printing its name. */
+  | { op: 'export'; paths: string[]; stdout?: boolean }
   | { op: 'print-invalid' | 'realise' | 'query-requisites' | 'print-missing-snapshots' | 'export-snapshots' | 'resolve-snapshots'; paths: string[] }
   | { op: 'set'; profile: string; path: string }
   | { op: 'query-installed'; profile: string }
@@ -19,7 +21,8 @@ export type Request =
   /** `owner` (ours, not Disnix's): who takes the lock, so a stale one can be told from a live one. */
   | { op: 'lock' | 'unlock'; profile: string; owner?: string; force?: boolean }
   | { op: 'query-all-snapshots' | 'query-latest-snapshot'; container: string; component: string }
-  | { op: 'import-snapshots'; file: string; container: string; component: string; paths: string[] }
+  /** `paths`: snapshot folders on the machine running the client, each named by its id. */
+  | { op: 'import-snapshots'; container: string; component: string; paths: string[] }
   | { op: 'clean-snapshots'; keep: number; container?: string; component?: string }
   | { op: 'capture-config' };
 
@@ -37,7 +40,7 @@ export function toArgv(req: Request): string[] {
     case 'import':
       return ['--import', '--localfile', req.file];
     case 'export':
-      return ['--export', '--localfile', req.file, ...req.paths];
+      return ['--export', req.stdout ? '--stdout' : '--remotefile', ...req.paths];
     case 'set':
       return ['--set', '--profile', req.profile, req.path];
     case 'query-installed':
@@ -51,7 +54,7 @@ export function toArgv(req: Request): string[] {
     case 'query-latest-snapshot':
       return [`--${req.op}`, '--container', req.container, '--component', req.component];
     case 'import-snapshots':
-      return ['--import-snapshots', '--localfile', req.file, '--container', req.container, '--component', req.component, ...req.paths];
+      return ['--import-snapshots', '--localfile', '--container', req.container, '--component', req.component, ...req.paths];
     case 'clean-snapshots':
       return ['--clean-snapshots', '--keep', String(req.keep), ...(req.container ? ['--container', req.container] : []), ...(req.component ? ['--component', req.component] : [])];
     case 'capture-config':
@@ -83,14 +86,14 @@ export function parseArgv(argv: string[]): { request: Request; target?: string }
       if (v === undefined) throw new ProtocolError(`${a} needs a value`);
       return v;
     };
-    if (['--profile', '--type', '--container', '--component', '--localfile', '--remotefile', '--command', '--keep', '--target', '--owner'].includes(a)) {
-      opts.set(a === '--remotefile' ? '--localfile' : a, value());
+    if (['--profile', '--type', '--container', '--component', '--command', '--keep', '--target', '--owner'].includes(a)) {
+      opts.set(a, value());
     } else if (a === '--arguments') {
       const kv = value();
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new ProtocolError(`--arguments needs KEY=VALUE, got '${kv}'`);
       args.push([kv.slice(0, eq), kv.slice(eq + 1)]);
-    } else if (a === '--delete-old' || a === '--force') {
+    } else if (['--delete-old', '--force', '--localfile', '--remotefile', '--stdout'].includes(a)) {
       flags.add(a);
     } else if (a.startsWith('--')) {
       if (op !== undefined) throw new ProtocolError(`two operations given: --${op} and ${a}`);
@@ -116,10 +119,10 @@ export function parseArgv(argv: string[]): { request: Request; target?: string }
   } else {
     switch (op) {
       case 'import':
-        request = { op, file: need('--localfile') };
+        request = { op, file: one() };
         break;
       case 'export':
-        request = { op, file: opts.get('--localfile') ?? '', paths: rest };
+        request = { op, paths: rest, ...(flags.has('--stdout') ? { stdout: true } : {}) };
         break;
       case 'set':
         request = { op, profile: opts.get('--profile') ?? 'default', path: one() };
@@ -139,7 +142,7 @@ export function parseArgv(argv: string[]): { request: Request; target?: string }
         request = { op, container: need('--container'), component: need('--component') };
         break;
       case 'import-snapshots':
-        request = { op, file: need('--localfile'), container: need('--container'), component: need('--component'), paths: rest };
+        request = { op, container: need('--container'), component: need('--component'), paths: rest };
         break;
       case 'clean-snapshots': {
         const keep = Number(opts.get('--keep') ?? '1');

@@ -2,6 +2,7 @@
 // loaded model. Each diagnostic has a stable code, sits where the mistake is written, and
 // points at the other places involved.
 
+import { transportOf } from './client-interface';
 import type { Diagnostic } from '../nix/diagnostic';
 import type { Loc } from '../nix/source';
 import { didYouMean, nearMiss, typo } from './near-miss';
@@ -52,7 +53,8 @@ function checkTargets(model: DeploymentModel, add: Add): void {
       add('target-property-missing', 'error', `target '${t.key}' has no property '${t.targetProperty.value}', which holds its connection address (see targetProperty)`, t.attrs.locOf('properties') ?? t.loc);
       continue;
     }
-    if (t.address === undefined) continue;
+    // A local target is this machine, with state of its own: its address names nothing.
+    if (t.address === undefined || transportOf(t.clientInterface) === 'local') continue;
     const first = byAddress.get(t.address);
     if (first !== undefined) {
       const other = model.infrastructure.get(first)!;

@@ -108,6 +108,16 @@ export class CoordinatorProfile {
     return n;
   }
 
+  /** Deletes generation `n`; the current one is kept. */
+  remove(n: number): void {
+    if (n === this.currentNumber()) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' is the current one`);
+    try {
+      unlinkSync(this.generationFile(n));
+    } catch {
+      throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);
+    }
+  }
+
   /** Makes generation `n` the current one (a rollback or `--switch-to-generation`). */
   switchTo(n: number): void {
     if (!existsSync(this.generationFile(n))) throw new CoordinatorError(`generation ${n} of profile '${this.profile}' does not exist in ${this.dir}`);

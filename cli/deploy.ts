@@ -1,0 +1,275 @@
+// `dnx deploy`: `disnix-env`. Builds the manifest of the models, puts its packages and the
+// target profiles into the coordinator's store, and deploys it (core/deploy/executor.ts), then
+// records it as a new coordinator generation. Also rolls back, switches generations, lists
+// and deletes them, and undeploys.
+
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { buildManifest } from '../core/plan/manifest';
+import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
+import { formatPlan } from '../core/plan/format';
+import { planTransition } from '../core/plan/transition';
+import { emptyManifest, type Manifest } from '../core/plan/types';
+import { Clients } from '../core/deploy/clients';
+import { DeployError } from '../core/deploy/errors';
+import { execute, type DeployEvent, type DeployResult } from '../core/deploy/executor';
+import { realise } from '../core/deploy/realise';
+import { LocalStore } from '../core/deploy/store';
+import { ArgReader, UsageError } from './args';
+import { cancellation } from './cancel';
+import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
+import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
+import { dnxStateDir } from './state';
+import { formatDiagnostic } from './validate';
+
+export const deployUsage = `usage: dnx deploy -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
+       dnx deploy -A ARCHITECTURE [options]
+       dnx deploy --rollback | --switch-to-generation N | --undeploy [options]
+       dnx deploy --list-generations | --delete-generations N|Nd|old | --delete-all-generations
+
+Deploys the models (as disnix-env): builds the packages, sends each target what it lacks,
+locks the targets, deactivates obsolete services and activates new ones in dependency order,
+migrates the state of deployState services, sets the target profiles, records the deployment
+as a new generation of the coordinator profile and unlocks. If anything fails (or Ctrl-C is
+pressed), what changed is undone and the previous configuration runs again.
+
+${modelOptionsHelp}
+
+${coordinatorOptionsHelp}
+
+options:
+  --dry-run                  print the plan and change nothing
+  --rollback                 deploy the previous generation again
+  --switch-to-generation N   deploy generation N again
+  --undeploy                 remove everything deployed
+  --list-generations         list the generations of the coordinator profile
+  --delete-generations X     delete generation X, the ones older than X days (Nd), or all but the current (old)
+  --delete-all-generations   delete all but the current generation
+  --no-upgrade               redeploy everything, ignoring what runs now
+  --no-lock                  do not lock the targets
+  --no-rollback              leave a failed deployment as it is
+  --no-migration             do not move the state of deployState services
+  --delete-state             delete the state of services that were moved or removed
+  --deploy-state             migrate the state of every service
+  --no-target-profiles       do not set the target profiles
+  --no-coordinator-profile   do not record the deployment as a generation
+  -m, --max-concurrent-transfers N   transfers at once (default 2)
+  --interface PROGRAM        the client interface for every target (default: each target's clientInterface)
+  --target-property NAME     the target property holding each target's address
+  --build-on-targets         build on the targets (needs Nix)
+
+exit status: 0 deployed; 1 failed and rolled back (or nothing was changed); 2 restoring the
+previous services failed; 3 removing the new services failed. Usage errors also exit with 2.
+
+environment: DISNIX_PROFILE, DISNIX_CLIENT_INTERFACE, DISNIX_TARGET_PROPERTY,
+DISNIX_DEPLOY_STATE, DISNIX_DELETE_STATE; DNX_STATE_DIR (the coordinator store and the local
+targets, default $XDG_STATE_HOME/dnx or ~/.local/state/dnx).`;
+
+export interface DeployArgs extends ModelArgs, CoordinatorArgs {
+  dryRun: boolean;
+  rollback: boolean;
+  switchTo?: number;
+  undeploy: boolean;
+  listGenerations: boolean;
+  deleteGenerations?: string;
+  noUpgrade: boolean;
+  noLock: boolean;
+  noRollback: boolean;
+  noMigration: boolean;
+  deleteState: boolean;
+  deployState: boolean;
+  noTargetProfiles: boolean;
+  noCoordinatorProfile: boolean;
+  maxTransfers: number;
+  clientInterface?: string;
+  targetProperty?: string;
+}
+
+function parseArgs(argv: string[]): DeployArgs {
+  const env = process.env;
+  const out: DeployArgs = {
+    files: {},
+    dryRun: false,
+    rollback: false,
+    undeploy: false,
+    listGenerations: false,
+    noUpgrade: false,
+    noLock: false,
+    noRollback: false,
+    noMigration: false,
+    deleteState: env.DISNIX_DELETE_STATE === '1',
+    deployState: env.DISNIX_DEPLOY_STATE === '1',
+    noTargetProfiles: false,
+    noCoordinatorProfile: false,
+    maxTransfers: 2,
+    clientInterface: env.DISNIX_CLIENT_INTERFACE || undefined,
+    targetProperty: env.DISNIX_TARGET_PROPERTY || undefined,
+  };
+  const flags: Record<string, keyof DeployArgs> = {
+    '--dry-run': 'dryRun', '--rollback': 'rollback', '--undeploy': 'undeploy', '--list-generations': 'listGenerations', '--no-upgrade': 'noUpgrade', '--no-lock': 'noLock',
+    '--no-rollback': 'noRollback', '--no-migration': 'noMigration', '--delete-state': 'deleteState', '--deploy-state': 'deployState', '--no-target-profiles': 'noTargetProfiles', '--no-coordinator-profile': 'noCoordinatorProfile',
+  };
+  const r = new ArgReader(argv);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out)) continue;
+    if (flags[a]) (out[flags[a]] as boolean) = true;
+    else if (a === '--switch-to-generation') out.switchTo = positive(a, r.value(a));
+    else if (a === '--delete-generations') out.deleteGenerations = r.value(a);
+    else if (a === '--delete-all-generations') out.deleteGenerations = 'old';
+    else if (a === '-m' || a === '--max-concurrent-transfers') out.maxTransfers = positive(a, r.value(a));
+    else if (a === '--interface') out.clientInterface = r.value(a);
+    else if (a === '--target-property') out.targetProperty = r.value(a);
+    else if (a === '--build-on-targets') throw new UsageError('--build-on-targets needs Nix on the targets; it is not available yet');
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  const modes = [out.rollback, out.switchTo !== undefined, out.listGenerations, out.deleteGenerations !== undefined].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('--rollback, --switch-to-generation, --list-generations and --delete-generations exclude each other');
+  if (modes === 0 && !out.undeploy && !hasModels(out.files)) throw new UsageError('no models given');
+  return out;
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive number, got '${v}'`);
+  return n;
+}
+
+export async function runDeploy(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const profile = openProfile(args);
+  try {
+    if (args.listGenerations) return listGenerations(profile);
+    if (args.deleteGenerations !== undefined) return deleteGenerations(profile, args.deleteGenerations);
+    return await deploy(args, profile, dnxStateDir());
+  } catch (e) {
+    if (e instanceof CoordinatorError || e instanceof DeployError) {
+      process.stderr.write(`dnx deploy: error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** What a deployment goes from and to, and how it is recorded once done. */
+interface Transition {
+  next: Manifest;
+  previous?: Manifest;
+  /** Records the deployment: a new generation, or a move to an existing one. */
+  record: () => void;
+  describe: string;
+}
+
+async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore): Promise<Transition | undefined> {
+  const previous = profile.read();
+  const current = profile.currentNumber();
+  if (args.rollback || args.switchTo !== undefined) {
+    const gens = profile.generations().map((g) => g.number);
+    const n = args.switchTo ?? gens.filter((g) => current !== undefined && g < current).at(-1);
+    if (n === undefined) throw new DeployError(`there is no generation before the current one (${current ?? 'none'}) to roll back to`);
+    const next = profile.read(n)!;
+    return { next, previous, record: () => profile.switchTo(n), describe: `generation ${n}` };
+  }
+  let next: Manifest;
+  if (args.undeploy && !hasModels(args.files)) {
+    if (!previous) throw new DeployError('nothing is deployed, so there is nothing to undeploy');
+    next = await realise(emptyManifest(previous.infrastructure), {}, store);
+  } else {
+    const { analysis, extraParams } = await analyseModels(args);
+    const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams });
+    for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+    if (!manifest) return undefined;
+    next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store);
+  }
+  return { next, previous, record: () => profile.add(next), describe: args.undeploy ? 'nothing (undeploy)' : 'the models' };
+}
+
+export interface DeployOutcome {
+  result: DeployResult;
+  next: Manifest;
+}
+
+/** Plans and runs a deployment, printing the plan and the progress; the exit status. */
+export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stateDir: string, onDone?: (o: DeployOutcome) => Promise<void>): Promise<number> {
+  const store = new LocalStore(join(stateDir, 'store'));
+  const transition = await transitionOf(args, profile, store);
+  if (!transition) return 1;
+  const { next, previous } = transition;
+  const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
+  const against = previous ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
+  process.stdout.write(formatPlan(plan, next, { against }));
+  if (args.dryRun) return 0;
+
+  const infrastructure = { ...(previous?.infrastructure ?? {}), ...next.infrastructure };
+  const clients = new Clients(infrastructure, {
+    agentCommand: [process.execPath, join(__dirname, 'agent.js')],
+    localTargetsDir: join(stateDir, 'targets'),
+    clientInterface: args.clientInterface,
+    targetProperty: args.targetProperty,
+    log: (target, line) => process.stderr.write(`  ${target}| ${line}\n`),
+  });
+  const started = Date.now();
+  let result: DeployResult;
+  try {
+    result = await execute(next, previous, {
+      client: (t) => clients.get(t),
+      store,
+      profile: profile.profile,
+      lockOwner: JSON.stringify({ host: hostname(), pid: process.pid, user: userInfo().username, since: new Date().toISOString() }),
+      noLock: args.noLock,
+      noUpgrade: args.noUpgrade,
+      noRollback: args.noRollback,
+      noMigration: args.noMigration,
+      deleteState: args.deleteState,
+      noTargetProfiles: args.noTargetProfiles,
+      maxConcurrentTransfers: args.maxTransfers,
+      signal: cancellation(),
+      onEvent: (e) => process.stderr.write(formatEvent(e)),
+      commit: args.noCoordinatorProfile ? undefined : transition.record,
+    });
+  } finally {
+    await clients.close();
+  }
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status === 0) process.stdout.write(`\nDeployed ${transition.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
+  else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error}\n${STATUS_TEXT[result.status]}\n`);
+  await onDone?.({ result, next });
+  return result.status;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  1: 'The previous configuration was restored.',
+  2: 'Restoring the previous services failed: some of them may not run. Deploy again, or roll back.',
+  3: 'Removing the new services failed: some of them may still run. Deploy again, or roll back.',
+};
+
+function formatEvent(e: DeployEvent): string {
+  if (e.state === 'start' && e.phase !== 'rollback') return '';
+  const what = [e.target, e.service].filter(Boolean).join(': ');
+  const mark = e.state === 'failed' ? 'FAILED ' : '';
+  return `${e.phase.padEnd(12)} ${mark}${what}${e.message ? `${what ? ' - ' : ''}${e.message}` : ''}\n`;
+}
+
+function listGenerations(profile: CoordinatorProfile): number {
+  const gens = profile.generations();
+  if (gens.length === 0) process.stdout.write(`profile '${profile.profile}' has no generations\n`);
+  for (const g of gens) process.stdout.write(`${String(g.number).padStart(4)}   ${g.date.toISOString().replace('T', ' ').slice(0, 19)}${g.current ? '   (current)' : ''}\n`);
+  return 0;
+}
+
+function deleteGenerations(profile: CoordinatorProfile, which: string): number {
+  const current = profile.currentNumber();
+  const gens = profile.generations().filter((g) => g.number !== current);
+  let doomed: number[];
+  if (which === 'old') doomed = gens.map((g) => g.number);
+  else if (/^\d+d$/.test(which)) {
+    const before = Date.now() - Number(which.slice(0, -1)) * 86_400_000;
+    doomed = gens.filter((g) => g.date.getTime() < before).map((g) => g.number);
+  } else if (/^\d+$/.test(which)) {
+    if (Number(which) === current) throw new DeployError(`generation ${which} is the current one and cannot be deleted`);
+    doomed = gens.filter((g) => g.number === Number(which)).map((g) => g.number);
+    if (doomed.length === 0) throw new DeployError(`profile '${profile.profile}' has no generation ${which}`);
+  } else throw new UsageError(`--delete-generations takes N, Nd or old, not '${which}'`);
+  for (const n of doomed) profile.remove(n);
+  process.stdout.write(`deleted ${doomed.length} generation(s)\n`);
+  return 0;
+}

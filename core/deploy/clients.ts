@@ -1,0 +1,55 @@
+// Which transport reaches a target: from its `clientInterface` (or `--interface`). The address is the target property `targetProperty` names (`hostname` by default).
+
+import { join } from 'node:path';
+import { transportOf } from '../model/client-interface';
+import type { ManifestTarget } from '../plan/types';
+import { DeployError } from './errors';
+import type { TargetClient, TargetLog } from './transport';
+import { ExecClient } from './transports/exec';
+import { LocalClient } from './transports/local';
+
+export interface ClientOptions {
+  /** How to start our agent: `[node, .../agent.js]`. */
+  agentCommand: string[];
+  /** Local targets keep their state in `<localTargetsDir>/<target>`. */
+  localTargetsDir: string;
+  /** `--interface`: one client interface for every target. */
+  clientInterface?: string;
+  /** `--target-property`: the property holding each target's address. */
+  targetProperty?: string;
+  log: TargetLog;
+}
+
+/** Makes each target's client once, on first use. */
+export class Clients {
+  private readonly made = new Map<string, TargetClient>();
+
+  constructor(
+    private readonly infrastructure: Record<string, ManifestTarget>,
+    private readonly options: ClientOptions,
+  ) {}
+
+  get(target: string): TargetClient {
+    let c = this.made.get(target);
+    if (!c) this.made.set(target, (c = this.make(target)));
+    return c;
+  }
+
+  private make(name: string): TargetClient {
+    const t = this.infrastructure[name];
+    if (!t) throw new DeployError(`target '${name}' is not in the infrastructure`);
+    const iface = this.options.clientInterface ?? t.clientInterface;
+    const kind = transportOf(iface);
+    if (kind === 'local') return new LocalClient(name, join(this.options.localTargetsDir, name), this.options.agentCommand, this.options.log);
+    const property = this.options.targetProperty ?? t.targetProperty;
+    const address = t.properties[property];
+    if (typeof address !== 'string' || address === '') throw new DeployError(`target '${name}' has no address: its property '${property}' (the targetProperty) is not set`);
+    if (kind === 'soap') throw new DeployError(`target '${name}': the SOAP transport (${iface}) is not available yet; use ssh or local`);
+    if (kind === 'ssh') throw new DeployError(`target '${name}': the SSH transport is not available yet; use clientInterface = "local" (or a Disnix client program)`);
+    return new ExecClient(name, iface, address, this.options.log);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.made.values()].map((c) => c.close()));
+  }
+}

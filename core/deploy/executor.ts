@@ -1,0 +1,316 @@
+// The deployment itself, as `disnix-deploy` runs it (../shared/reference/disnix.md §3.1):
+// distribute closures, lock, transition (deactivate obsolete services dependents first,
+// activate new ones dependencies first, each target running at most `numOfCores` at a time),
+// migrate state, set the target profiles and the coordinator's, unlock. When a step fails, or
+// the deployment is cancelled, what changed is undone and the previous configuration runs
+// again; the result says how far the undoing got, with `disnix-activate`'s exit codes.
+
+import { groupBy } from '../collections';
+import { mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } from '../plan/types';
+import { transitionGraph } from '../plan/transition';
+import { activationOf } from './activations';
+import { DeployError } from './errors';
+import type { LocalStore } from './store';
+import type { TargetClient } from './transport';
+
+export type DeployPhase = 'distribute' | 'lock' | 'deactivate' | 'activate' | 'snapshot' | 'restore' | 'delete-state' | 'set-profile' | 'unlock' | 'rollback';
+
+export interface DeployEvent {
+  phase: DeployPhase;
+  state: 'start' | 'done' | 'failed';
+  target?: string;
+  service?: string;
+  message?: string;
+}
+
+/** 0: deployed; 1: failed, previous configuration restored; 2: restoring obsolete services failed; 3: removing new services failed. */
+export type DeployStatus = 0 | 1 | 2 | 3;
+
+export interface DeployResult {
+  status: DeployStatus;
+  /** What went wrong first, when the status is not 0. */
+  error?: string;
+  activated: number;
+  deactivated: number;
+}
+
+export interface ExecuteOptions {
+  client: (target: string) => TargetClient;
+  store: LocalStore;
+  /** The target profile name (`-p`). */
+  profile: string;
+  /** Who takes the locks (stored with them, so a stale lock can be told from a live one). */
+  lockOwner: string;
+  noLock?: boolean;
+  noUpgrade?: boolean;
+  noRollback?: boolean;
+  noMigration?: boolean;
+  deleteState?: boolean;
+  noTargetProfiles?: boolean;
+  /** Transfers running at once (`-m`, default 2). */
+  maxConcurrentTransfers?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: DeployEvent) => void;
+  /** Records the new configuration as deployed (the coordinator profile), before unlocking. */
+  commit?: () => void | Promise<void>;
+}
+
+class Cancelled extends DeployError {
+  constructor() {
+    super('the deployment was cancelled');
+  }
+}
+
+export async function execute(next: Manifest, previous: Manifest | undefined, o: ExecuteOptions): Promise<DeployResult> {
+  const emit = o.onEvent ?? (() => undefined);
+  const graph = transitionGraph(next, previous, { noUpgrade: o.noUpgrade });
+  const prev = graph.previous;
+  const targets = Object.keys(next.infrastructure).sort();
+  const result: DeployResult = { status: 0, activated: 0, deactivated: 0 };
+  const checkCancel = () => {
+    if (o.signal?.aborted) throw new Cancelled();
+  };
+
+  // 1. Distribute: every target gets its profile's closure, as far as it lacks it.
+  try {
+    await inParallel(targets, o.maxConcurrentTransfers ?? 2, async (t) => {
+      checkCancel();
+      const path = next.profiles[t]?.path;
+      if (!path) throw new DeployError(`the profile of ${t} has not been built`);
+      emit({ phase: 'distribute', state: 'start', target: t });
+      const closure = o.store.closure([path]);
+      const missing = new Set(await o.client(t).call({ op: 'print-invalid', paths: closure }));
+      if (missing.size > 0) await o.client(t).sendClosure(o.store, closure.filter((p) => missing.has(p)), o.signal);
+      emit({ phase: 'distribute', state: 'done', target: t, message: `${missing.size} of ${closure.length} paths sent` });
+    });
+  } catch (e) {
+    return fail(result, 1, e);
+  }
+
+  // 2. Lock every target; if one refuses, release the others and stop.
+  const locked: string[] = [];
+  if (!o.noLock) {
+    const failures: unknown[] = [];
+    await Promise.all(
+      targets.map(async (t) => {
+        emit({ phase: 'lock', state: 'start', target: t });
+        try {
+          await o.client(t).call({ op: 'lock', profile: o.profile, owner: o.lockOwner });
+          locked.push(t);
+          emit({ phase: 'lock', state: 'done', target: t });
+        } catch (e) {
+          failures.push(e);
+          emit({ phase: 'lock', state: 'failed', target: t, message: (e as Error).message });
+        }
+      }),
+    );
+    if (failures.length > 0 || o.signal?.aborted) {
+      await unlock(locked, o, emit);
+      return fail(result, 1, failures[0] ?? new Cancelled());
+    }
+  }
+
+  try {
+    // 3. Transition.
+    const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
+    const run = (manifest: Manifest, op: 'activate' | 'deactivate', phase: DeployPhase) => async (m: ServiceMapping) => {
+      const a = activationOf(manifest, m);
+      emit({ phase, state: 'start', target: m.target, service: a.name });
+      try {
+        await o.client(m.target).call({ op, type: a.type, container: a.container, arguments: a.arguments, path: a.pkg });
+      } catch (e) {
+        emit({ phase, state: 'failed', target: m.target, service: a.name, message: (e as Error).message });
+        throw e;
+      }
+      emit({ phase, state: 'done', target: m.target, service: a.name });
+    };
+    const deactivation = await runJobs(graph.toDeactivate, graph.deactivationWaitsFor, cores, run(prev, 'deactivate', 'deactivate'), o.signal);
+    result.deactivated = deactivation.done.length;
+    if (deactivation.error) {
+      if (o.noRollback) return fail(result, 1, deactivation.error);
+      const back = await runJobs(deactivation.done, waitsWithin(prev, 'activate'), cores, run(prev, 'activate', 'rollback'));
+      return fail(result, back.error ? 2 : 1, deactivation.error);
+    }
+    const activation = await runJobs(graph.toActivate, graph.activationWaitsFor, cores, run(next, 'activate', 'activate'), o.signal);
+    result.activated = activation.done.length;
+
+    const undo = async (error: unknown): Promise<DeployResult> => {
+      if (o.noRollback) return fail(result, 1, error);
+      emit({ phase: 'rollback', state: 'start', message: (error as Error).message });
+      const removed = await runJobs(activation.done, waitsWithin(next, 'deactivate'), cores, run(next, 'deactivate', 'rollback'));
+      const restored = await runJobs(deactivation.done, waitsWithin(prev, 'activate'), cores, run(prev, 'activate', 'rollback'));
+      emit({ phase: 'rollback', state: removed.error || restored.error ? 'failed' : 'done' });
+      return fail(result, removed.error ? 3 : restored.error ? 2 : 1, error);
+    };
+    if (activation.error) return await undo(activation.error);
+
+    try {
+      checkCancel();
+      // 4. Migrate the state of deployState services.
+      if (!o.noMigration) await migrate(next, previous && !o.noUpgrade ? previous : undefined, o, emit);
+      checkCancel();
+      // 5. Profiles: the targets', then the coordinator's.
+      if (!o.noTargetProfiles) await setProfiles(next, prev, targets, o, emit);
+      await o.commit?.();
+    } catch (e) {
+      return await undo(e);
+    }
+    return result;
+  } finally {
+    // 6. Unlock, whatever happened.
+    await unlock(locked, o, emit);
+  }
+}
+
+function fail(result: DeployResult, status: DeployStatus, error: unknown): DeployResult {
+  return { ...result, status, error: error instanceof Error ? error.message : String(error) };
+}
+
+async function unlock(targets: string[], o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<void> {
+  await Promise.all(
+    targets.map(async (t) => {
+      try {
+        await o.client(t).call({ op: 'unlock', profile: o.profile, owner: o.lockOwner });
+        emit({ phase: 'unlock', state: 'done', target: t });
+      } catch (e) {
+        emit({ phase: 'unlock', state: 'failed', target: t, message: (e as Error).message });
+      }
+    }),
+  );
+}
+
+/** Orders undo jobs among themselves: activation after dependencies, deactivation after dependents. */
+function waitsWithin(manifest: Manifest, kind: 'activate' | 'deactivate'): (key: string) => string[] {
+  const deps = new Map(manifest.serviceMappings.map((m) => [mappingKey(m), (manifest.services[m.service]?.dependsOn ?? []).map(mappingKey)]));
+  if (kind === 'activate') return (k) => deps.get(k) ?? [];
+  const dependents = new Map<string, string[]>();
+  for (const [k, ds] of deps) for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), k]);
+  return (k) => dependents.get(k) ?? [];
+}
+
+/**
+ * Runs each job once the jobs it waits for (among `jobs`) are done, at most `cores(target)`
+ * at a time per target. After a failure or a cancellation nothing new starts; the jobs already
+ * running finish (stopping an activation halfway would leave a service in an unknown state).
+ */
+async function runJobs(jobs: ServiceMapping[], waitsFor: (key: string) => string[], cores: (t: string) => number, run: (m: ServiceMapping) => Promise<void>, signal?: AbortSignal): Promise<{ done: ServiceMapping[]; error?: unknown }> {
+  const byKey = new Map(jobs.map((m) => [mappingKey(m), m]));
+  const pending = new Map<string, number>();
+  const unblocks = new Map<string, string[]>();
+  for (const k of byKey.keys()) {
+    const waits = [...new Set(waitsFor(k))].filter((w) => w !== k && byKey.has(w));
+    pending.set(k, waits.length);
+    for (const w of waits) unblocks.set(w, [...(unblocks.get(w) ?? []), k]);
+  }
+  const ready = [...byKey.keys()].filter((k) => pending.get(k) === 0);
+  const running = new Map<string, number>();
+  const done: ServiceMapping[] = [];
+  let error: unknown;
+  let active = 0;
+  return new Promise((resolve) => {
+    const pump = () => {
+      if (error === undefined && signal?.aborted) error = new Cancelled();
+      if (error === undefined) {
+        for (let i = 0; i < ready.length; i++) {
+          const m = byKey.get(ready[i])!;
+          if ((running.get(m.target) ?? 0) >= cores(m.target)) continue;
+          ready.splice(i--, 1);
+          running.set(m.target, (running.get(m.target) ?? 0) + 1);
+          active++;
+          run(m).then(
+            () => {
+              done.push(m);
+              for (const u of unblocks.get(mappingKey(m)) ?? []) {
+                const left = pending.get(u)! - 1;
+                pending.set(u, left);
+                if (left === 0) ready.push(u);
+              }
+            },
+            (e: unknown) => (error ??= e),
+          ).finally(() => {
+            active--;
+            running.set(m.target, running.get(m.target)! - 1);
+            pump();
+          });
+        }
+      }
+      if (active === 0) resolve({ done, error: error ?? (done.length < byKey.size ? new DeployError('a dependency cycle left services unordered') : undefined) });
+    };
+    pump();
+  });
+}
+
+async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let error: unknown;
+  const worker = async () => {
+    while (next < items.length && error === undefined) {
+      const item = items[next++];
+      try {
+        await run(item);
+      } catch (e) {
+        error ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (error !== undefined) throw error;
+}
+
+/**
+ * Moves the state of `deployState` services: components leaving a place are snapshotted
+ * there; where a component arrives, its latest snapshot is copied in and restored.
+ */
+async function migrate(next: Manifest, previous: Manifest | undefined, o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<void> {
+  if (!previous) return;
+  const key = (m: SnapshotMapping) => `${m.component}\0${m.target}\0${m.container}`;
+  const stays = new Set(next.snapshotMappings.map(key));
+  const was = new Set(previous.snapshotMappings.map(key));
+  const leaving = previous.snapshotMappings.filter((m) => !stays.has(key(m)) && next.infrastructure[m.target]);
+  const arriving = next.snapshotMappings.filter((m) => !was.has(key(m)));
+  const step = async (phase: DeployPhase, manifest: Manifest, m: SnapshotMapping, op: 'snapshot' | 'restore' | 'delete-state') => {
+    const a = activationOf(manifest, m);
+    emit({ phase, state: 'start', target: m.target, service: a.name });
+    await o.client(m.target).call({ op, type: a.type, container: a.container, arguments: a.arguments, path: a.pkg });
+    emit({ phase, state: 'done', target: m.target, service: a.name });
+  };
+  for (const m of leaving) await step('snapshot', previous, m, 'snapshot');
+  const sources = groupBy(previous.snapshotMappings, (m) => m.component ?? '');
+  for (const m of arriving) {
+    const from = sources.get(m.component ?? '')?.find((s) => next.infrastructure[s.target] || previous.infrastructure[s.target]);
+    if (!from || !m.component) continue;
+    if (from.target !== m.target || from.container !== m.container) {
+      const [rel] = await o.client(from.target).call({ op: 'query-latest-snapshot', container: from.container, component: from.component! });
+      if (rel) {
+        const target = rel.replace(/^[^/]+\/[^/]+\//, `${m.container}/${m.component}/`);
+        const missing = await o.client(m.target).call({ op: 'print-missing-snapshots', paths: [target] });
+        if (missing.length > 0) {
+          const remote = await o.client(from.target).call({ op: 'resolve-snapshots', paths: [rel] });
+          const local = await o.client(from.target).fetchSnapshots(remote);
+          await o.client(m.target).sendSnapshots(m.container, m.component, local);
+        }
+      }
+    }
+    await step('restore', next, m, 'restore');
+  }
+  if (o.deleteState) for (const m of leaving) await step('delete-state', previous, m, 'delete-state');
+}
+
+/** Sets every target's profile; if one fails, the targets already set get their previous profile back. */
+async function setProfiles(next: Manifest, prev: Manifest, targets: string[], o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<void> {
+  const set: string[] = [];
+  try {
+    for (const t of targets) {
+      emit({ phase: 'set-profile', state: 'start', target: t });
+      await o.client(t).call({ op: 'set', profile: o.profile, path: next.profiles[t].path! });
+      set.push(t);
+      emit({ phase: 'set-profile', state: 'done', target: t });
+    }
+  } catch (e) {
+    for (const t of set) {
+      const old = prev.profiles[t]?.path;
+      if (old) await o.client(t).call({ op: 'set', profile: o.profile, path: old }).catch(() => undefined);
+    }
+    throw e;
+  }
+}

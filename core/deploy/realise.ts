@@ -1,0 +1,69 @@
+// The build phase for what needs no Nix: every package the manifest names that the models
+// computed from a path (`pkg = ./build`) or a `toFile` is copied into the coordinator's store,
+// and each target's profile is made: an object holding the target's profile manifest and
+// referring to all its packages, so its closure is everything the target needs.
+
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeStorePath, narHash, storeSourceOf } from '../nix/store';
+import type { Manifest } from '../plan/types';
+import { profileManifestOf } from './activations';
+import { DeployError } from './errors';
+import { PROFILE_MANIFEST_FILE } from './profile-manifest';
+import { narHashOf, removeTree, type LocalStore } from './store';
+
+/**
+ * Puts the manifest's packages into `store` and returns the manifest with each target's
+ * profile path. `evaluation` is the evaluator that computed the manifest (it knows where each
+ * path came from).
+ */
+export async function realise(manifest: Manifest, evaluation: object, store: LocalStore): Promise<Manifest> {
+  const names = new Map<string, string>();
+  for (const s of Object.values(manifest.services)) {
+    if (s.pkg === null) throw new DeployError(`${s.name}: its package needs Nixpkgs to build, and building with Nix is not available here`);
+    names.set(s.pkg, s.name);
+  }
+  for (const p of Object.values(manifest.profiles)) for (const pkg of p.packages) if (pkg !== null && !names.has(pkg)) names.set(pkg, pkg);
+  for (const [pkg, name] of names) await realisePath(pkg, name, evaluation, store);
+
+  const profiles: Manifest['profiles'] = {};
+  for (const [target, profile] of Object.entries(manifest.profiles)) {
+    const packages = profile.packages.filter((p): p is string => p !== null);
+    profiles[target] = { ...profile, path: await makeProfile(manifest, target, packages, store) };
+  }
+  return { ...manifest, profiles };
+}
+
+async function realisePath(pkg: string, name: string, evaluation: object, store: LocalStore): Promise<void> {
+  if (store.isValid(pkg)) return;
+  const source = storeSourceOf(evaluation, pkg);
+  if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation, and building with Nix is not available here`);
+  if (source.kind === 'text') {
+    for (const r of source.references) await realisePath(r, r, evaluation, store);
+    await store.addText(pkg, source.text, source.references);
+    return;
+  }
+  // The files may have changed since the models were evaluated: copy only what was hashed.
+  const now = makeStorePath('source', narHash(source.path).toString('hex'), pkg.slice(pkg.indexOf('-') + 1));
+  if (now !== pkg) throw new DeployError(`${name}: ${source.path} changed after the models were read; deploy again`);
+  await store.addTree(pkg, source.path);
+}
+
+const STORE_NAME = /[^A-Za-z0-9+\-._?=]/g;
+
+/** The target's profile object: its profile manifest, referring to its packages. */
+async function makeProfile(manifest: Manifest, target: string, packages: string[], store: LocalStore): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dnx-profile-'));
+  try {
+    const content = join(dir, 'profile');
+    await mkdir(content);
+    await writeFile(join(content, PROFILE_MANIFEST_FILE), JSON.stringify(profileManifestOf(manifest, target), null, 2) + '\n');
+    const references = [...new Set(packages)].sort();
+    const path = makeStorePath(['source', ...references].join(':'), await narHashOf(content), `dnx-profile-${target.replace(STORE_NAME, '_')}`);
+    await store.addTree(path, content, references);
+    return path;
+  } finally {
+    await removeTree(dir);
+  }
+}

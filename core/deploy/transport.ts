@@ -1,0 +1,23 @@
+// How the coordinator reaches a target: one client per target, whatever carries the calls
+// (a local agent, SSH, any Disnix client program). Operations are the client interface's
+// (./protocol.ts); closures are streamed in Nix's export format.
+
+import type { Request } from './protocol';
+import type { LocalStore } from './store';
+
+export interface TargetClient {
+  /** The target's name in the infrastructure model. */
+  readonly target: string;
+  /** Runs one operation on the target; resolves with the lines it printed. */
+  call(req: Request): Promise<string[]>;
+  /** Sends `paths` (in the order given: references first) from `store` to the target's store. */
+  sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void>;
+  /** Copies snapshots (`container/component/id`) from the target; resolves with local folders. */
+  fetchSnapshots(paths: string[]): Promise<string[]>;
+  /** Copies snapshot folders (named by their ids) to the target. */
+  sendSnapshots(container: string, component: string, folders: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a client's messages go: the target's name and one line of what it printed. */
+export type TargetLog = (target: string, line: string) => void;

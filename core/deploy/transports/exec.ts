@@ -1,0 +1,53 @@
+// `exec`: any program with Disnix's client command line (`<program> --target <address> <op>
+// ...`), e.g. a real `disnix-ssh-client` or a custom protocol. Closures go through a temporary
+// file, as Disnix's clients take them (`--import --localfile FILE`).
+
+import { createWriteStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { TargetError } from '../errors';
+import { toArgv, type Request } from '../protocol';
+import { removeTree, type LocalStore } from '../store';
+import type { TargetClient, TargetLog } from '../transport';
+import { runChild } from './child';
+
+export class ExecClient implements TargetClient {
+  constructor(
+    readonly target: string,
+    private readonly program: string,
+    private readonly address: string,
+    private readonly log: TargetLog,
+  ) {}
+
+  call(req: Request): Promise<string[]> {
+    return runChild({ target: this.target, operation: req.op, command: [this.program, '--target', this.address, ...toArgv(req)], log: this.log });
+  }
+
+  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'dnx-closure-'));
+    try {
+      const file = join(dir, 'closure');
+      await pipeline(Readable.from(store.exportPaths(paths)), createWriteStream(file), { signal });
+      await this.call({ op: 'import', file });
+    } finally {
+      await removeTree(dir);
+    }
+  }
+
+  /** Disnix's remote clients print one folder holding the copies; local ones print the folders. */
+  async fetchSnapshots(paths: string[]): Promise<string[]> {
+    const out = await this.call({ op: 'export-snapshots', paths });
+    if (out.length === paths.length && out.every((p, i) => basename(p) === basename(paths[i]))) return out;
+    if (out.length !== 1) throw new TargetError(this.target, 'export-snapshots', `unexpected answer: ${out.join(' ')}`);
+    return paths.map((p) => join(out[0], basename(p)));
+  }
+
+  async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {
+    await this.call({ op: 'import-snapshots', container, component, paths: folders });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,42 @@
+// `local`: the target is this machine. Our agent runs as a child process with the target's own
+// state directory, so several local targets can stand side by side (the embedded network of
+// `npm run demo`). No SSH, no root, no Nix.
+
+import { toArgv, type Request } from '../protocol';
+import type { LocalStore } from '../store';
+import type { TargetClient, TargetLog } from '../transport';
+import { runChild } from './child';
+
+export class LocalClient implements TargetClient {
+  constructor(
+    readonly target: string,
+    /** The agent's state directory for this target. */
+    readonly stateDir: string,
+    /** How to start the agent: `[node, .../agent.js]`. */
+    private readonly agentCommand: string[],
+    private readonly log: TargetLog,
+  ) {}
+
+  private run(argv: string[], operation: string, input?: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
+    return runChild({ target: this.target, operation, command: [...this.agentCommand, '--state-dir', this.stateDir, ...argv], input, signal, log: this.log });
+  }
+
+  call(req: Request): Promise<string[]> {
+    return this.run(toArgv(req), req.op);
+  }
+
+  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
+    await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
+  }
+
+  // The snapshot folders are on this machine already: the agent prints where.
+  fetchSnapshots(paths: string[]): Promise<string[]> {
+    return this.call({ op: 'export-snapshots', paths });
+  }
+
+  async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {
+    await this.call({ op: 'import-snapshots', container, component, paths: folders });
+  }
+
+  async close(): Promise<void> {}
+}

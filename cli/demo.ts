@@ -1,60 +1,98 @@
-// `dnx demo` (the README's first line, `npm run demo`): analyses the bundled example
-// projects and prints each deployment as the rest of the product sees it, with its
-// diagnostics. No SSH, root or Nix needed.
+// `dnx demo` (the README's first line, `npm run demo`): validates, plans and deploys the
+// hello-world example (examples/hello-world/local) to two targets on this machine: local
+// client interface, plain-folder packages, so no root, SSH or Nix. Then it shows what runs
+// where and asks the front end. Run again, it has nothing to do; `--undeploy` removes it all.
 
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { analyseDeployment } from '../core/model/analyse';
-import { candidateDeployments, roleOf, type ModelRole } from '../core/model/roles';
-import type { DeploymentModel } from '../core/model/types';
-import { initParser } from '../core/nix/parser';
-import type { Lazy } from '../core/nix/values';
-import { printValue } from '../core/nix/print';
-import { formatDiagnostic } from './validate';
+import { join } from 'node:path';
+import { CoordinatorProfile } from '../core/plan/coordinator';
+import type { Manifest } from '../core/plan/types';
+import { NixAttrs } from '../core/nix/values';
+import { UsageError } from './args';
+import { deploy, type DeployArgs } from './deploy';
+import { analyseModels } from './models';
+import { dnxStateDir } from './state';
 
-export const demoUsage = `usage: dnx demo [PROJECT-DIR ...]
+export const demoUsage = `usage: dnx demo [--undeploy]
 
-Analyses Disnix projects (by default the bundled examples) and prints each one's default
-deployment: its targets, where every service runs, what it depends on, and any problems.`;
+Deploys the hello-world example (examples/hello-world/local) to two targets on this machine
+and shows what runs where and the endpoints to try. No root, SSH or Nix is needed: the
+targets use the local client interface and the packages are plain folders. Running it again
+finds nothing to do; --undeploy stops the services and removes them.
+
+The demo keeps its state in $DNX_STATE_DIR/demo (default ~/.local/state/dnx/demo).`;
+
+const EXAMPLE = join(__dirname, '..', 'examples', 'hello-world', 'local');
 
 export async function runDemo(argv: string[]): Promise<number> {
-  const examples = join(__dirname, '..', 'examples');
-  const dirs = argv.length ? argv : readdirSync(examples).sort().map((d) => join(examples, d));
-  await initParser();
-  let errors = 0;
-  for (const dir of dirs) {
-    const models = readdirSync(dir)
-      .map((name) => ({ path: join(dir, name), role: roleOf(name) }))
-      .filter((f): f is { path: string; role: ModelRole } => f.role !== undefined);
-    const [files] = candidateDeployments(models);
-    if (!files) {
-      process.stderr.write(`${dir}: no Disnix models found\n`);
-      errors++;
-      continue;
-    }
-    const { model, diagnostics, evaluator } = analyseDeployment(files);
-    const used = Object.values(files).map((p) => relative(dir, p as string)).join(', ');
-    process.stdout.write(`# ${relative(process.cwd(), dir) || '.'} (${used})\n\n${describe(model, (v) => printValue(evaluator, evaluator.force(v), { maxDepth: 2 }))}\n`);
-    for (const d of diagnostics) process.stdout.write(formatDiagnostic(d, dir) + '\n');
-    process.stdout.write(diagnostics.length ? '\n' : 'no problems found\n\n');
-    errors += diagnostics.filter((d) => d.severity === 'error').length;
+  const undeploy = argv[0] === '--undeploy';
+  if (argv.length > (undeploy ? 1 : 0)) throw new UsageError(`unexpected argument '${argv[undeploy ? 1 : 0]}'`);
+  const stateDir = join(dnxStateDir(), 'demo');
+  const profile = new CoordinatorProfile(join(stateDir, 'coordinator'), 'default');
+  const files = { services: join(EXAMPLE, 'services.nix'), infrastructure: join(EXAMPLE, 'infrastructure.nix'), distribution: join(EXAMPLE, 'distribution.nix') };
+  const args: DeployArgs = {
+    files: undeploy ? {} : files,
+    dryRun: false,
+    rollback: false,
+    undeploy,
+    listGenerations: false,
+    noUpgrade: false,
+    noLock: false,
+    noRollback: false,
+    noMigration: false,
+    deleteState: false,
+    deployState: false,
+    noTargetProfiles: false,
+    noCoordinatorProfile: false,
+    maxTransfers: 2,
+  };
+  if (undeploy && !profile.read()) {
+    process.stdout.write('The demo is not deployed: nothing to undeploy.\n');
+    return 0;
   }
-  return errors ? 1 : 0;
+  process.stdout.write(undeploy ? 'Undeploying the demo.\n\n' : `Deploying ${EXAMPLE} to two local targets (state in ${stateDir}).\n\n`);
+  return deploy(args, profile, stateDir, async ({ result, next }) => {
+    if (result.status !== 0 || undeploy) return;
+    process.stdout.write(`\n${whatRunsWhere(next)}`);
+    const endpoints = await endpointsOf(files, next);
+    process.stdout.write(`\nEndpoints:\n${endpoints.map((e) => `  ${e.name.padEnd(18)} ${e.url}`).join('\n')}\n`);
+    const front = endpoints.find((e) => e.front);
+    if (front) process.stdout.write(`\n$ curl ${front.url}\n${await ask(front.url)}\n`);
+    process.stdout.write('\nRun `npm run demo` again: nothing to do. `node dist/cli.js demo --undeploy` removes it.\n');
+  });
 }
 
-function describe(model: DeploymentModel, show: (v: Lazy) => string): string {
-  const lines = ['targets:'];
-  for (const t of model.infrastructure.values()) {
-    const containers = t.containers ? [...t.containers.keys()].join(', ') : 'none declared';
-    const props = t.attrs.get('properties');
-    lines.push(`  ${t.key}: ${t.address ?? '?'} via ${t.clientInterface}, ${t.system}, ${t.numOfCores.value} core(s); containers: ${containers}`);
-    if (props !== undefined) lines.push(`    properties = ${show(props).replace(/\n/g, '\n    ')};`);
-  }
-  lines.push('services:');
-  for (const s of model.services.values()) {
-    const where = model.distribution.get(s.key)?.targets.map((t) => `${t.target} (${t.container}${t.containerProvidedByService ? ` from ${t.containerProvidedByService}` : ''})`) ?? [];
-    const deps = [...s.dependsOn, ...s.connectsTo].map((d) => (d.param === d.service ? d.service : `${d.param} = ${d.service}`));
-    lines.push(`  ${s.key} [${s.type?.value ?? '?'}] on ${where.join(', ') || 'no target'}${deps.length ? `; uses ${deps.join(', ')}` : ''}`);
+function whatRunsWhere(m: Manifest): string {
+  const lines = ['What runs where:'];
+  for (const t of Object.keys(m.infrastructure).sort()) {
+    const names = m.serviceMappings.filter((x) => x.target === t).map((x) => `${m.services[x.service].name} (${x.container})`);
+    lines.push(`  ${t}: ${names.sort().join(', ') || 'nothing'}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Each service's `port` on its target's hostname; the front end is the one nothing depends on. */
+async function endpointsOf(files: DeployArgs['files'], m: Manifest): Promise<{ name: string; url: string; front: boolean }[]> {
+  const { analysis } = await analyseModels({ files });
+  const ev = analysis.evaluator;
+  const used = new Set(Object.values(m.services).flatMap((s) => s.dependsOn.map((d) => m.services[d.service]?.name)));
+  const out: { name: string; url: string; front: boolean }[] = [];
+  for (const mapping of m.serviceMappings) {
+    const name = m.services[mapping.service].name;
+    const port = analysis.model.services.get(name)?.attrs.get('port');
+    const props = analysis.model.infrastructure.get(mapping.target)?.attrs.get('properties');
+    const set = props === undefined ? undefined : ev.force(props);
+    const host = set instanceof NixAttrs && set.get('hostname') !== undefined ? ev.force(set.get('hostname')!) : 'localhost';
+    if (port === undefined) continue;
+    out.push({ name, url: `http://${String(host)}:${String(ev.force(port))}/`, front: !used.has(name) });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function ask(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    return (await res.text()).trimEnd();
+  } catch (e) {
+    return `(no answer: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`;
+  }
 }

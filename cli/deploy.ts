@@ -180,7 +180,9 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     if (!manifest) return undefined;
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store);
   }
-  return { next, previous, record: () => profile.add(next), describe: args.undeploy ? 'nothing (undeploy)' : 'the models' };
+  // A deployment that changed nothing adds no generation.
+  const record = () => void (previous && JSON.stringify(previous) === JSON.stringify(next) ? undefined : profile.add(next));
+  return { next, previous, record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models' };
 }
 
 export interface DeployOutcome {

@@ -117,7 +117,7 @@ export class ByteReader {
   /** Every byte read passes through these (the NAR hash of an import). */
   hashes: Hash[] = [];
 
-  constructor(source: AsyncIterable<Buffer | string>) {
+  constructor(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>) {
     this.chunks = (async function* () {
       for await (const c of source) yield typeof c === 'string' ? Buffer.from(c) : c;
     })();
@@ -287,7 +287,7 @@ export interface ImportedPath {
  * into the store or drops it.
  */
 export async function readExport(
-  source: AsyncIterable<Buffer | string>,
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   tempPlace: () => Promise<string>,
   commit: (item: ImportedPath, temp: string) => Promise<void>,
 ): Promise<number> {

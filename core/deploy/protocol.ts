@@ -147,7 +147,7 @@ export function parseArgv(argv: string[]): { request: Request; target?: string }
       case 'clean-snapshots': {
         const keep = Number(opts.get('--keep') ?? '1');
         if (!Number.isInteger(keep) || keep < 0) throw new ProtocolError(`--keep needs a number, got '${opts.get('--keep')}'`);
-        request = { op, keep, container: opts.get('--container'), component: opts.get('--component') };
+        request = { op, keep, ...(opts.has('--container') ? { container: opts.get('--container') } : {}), ...(opts.has('--component') ? { component: opts.get('--component') } : {}) };
         break;
       }
       case 'capture-config':

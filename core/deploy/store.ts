@@ -100,7 +100,7 @@ export class LocalStore {
   }
 
   /** Reads an export into the store; returns the paths it added. */
-  async importPaths(source: AsyncIterable<Buffer | string>): Promise<string[]> {
+  async importPaths(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string[]> {
     const added: string[] = [];
     const temps: string[] = [];
     try {

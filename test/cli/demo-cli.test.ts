@@ -1,33 +1,44 @@
-// `dnx demo`, the README's main job: every bundled example analysed clean and described.
+// `dnx demo`, the README's main job: hello-world deployed to two local targets, answering
+// through its chain of three services; a second run has nothing to do; --undeploy stops it.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 
 const root = join(__dirname, '..', '..', '..');
+const state = mkdtempSync(join(tmpdir(), 'dnx-demo-'));
+const demo = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'demo', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: state } });
 
 describe('dnx demo', () => {
-  it('describes each example deployment and finds no problems', () => {
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'demo'], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.match(/^no problems found$/gm)?.length, 3);
-    assert.match(r.stdout, /^ {2}hello_world_client \[package\] on test2 \(package\); uses hello_world_server = disnix_tcp_proxy$/m);
-    assert.match(r.stdout, /^ {2}test2: test2 via disnix-ssh-client, x86_64-linux, 2 core\(s\); containers: mysql-database, process$/m);
+  after(() => {
+    demo('--undeploy');
+    rmSync(state, { recursive: true, force: true });
   });
 
-  it('reports a project with problems and exits 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dnx-demo-'));
-    try {
-      cpSync(join(root, 'examples', 'hello-world'), dir, { recursive: true });
-      writeFileSync(join(dir, 'distribution.nix'), '{ infrastructure }: { HelloService = [ infrastructure.test3 ]; }');
-      const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'demo', dir], { cwd: root, encoding: 'utf8' });
-      assert.equal(r.status, 1);
-      assert.match(r.stdout, /^distribution\.nix:1:40: error: 'test3' is not a target in the infrastructure model; did you mean 'test1'\? \[unknown-target\]$/m);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('deploys hello-world to local targets and the front end answers through the chain', () => {
+    const r = demo();
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged \(nothing deployed yet\)\.$/m);
+    assert.match(r.stdout, /^ {2}test1: HelloService \(process\), HelloWorld \(process\)$/m);
+    assert.match(r.stdout, /^ {2}HelloWorld {9}http:\/\/localhost:18080\/$/m);
+    assert.match(r.stdout, /^\$ curl http:\/\/localhost:18080\/\nHello world!$/m);
+  });
+
+  it('has nothing to do the second time', () => {
+    const r = demo();
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Nothing to deploy: the deployed configuration matches the models\.$/m);
+    assert.match(r.stdout, /0 activated, 0 deactivated; now generation 1 /);
+  });
+
+  it('undeploys: the services stop', async () => {
+    const r = demo('--undeploy');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /0 activated, 3 deactivated/);
+    await assert.rejects(fetch('http://localhost:18080/'));
+    assert.match(demo('--undeploy').stdout, /not deployed/);
   });
 });

@@ -63,7 +63,8 @@ async function start(ctx: ActivityContext): Promise<void> {
   if (answer !== 'running') {
     let tail = '';
     try {
-      tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-10).join('\n  ');
+      // The daemon's own last words, without the supervisor's notes.
+      tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').filter((l) => !l.startsWith('[supervisor ')).slice(-10).join('\n  ');
     } catch {
       // no log written
     }

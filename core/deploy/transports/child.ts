@@ -9,6 +9,7 @@ import { TargetError } from '../errors';
 import type { TargetLog } from '../transport';
 
 const TAIL = 15;
+const AGENT_ERROR = 'dnx agent: error: ';
 
 export interface ChildCall {
   target: string;
@@ -50,7 +51,10 @@ export function runChild(call: ChildCall): Promise<string[]> {
         tail.push(errText);
       }
       if (code === 0 && !inputError) return resolve(out.split('\n').filter((l) => l !== ''));
-      const said = tail.filter((l) => l.trim()).slice(-5).join('; ').replace(/^dnx agent: error: /, '');
+      // Our agent ends with its error message (which may span lines); other clients just print.
+      let marker = tail.length - 1;
+      while (marker >= 0 && !tail[marker].startsWith(AGENT_ERROR)) marker--;
+      const said = marker >= 0 ? [tail[marker].slice(AGENT_ERROR.length), ...tail.slice(marker + 1).map((l) => l.trim())].filter(Boolean).join(' ') : tail.filter((l) => l.trim()).slice(-3).join('; ');
       const why = inputError && code === 0 ? `sending failed: ${inputError.message}` : said || (signal ? `killed by ${signal}` : `exit status ${code}`);
       reject(new TargetError(call.target, call.operation, why));
     });

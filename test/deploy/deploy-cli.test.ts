@@ -1,0 +1,117 @@
+// `dnx deploy` with local targets and real processes: a failed activation rolls everything
+// back and the old version still answers; a locked target refuses a second deployment; a
+// container property full of quotes, semicolons and newlines arrives as written and runs
+// nothing; rollback returns to the previous generation.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'dnx-deploy-'));
+const state = join(dir, 'state');
+const log = join(dir, 'wrapper.log');
+const failMarker = join(dir, 'fail');
+const pwned = join(dir, 'pwned');
+const PORT = 18190;
+const NOTE = `it's; "quoted" \`x\`\n$(touch ${pwned})`;
+
+const dnx = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: state, XDG_STATE_HOME: state } });
+const deploy = (...extra: string[]) => dnx('deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix', ...extra);
+const agent = (target: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'agent.js'), '--state-dir', join(state, 'targets', target), ...args], { encoding: 'utf8' });
+
+/** The web service's package; a broken one exits at once with an error. */
+function writeWeb(version: string, broken = false): void {
+  const bin = join(dir, 'web', 'bin');
+  mkdirSync(bin, { recursive: true });
+  const body = broken ? `console.error('${version}: missing configuration'); process.exit(3);` : `require('node:http').createServer((q, r) => r.end('${version}')).listen(${PORT}, '127.0.0.1');`;
+  writeFileSync(join(bin, 'web'), `#!/usr/bin/env node\n${body}\n`);
+  chmodSync(join(bin, 'web'), 0o755);
+}
+
+async function answer(): Promise<string> {
+  try {
+    return await (await fetch(`http://127.0.0.1:${PORT}/`)).text();
+  } catch {
+    return 'no answer';
+  }
+}
+
+describe('dnx deploy to local targets', () => {
+  before(() => {
+    writeWeb('v1');
+    mkdirSync(join(dir, 'checker', 'bin'), { recursive: true });
+    // A wrapper that logs what it was asked, with its container property, and fails activation on demand.
+    writeFileSync(join(dir, 'checker', 'bin', 'wrapper'), `#!/bin/sh\nprintf '%s <%s>\\n' "$1" "$note" >> "$log"\nif [ "$1" = activate ] && [ -e "$failIf" ]; then echo "refusing to start" >&2; exit 1; fi\n`);
+    chmodSync(join(dir, 'checker', 'bin', 'wrapper'), 0o755);
+    writeFileSync(
+      join(dir, 'services.nix'),
+      `{ system, pkgs, distribution, invDistribution }: rec {
+  web = { name = "web"; pkg = ./web; type = "process"; };
+  checker = { name = "checker"; pkg = { web }: ./checker; dependsOn = { inherit web; }; type = "wrapper"; };
+}`,
+    );
+    writeFileSync(
+      join(dir, 'infrastructure.nix'),
+      `{
+  a = { properties.hostname = "a"; containers.process = { }; clientInterface = "disnix-run-activity"; };
+  b = { properties.hostname = "b"; containers.wrapper = { log = ${JSON.stringify(log)}; failIf = ${JSON.stringify(failMarker)}; note = ${JSON.stringify(NOTE).replace(/\$/g, '\\$')}; }; clientInterface = "disnix-run-activity"; };
+}`,
+    );
+    writeFileSync(join(dir, 'distribution.nix'), '{ infrastructure }: { web = [ infrastructure.a ]; checker = [ infrastructure.b ]; }');
+  });
+  after(() => {
+    dnx('deploy', '--undeploy');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deploys; the container property arrives as written and runs nothing', async () => {
+    const r = deploy();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(await answer(), 'v1');
+    assert.equal(readFileSync(log, 'utf8').split(/(?<=>)\n/)[0], `activate <${NOTE}>`);
+    assert.equal(existsSync(pwned), false);
+  });
+
+  it('rolls back when an activation fails: the old version still answers', async () => {
+    writeWeb('v2', true);
+    const r = deploy();
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^Deployment failed after [\d.]+ s: a: activate: web: .*\/bin\/web did not keep running \(exited with exit status 3 at start\); its log \(.*\) ends: v2: missing configuration$/m);
+    assert.match(r.stderr, /The previous configuration was restored\./);
+    assert.equal(await answer(), 'v1');
+    assert.match(dnx('deploy', '--list-generations').stdout, /^ +1 .*\(current\)\n$/);
+  });
+
+  it('rolls back when an activation on another target fails, as disnix-activate does', async () => {
+    writeWeb('v2');
+    writeFileSync(failMarker, '');
+    const r = deploy();
+    // The old checker cannot start again either (the marker fails every activation): status 2.
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^Deployment failed after [\d.]+ s: b: activate: the wrapper of checker failed \(exit status 1\): refusing to start$/m);
+    assert.match(r.stderr, /Restoring the previous services failed/);
+    rmSync(failMarker);
+  });
+
+  it('refuses to deploy while another holds the lock, and says who', () => {
+    const owner = JSON.stringify({ host: 'elsewhere', pid: 4242 });
+    assert.equal(agent('a', '--lock', '--owner', owner).status, 0);
+    const r = deploy();
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /a: lock: profile 'default' is locked by \{"host":"elsewhere","pid":4242\}/);
+    assert.equal(agent('a', '--unlock', '--owner', owner).status, 0);
+  });
+
+  it('deploys the new version, then rolls back to the old one', async () => {
+    assert.equal(deploy().status, 0);
+    assert.equal(await answer(), 'v2');
+    const r = dnx('deploy', '--rollback');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Deployed generation 1 /);
+    assert.equal(await answer(), 'v1');
+  });
+});

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need, once: from Debian (when root and missing) nix-bin, whose
-# nix-instantiate the manifest is checked against, chromium and ripgrep; and code-server with
+# nix-instantiate the manifest is checked against and whose nix-store our store exchanges
+# closures with, chromium, ripgrep, and openssh-server and iproute2 for test hosts; and code-server with
 # its native modules built, under .cache/code-server, for the end-to-end test in a real VS Code. Kerberos (proxy sign-in) is not built: it needs headers the tests never use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +9,10 @@ CS_VERSION=4.100.3   # the last code-server whose VS Code runs on Node 20
 dir=.cache/code-server
 stamp="$dir/.installed-$CS_VERSION"
 
-if [ "$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v rg >/dev/null || ! command -v nix-instantiate >/dev/null; }; then
-  echo "test setup: installing chromium, ripgrep and nix-bin from Debian"
+if [ "$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v rg >/dev/null || ! command -v nix-instantiate >/dev/null || ! [ -x /usr/sbin/sshd ] || ! command -v ip >/dev/null; }; then
+  echo "test setup: installing chromium, ripgrep, nix-bin, openssh-server and iproute2 from Debian"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ripgrep nix-bin >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ripgrep nix-bin openssh-server iproute2 >/dev/null
 fi
 
 [ -f "$stamp" ] && exit 0

@@ -45,7 +45,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     noCoordinatorProfile: false,
     maxTransfers: 2,
   };
-  if (undeploy && !profile.read()) {
+  if (undeploy && !profile.read()?.serviceMappings.length) {
     process.stdout.write('The demo is not deployed: nothing to undeploy.\n');
     return 0;
   }

@@ -128,7 +128,7 @@ export class Agent {
     }
   }
 
-  /** Whether this machine holds `path`, in our store or in its Nix store. */
+  /** Whether our store holds `path` (the Nix store is not consulted yet). */
   private isPresent(path: string): boolean {
     if (!isStorePath(path)) throw new AgentError(`'${path}' is not a store path`);
     return this.store.isValid(path);

@@ -1,8 +1,8 @@
 // Where an agent keeps its things. One state directory holds everything, so several agents
 // (the targets of a local network, tests) can live side by side on one machine.
 
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { dnxStateHome } from '../core/state-home';
 
 export interface AgentPaths {
   root: string;
@@ -22,7 +22,7 @@ export interface AgentPaths {
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DNX_AGENT_STATE_DIR) return env.DNX_AGENT_STATE_DIR;
   if (process.getuid?.() === 0) return '/var/lib/dnx-agent';
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'dnx', 'agent');
+  return join(dnxStateHome(env), 'agent');
 }
 
 export function agentPaths(root: string, env: NodeJS.ProcessEnv = process.env): AgentPaths {

@@ -7,15 +7,6 @@ import { join } from 'node:path';
 import { AgentError } from './errors';
 import { checkProfileName } from './profiles';
 
-export class LockedError extends AgentError {
-  constructor(
-    readonly profile: string,
-    readonly owner: string,
-  ) {
-    super(`profile '${profile}' is locked by ${owner}`);
-  }
-}
-
 export class Locks {
   constructor(private readonly dir: string) {}
 
@@ -38,7 +29,7 @@ export class Locks {
     try {
       writeFileSync(this.file(profile), owner + '\n', { flag: 'wx' });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LockedError(profile, this.owner(profile) ?? 'an unknown holder');
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new AgentError(`profile '${profile}' is locked by ${this.owner(profile) ?? 'an unknown holder'}`);
       throw e;
     }
   }

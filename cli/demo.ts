@@ -4,13 +4,13 @@
 // where and asks the front end. Run again, it has nothing to do; `--undeploy` removes it all.
 
 import { join } from 'node:path';
+import type { Analysis } from '../core/model/analyse';
 import { CoordinatorProfile } from '../core/plan/coordinator';
 import type { Manifest } from '../core/plan/types';
 import { NixAttrs } from '../core/nix/values';
 import { UsageError } from './args';
-import { deploy, type DeployArgs } from './deploy';
-import { analyseModels } from './models';
-import { dnxStateDir } from './state';
+import { defaultDeployArgs, deploy } from './deploy';
+import { dnxStateDir } from '../core/state-home';
 
 export const demoUsage = `usage: dnx demo [--undeploy]
 
@@ -29,31 +29,17 @@ export async function runDemo(argv: string[]): Promise<number> {
   const stateDir = join(dnxStateDir(), 'demo');
   const profile = new CoordinatorProfile(join(stateDir, 'coordinator'), 'default');
   const files = { services: join(EXAMPLE, 'services.nix'), infrastructure: join(EXAMPLE, 'infrastructure.nix'), distribution: join(EXAMPLE, 'distribution.nix') };
-  const args: DeployArgs = {
-    files: undeploy ? {} : files,
-    dryRun: false,
-    rollback: false,
-    undeploy,
-    listGenerations: false,
-    noUpgrade: false,
-    noLock: false,
-    noRollback: false,
-    noMigration: false,
-    deleteState: false,
-    deployState: false,
-    noTargetProfiles: false,
-    noCoordinatorProfile: false,
-    maxTransfers: 2,
-  };
+  // The demo stands alone: Disnix's environment variables do not apply to it.
+  const args = { ...defaultDeployArgs(undeploy ? {} : files, {}), undeploy };
   if (undeploy && !profile.read()?.serviceMappings.length) {
     process.stdout.write('The demo is not deployed: nothing to undeploy.\n');
     return 0;
   }
   process.stdout.write(undeploy ? 'Undeploying the demo.\n\n' : `Deploying ${EXAMPLE} to two local targets (state in ${stateDir}).\n\n`);
-  return deploy(args, profile, stateDir, async ({ result, next }) => {
-    if (result.status !== 0 || undeploy) return;
+  return deploy(args, profile, stateDir, async ({ result, next, analysis }) => {
+    if (result.status !== 0 || !analysis) return;
     process.stdout.write(`\n${whatRunsWhere(next)}`);
-    const endpoints = await endpointsOf(files, next);
+    const endpoints = endpointsOf(analysis, next);
     process.stdout.write(`\nEndpoints:\n${endpoints.map((e) => `  ${e.name.padEnd(18)} ${e.url}`).join('\n')}\n`);
     const front = endpoints.find((e) => e.front);
     if (front) process.stdout.write(`\n$ curl ${front.url}\n${await ask(front.url)}\n`);
@@ -71,8 +57,7 @@ function whatRunsWhere(m: Manifest): string {
 }
 
 /** Each service's `port` on its target's hostname; the front end is the one nothing depends on. */
-async function endpointsOf(files: DeployArgs['files'], m: Manifest): Promise<{ name: string; url: string; front: boolean }[]> {
-  const { analysis } = await analyseModels({ files });
+function endpointsOf(analysis: Analysis, m: Manifest): { name: string; url: string; front: boolean }[] {
   const ev = analysis.evaluator;
   const used = new Set(Object.values(m.services).flatMap((s) => s.dependsOn.map((d) => m.services[d.service]?.name)));
   const out: { name: string; url: string; front: boolean }[] = [];

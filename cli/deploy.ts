@@ -5,6 +5,7 @@
 
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { Analysis } from '../core/model/analyse';
 import { buildManifest } from '../core/plan/manifest';
 import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
@@ -19,7 +20,7 @@ import { ArgReader, UsageError } from './args';
 import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
 import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
-import { dnxStateDir } from './state';
+import { dnxStateDir } from '../core/state-home';
 import { formatDiagnostic } from './validate';
 
 export const deployUsage = `usage: dnx deploy -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
@@ -85,10 +86,10 @@ export interface DeployArgs extends ModelArgs, CoordinatorArgs {
   targetProperty?: string;
 }
 
-function parseArgs(argv: string[]): DeployArgs {
-  const env = process.env;
-  const out: DeployArgs = {
-    files: {},
+/** Disnix's defaults, and what the environment variables of disnix-env set. */
+export function defaultDeployArgs(files: DeployArgs['files'] = {}, env: NodeJS.ProcessEnv = process.env): DeployArgs {
+  return {
+    files,
     dryRun: false,
     rollback: false,
     undeploy: false,
@@ -105,6 +106,10 @@ function parseArgs(argv: string[]): DeployArgs {
     clientInterface: env.DISNIX_CLIENT_INTERFACE || undefined,
     targetProperty: env.DISNIX_TARGET_PROPERTY || undefined,
   };
+}
+
+function parseArgs(argv: string[]): DeployArgs {
+  const out = defaultDeployArgs();
   const flags: Record<string, keyof DeployArgs> = {
     '--dry-run': 'dryRun', '--rollback': 'rollback', '--undeploy': 'undeploy', '--list-generations': 'listGenerations', '--no-upgrade': 'noUpgrade', '--no-lock': 'noLock',
     '--no-rollback': 'noRollback', '--no-migration': 'noMigration', '--delete-state': 'deleteState', '--deploy-state': 'deployState', '--no-target-profiles': 'noTargetProfiles', '--no-coordinator-profile': 'noCoordinatorProfile',
@@ -157,6 +162,8 @@ interface Transition {
   /** Records the deployment: a new generation, or a move to an existing one. */
   record: () => void;
   describe: string;
+  /** The analysed models, when the deployment is of models. */
+  analysis?: Analysis;
 }
 
 async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore): Promise<Transition | undefined> {
@@ -170,24 +177,27 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     return { next, previous, record: () => profile.switchTo(n), describe: `generation ${n}` };
   }
   let next: Manifest;
+  let analysis: Analysis | undefined;
   if (args.undeploy && !hasModels(args.files)) {
     if (!previous) throw new DeployError('nothing is deployed, so there is nothing to undeploy');
     next = await realise(emptyManifest(previous.infrastructure), {}, store);
   } else {
-    const { analysis, extraParams } = await analyseModels(args);
-    const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams });
+    const analysed = await analyseModels(args);
+    analysis = analysed.analysis;
+    const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams: analysed.extraParams });
     for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
     if (!manifest) return undefined;
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store);
   }
   // A deployment that changed nothing adds no generation.
   const record = () => void (previous && JSON.stringify(previous) === JSON.stringify(next) ? undefined : profile.add(next));
-  return { next, previous, record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models' };
+  return { next, previous, record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models', analysis };
 }
 
 export interface DeployOutcome {
   result: DeployResult;
   next: Manifest;
+  analysis?: Analysis;
 }
 
 /** Plans and runs a deployment, printing the plan and the progress; the exit status. */
@@ -234,7 +244,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status === 0) process.stdout.write(`\nDeployed ${transition.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
   else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error}\n${STATUS_TEXT[result.status]}\n`);
-  await onDone?.({ result, next });
+  await onDone?.({ result, next, analysis: transition.analysis });
   return result.status;
 }
 

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rename, rm, rmdir, symlink } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import { narHashOf, removeTree } from '../../core/deploy/store';
+import { removeTree } from '../../core/deploy/store';
+import { narHash } from '../../core/nix/store';
 import { AgentError } from '../errors';
 import type { ActivityContext, BuiltinModule } from './module';
 
@@ -70,7 +71,7 @@ export const filesetModule: BuiltinModule = async (ctx) => {
       await mkdir(snapshots, { recursive: true });
       const tmp = await mkdtemp(join(snapshots, '.new-'));
       for (const [i, d] of fs.dirs.entries()) if (existsSync(d)) await cp(d, join(tmp, relDirs[i]), { recursive: true, verbatimSymlinks: true });
-      const id = await narHashOf(tmp);
+      const id = narHash(tmp).toString('hex');
       if (existsSync(join(snapshots, id))) await removeTree(tmp);
       else await rename(tmp, join(snapshots, id));
       ctx.state.addGeneration(ctx.container, ctx.componentName, id);

@@ -8,6 +8,7 @@
 import { groupBy } from '../collections';
 import { mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } from '../plan/types';
 import { transitionGraph } from '../plan/transition';
+import { WaitGraph } from '../plan/wait-graph';
 import { activationOf } from './activations';
 import { DeployError } from './errors';
 import type { LocalStore } from './store';
@@ -183,9 +184,8 @@ async function unlock(targets: string[], o: ExecuteOptions, emit: (e: DeployEven
 function waitsWithin(manifest: Manifest, kind: 'activate' | 'deactivate'): (key: string) => string[] {
   const deps = new Map(manifest.serviceMappings.map((m) => [mappingKey(m), (manifest.services[m.service]?.dependsOn ?? []).map(mappingKey)]));
   if (kind === 'activate') return (k) => deps.get(k) ?? [];
-  const dependents = new Map<string, string[]>();
-  for (const [k, ds] of deps) for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), k]);
-  return (k) => dependents.get(k) ?? [];
+  const dependents = groupBy([...deps].flatMap(([k, ds]) => ds.map((d) => [d, k] as const)), ([d]) => d);
+  return (k) => (dependents.get(k) ?? []).map(([, dependent]) => dependent);
 }
 
 /**
@@ -195,14 +195,8 @@ function waitsWithin(manifest: Manifest, kind: 'activate' | 'deactivate'): (key:
  */
 async function runJobs(jobs: ServiceMapping[], waitsFor: (key: string) => string[], cores: (t: string) => number, run: (m: ServiceMapping) => Promise<void>, signal?: AbortSignal): Promise<{ done: ServiceMapping[]; error?: unknown }> {
   const byKey = new Map(jobs.map((m) => [mappingKey(m), m]));
-  const pending = new Map<string, number>();
-  const unblocks = new Map<string, string[]>();
-  for (const k of byKey.keys()) {
-    const waits = [...new Set(waitsFor(k))].filter((w) => w !== k && byKey.has(w));
-    pending.set(k, waits.length);
-    for (const w of waits) unblocks.set(w, [...(unblocks.get(w) ?? []), k]);
-  }
-  const ready = [...byKey.keys()].filter((k) => pending.get(k) === 0);
+  const graph = new WaitGraph(byKey.keys(), waitsFor);
+  const ready = graph.ready();
   const running = new Map<string, number>();
   const done: ServiceMapping[] = [];
   let error: unknown;
@@ -220,11 +214,7 @@ async function runJobs(jobs: ServiceMapping[], waitsFor: (key: string) => string
           run(m).then(
             () => {
               done.push(m);
-              for (const u of unblocks.get(mappingKey(m)) ?? []) {
-                const left = pending.get(u)! - 1;
-                pending.set(u, left);
-                if (left === 0) ready.push(u);
-              }
+              ready.push(...graph.finish(mappingKey(m)));
             },
             (e: unknown) => (error ??= e),
           ).finally(() => {
@@ -277,7 +267,7 @@ async function migrate(next: Manifest, previous: Manifest | undefined, o: Execut
   for (const m of leaving) await step('snapshot', previous, m, 'snapshot');
   const sources = groupBy(previous.snapshotMappings, (m) => m.component ?? '');
   for (const m of arriving) {
-    const from = sources.get(m.component ?? '')?.find((s) => next.infrastructure[s.target] || previous.infrastructure[s.target]);
+    const from = sources.get(m.component ?? '')?.[0];
     if (!from || !m.component) continue;
     if (from.target !== m.target || from.container !== m.container) {
       const [rel] = await o.client(from.target).call({ op: 'query-latest-snapshot', container: from.container, component: from.component! });

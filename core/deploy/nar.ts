@@ -1,89 +1,24 @@
-// Nix archives (NAR) and Nix's export format (`nix-store --export`), streamed both ways.
+// Nix's export format (`nix-store --export`) written and read, and NARs read (the writer is
+// core/nix/nar.ts), streamed both ways.
 // Closures travel between the coordinator and the targets in this format, so our own store
 // and real Nix stores can exchange them: `nix-store --import` reads what we write, and we
 // read what `nix-store --export` writes. Nothing is held in memory beyond one chunk.
 
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { narChunks, NarError, narString, padding, u64 } from '../nix/nar';
+
+export { NarError };
 
 const NAR_MAGIC = 'nix-archive-1';
 /** 'NIXE', closing each path's metadata in an export. */
 const EXPORT_MAGIC = 0x4558494en;
 /** Longest name or symbolic link target accepted from a stream. */
 const MAX_STRING = 4096;
-
-export class NarError extends Error {}
-
-function u64(n: bigint | number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-}
-
-function padding(len: number): Buffer {
-  return Buffer.alloc((8 - (len % 8)) % 8);
-}
-
-function* str(s: string | Buffer): Generator<Buffer> {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  yield u64(b.length);
-  yield b;
-  const pad = padding(b.length);
-  if (pad.length) yield pad;
-}
-
-/** The NAR serialisation of a file, directory or symbolic link, entries in byte order. */
-export async function* narOf(path: string): AsyncGenerator<Buffer> {
-  yield* str(NAR_MAGIC);
-  yield* node(path);
-}
-
-async function* node(path: string): AsyncGenerator<Buffer> {
-  const st = await lstat(path);
-  yield* str('(');
-  yield* str('type');
-  if (st.isSymbolicLink()) {
-    yield* str('symlink');
-    yield* str('target');
-    yield* str(await readlink(path));
-  } else if (st.isDirectory()) {
-    yield* str('directory');
-    const names = (await readdir(path)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    for (const name of names) {
-      yield* str('entry');
-      yield* str('(');
-      yield* str('name');
-      yield* str(name);
-      yield* str('node');
-      yield* node(join(path, name));
-      yield* str(')');
-    }
-  } else if (st.isFile()) {
-    yield* str('regular');
-    if (st.mode & 0o100) {
-      yield* str('executable');
-      yield* str('');
-    }
-    yield* str('contents');
-    yield u64(st.size);
-    let read = 0;
-    for await (const chunk of createReadStream(path)) {
-      read += (chunk as Buffer).length;
-      if (read > st.size) throw new NarError(`${path} grew while it was being sent`);
-      yield chunk as Buffer;
-    }
-    if (read !== st.size) throw new NarError(`${path} shrank while it was being sent`);
-    const pad = padding(st.size);
-    if (pad.length) yield pad;
-  } else {
-    throw new NarError(`${path} is neither a file, a directory nor a symbolic link`);
-  }
-  yield* str(')');
-}
 
 /** One path of an export: its store path, what it refers to, and where its content is. */
 export interface ExportItem {
@@ -95,15 +30,15 @@ export interface ExportItem {
 }
 
 /** Nix's export format of `items`, in the order given (references first, as Nix writes them). */
-export async function* exportStream(items: Iterable<ExportItem>): AsyncGenerator<Buffer> {
+export function* exportStream(items: Iterable<ExportItem>): Generator<Buffer> {
   for (const item of items) {
     yield u64(1);
-    yield* narOf(item.source);
+    yield* narChunks(item.source);
     yield u64(EXPORT_MAGIC);
-    yield* str(item.storePath);
+    yield* narString(item.storePath);
     yield u64(item.references.length);
-    for (const r of item.references) yield* str(r);
-    yield* str(item.deriver ?? '');
+    for (const r of item.references) yield* narString(r);
+    yield* narString(item.deriver ?? '');
     yield u64(0);
   }
   yield u64(0);

@@ -3,15 +3,14 @@
 // and each target's profile is made: an object holding the target's profile manifest and
 // referring to all its packages, so its closure is everything the target needs.
 
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeStorePath, narHash, storeSourceOf } from '../nix/store';
+import { makeStorePath, storeSourceOf } from '../nix/store';
 import type { Manifest } from '../plan/types';
 import { profileManifestOf } from './activations';
 import { DeployError } from './errors';
 import { PROFILE_MANIFEST_FILE } from './profile-manifest';
-import { narHashOf, removeTree, type LocalStore } from './store';
+import { copyTree, type LocalStore } from './store';
 
 /**
  * Puts the manifest's packages into `store` and returns the manifest with each target's
@@ -44,26 +43,28 @@ async function realisePath(pkg: string, name: string, evaluation: object, store:
     await store.addText(pkg, source.text, source.references);
     return;
   }
-  // The files may have changed since the models were evaluated: copy only what was hashed.
-  const now = makeStorePath('source', narHash(source.path).toString('hex'), pkg.slice(pkg.indexOf('-') + 1));
-  if (now !== pkg) throw new DeployError(`${name}: ${source.path} changed after the models were read; deploy again`);
-  await store.addTree(pkg, source.path);
+  // The files may have changed since the models were evaluated: what was copied must be what was hashed.
+  const base = pkg.slice(pkg.indexOf('-') + 1);
+  await store.add(
+    (dest) => copyTree(source.path, dest),
+    (hash) => {
+      if (makeStorePath('source', hash, base) !== pkg) throw new DeployError(`${name}: ${source.path} changed after the models were read; deploy again`);
+      return pkg;
+    },
+  );
 }
 
 const STORE_NAME = /[^A-Za-z0-9+\-._?=]/g;
 
 /** The target's profile object: its profile manifest, referring to its packages. */
-async function makeProfile(manifest: Manifest, target: string, packages: string[], store: LocalStore): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dnx-profile-'));
-  try {
-    const content = join(dir, 'profile');
-    await mkdir(content);
-    await writeFile(join(content, PROFILE_MANIFEST_FILE), JSON.stringify(profileManifestOf(manifest, target), null, 2) + '\n');
-    const references = [...new Set(packages)].sort();
-    const path = makeStorePath(['source', ...references].join(':'), await narHashOf(content), `dnx-profile-${target.replace(STORE_NAME, '_')}`);
-    await store.addTree(path, content, references);
-    return path;
-  } finally {
-    await removeTree(dir);
-  }
+function makeProfile(manifest: Manifest, target: string, packages: string[], store: LocalStore): Promise<string> {
+  const references = [...new Set(packages)].sort();
+  return store.add(
+    async (dest) => {
+      await mkdir(dest);
+      await writeFile(join(dest, PROFILE_MANIFEST_FILE), JSON.stringify(profileManifestOf(manifest, target), null, 2) + '\n');
+    },
+    (hash) => makeStorePath(['source', ...references].join(':'), hash, `dnx-profile-${target.replace(STORE_NAME, '_')}`),
+    references,
+  );
 }

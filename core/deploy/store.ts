@@ -4,11 +4,11 @@
 // references in `<root>/.info/`. An object is valid once its info file exists; everything is
 // written beside and renamed into place, so a crash never leaves a valid half-object.
 
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportStream, narOf, readExport, type ExportItem } from './nar';
+import { narHash } from '../nix/store';
+import { exportStream, readExport, type ExportItem } from './nar';
 
 export const NIX_STORE = '/nix/store';
 const BASENAME = /^[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]{1,211}$/;
@@ -84,7 +84,7 @@ export class LocalStore {
   }
 
   /** The export of `paths` (in the order given: callers pass a closure). */
-  exportPaths(paths: string[]): AsyncGenerator<Buffer> {
+  exportPaths(paths: string[]): Generator<Buffer> {
     const items: ExportItem[] = paths.map((p) => {
       const info = this.info(p);
       if (!info) throw new StoreError(`${p} is not in the store at ${this.root}`);
@@ -144,30 +144,33 @@ export class LocalStore {
     return true;
   }
 
-  /** Copies a file system tree into the store as `storePath` (the coordinator's builds). */
-  async addTree(storePath: string, from: string, references: string[] = []): Promise<void> {
-    if (this.isValid(storePath)) return;
+  /**
+   * Adds an object that `make` writes into a fresh place (which must not exist yet), named by
+   * `pathOf` from its NAR hash (computed once, here); returns its store path. `pathOf` may
+   * throw to refuse the content.
+   */
+  async add(make: (dest: string) => Promise<void>, pathOf: (narHash: string) => string, references: string[] = []): Promise<string> {
     const dir = await this.tempDir();
     try {
       const content = join(dir, 'content');
-      await copyTree(from, content);
-      await this.register(storePath, content, { references, narHash: await narHashOf(content) });
+      await make(content);
+      const hash = narHash(content).toString('hex');
+      const storePath = pathOf(hash);
+      await this.register(storePath, content, { references, narHash: hash });
+      return storePath;
     } finally {
       await removeTree(dir);
     }
   }
 
-  /** Writes `text` into the store as the file `storePath`. */
+  /** Copies a file system tree into the store as `storePath`, unless the store has it. */
+  async addTree(storePath: string, from: string, references: string[] = []): Promise<void> {
+    if (!this.isValid(storePath)) await this.add((dest) => copyTree(from, dest), () => storePath, references);
+  }
+
+  /** Writes `text` into the store as the file `storePath`, unless the store has it. */
   async addText(storePath: string, text: string, references: string[] = []): Promise<void> {
-    if (this.isValid(storePath)) return;
-    const dir = await this.tempDir();
-    try {
-      const content = join(dir, 'content');
-      await writeFile(content, text, { mode: 0o444 });
-      await this.register(storePath, content, { references, narHash: await narHashOf(content) });
-    } finally {
-      await removeTree(dir);
-    }
+    if (!this.isValid(storePath)) await this.add((dest) => writeFile(dest, text, { mode: 0o444 }), () => storePath, references);
   }
 
   /** Every valid object. */
@@ -195,14 +198,8 @@ export class LocalStore {
   }
 }
 
-export async function narHashOf(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of narOf(path)) h.update(chunk);
-  return h.digest('hex');
-}
-
 /** Copies files, directories and symbolic links, keeping the executable bit; read-only result. */
-async function copyTree(from: string, to: string): Promise<void> {
+export async function copyTree(from: string, to: string): Promise<void> {
   const st = await lstat(from);
   if (st.isSymbolicLink()) await symlink(await readlink(from), to);
   else if (st.isDirectory()) {

@@ -1,9 +1,9 @@
-// Store paths computed as Nix computes them, without a store: NAR serialisation and hashing
-// for paths copied to the store, `toFile` text paths, and Nix's base-32 encoding.
+// Store paths computed as Nix computes them, without a store: NAR hashes (./nar.ts) for paths
+// copied to the store, `toFile` text paths, and Nix's base-32 encoding.
 
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { EvalError } from './errors';
+import { narChunks } from './nar';
 import { baseNameOf } from './paths';
 import type { Loc } from './source';
 
@@ -53,59 +53,10 @@ export function checkStoreName(name: string, loc: Loc | undefined): void {
   }
 }
 
-class NarWriter {
-  private readonly chunks: Buffer[] = [];
-  str(s: string | Buffer): void {
-    const b = typeof s === 'string' ? Buffer.from(s) : s;
-    const len = Buffer.alloc(8);
-    len.writeBigUInt64LE(BigInt(b.length));
-    this.chunks.push(len, b);
-    const pad = (8 - (b.length % 8)) % 8;
-    if (pad) this.chunks.push(Buffer.alloc(pad));
-  }
-  node(path: string): void {
-    const st = lstatSync(path);
-    this.str('(');
-    this.str('type');
-    if (st.isSymbolicLink()) {
-      this.str('symlink');
-      this.str('target');
-      this.str(readlinkSync(path));
-    } else if (st.isDirectory()) {
-      this.str('directory');
-      const names = readdirSync(path).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-      for (const name of names) {
-        this.str('entry');
-        this.str('(');
-        this.str('name');
-        this.str(name);
-        this.str('node');
-        this.node(`${path}/${name}`);
-        this.str(')');
-      }
-    } else {
-      this.str('regular');
-      if (st.mode & 0o100) {
-        this.str('executable');
-        this.str('');
-      }
-      this.str('contents');
-      this.str(readFileSync(path));
-    }
-    this.str(')');
-  }
-  digest(): Buffer {
-    const h = createHash('sha256');
-    for (const c of this.chunks) h.update(c);
-    return h.digest();
-  }
-}
-
 export function narHash(path: string): Buffer {
-  const w = new NarWriter();
-  w.str('nix-archive-1');
-  w.node(path);
-  return w.digest();
+  const h = createHash('sha256');
+  for (const chunk of narChunks(path)) h.update(chunk);
+  return h.digest();
 }
 
 const storePathCache = new Map<string, string>();

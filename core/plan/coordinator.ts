@@ -5,16 +5,15 @@
 // either the old state or the new one, never half a generation.
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { dnxStateHome } from '../state-home';
 import type { Manifest } from './types';
 
 export const DEFAULT_PROFILE = 'default';
 
 /** `$XDG_STATE_HOME/dnx/coordinator`, else `~/.local/state/dnx/coordinator`. */
 export function defaultCoordinatorPath(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(state, 'dnx', 'coordinator');
+  return join(dnxStateHome(env), 'coordinator');
 }
 
 export interface Generation {

@@ -4,6 +4,7 @@
 // first, each target running at most `numOfCores` of them at a time.
 
 import { compareManifests, ManifestIndex, type ServiceChange } from './changes';
+import { WaitGraph } from './wait-graph';
 import { emptyManifest, mappingKey, type DependencyMapping, type Manifest, type ServiceMapping, type SnapshotMapping } from './types';
 
 export interface PlanOptions {
@@ -142,18 +143,8 @@ function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, 
   // Ready jobs are kept as their sort key (target, service name, mapping), made once per job.
   const orderOf = new Map([...byKey].map(([k, m]) => [k, `${m.target}\0${nameOf(m.service)}\0${k}`]));
   const keyOfOrder = new Map([...orderOf].map(([k, o]) => [o, k]));
-  const pending = new Map<string, number>();
-  const unblocks = new Map<string, string[]>();
-  for (const key of byKey.keys()) {
-    const waits = [...new Set(waitsFor(key))].filter((w) => w !== key && byKey.has(w));
-    pending.set(key, waits.length);
-    for (const w of waits) {
-      const list = unblocks.get(w);
-      if (list) list.push(key);
-      else unblocks.set(w, [key]);
-    }
-  }
-  let ready = [...byKey.keys()].filter((k) => pending.get(k) === 0).map((k) => orderOf.get(k)!);
+  const graph = new WaitGraph(byKey.keys(), waitsFor);
+  let ready = graph.ready().map((k) => orderOf.get(k)!);
   const out: [ServiceMapping, number][] = [];
   for (let round = 1; ready.length > 0; round++) {
     ready.sort();
@@ -172,13 +163,7 @@ function schedule(jobs: ServiceMapping[], keyOf: (m: ServiceMapping) => string, 
       out.push([m, round]);
       ran.push(key);
     }
-    for (const key of ran) {
-      for (const u of unblocks.get(key) ?? []) {
-        const left = pending.get(u)! - 1;
-        pending.set(u, left);
-        if (left === 0) later.push(orderOf.get(u)!);
-      }
-    }
+    for (const key of ran) for (const u of graph.finish(key)) later.push(orderOf.get(u)!);
     ready = later;
   }
   // A cycle leaves jobs behind; the models' validation refuses cyclic dependsOn before this.

@@ -14,10 +14,8 @@ const dir = mkdtempSync(join(tmpdir(), 'dnx-store-'));
 const P = '/nix/store/0bcdfghijklmnpqrsvwxyz0123456789-web';
 const Q = '/nix/store/1bcdfghijklmnpqrsvwxyz0123456789-conf';
 
-async function collect(gen: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of gen) parts.push(c);
-  return Buffer.concat(parts);
+function collect(gen: Iterable<Buffer>): Buffer {
+  return Buffer.concat([...gen]);
 }
 
 describe('store and export format', () => {
@@ -54,7 +52,7 @@ describe('store and export format', () => {
     writeFileSync(join(evil, 'aa', 'x'), 'x');
     await from.addTree(P, evil);
     // Same length as "aa", so the archive stays well formed: only the name is wrong.
-    const stream = (await collect(from.exportPaths([P]))).toString('latin1').replace('\x02\0\0\0\0\0\0\0aa', '\x02\0\0\0\0\0\0\0..');
+    const stream = (collect(from.exportPaths([P]))).toString('latin1').replace('\x02\0\0\0\0\0\0\0aa', '\x02\0\0\0\0\0\0\0..');
     const to = new LocalStore(join(dir, 'evil-to'));
     await assert.rejects(to.importPaths([Buffer.from(stream, 'latin1')]), /entry named '\.\.'/);
     assert.equal(to.isValid(P), false);
@@ -63,7 +61,7 @@ describe('store and export format', () => {
 
   it('adds nothing from a stream cut short', async () => {
     const from = new LocalStore(join(dir, 'from'));
-    const whole = await collect(from.exportPaths([Q, P]));
+    const whole = collect(from.exportPaths([Q, P]));
     const to = new LocalStore(join(dir, 'cut'));
     await assert.rejects(to.importPaths([whole.subarray(0, whole.length - 5000)]), /ended early/);
     assert.deepEqual(to.invalid([P]), [P]);
@@ -76,6 +74,6 @@ describe('store and export format', () => {
     assert.deepEqual(await to.importPaths([exported]), [added]);
     assert.equal(readFileSync(join(to.realPath(added), 'bin', 'web'), 'utf8'), '#!/bin/sh\necho hi\n');
     // Our export of it is byte for byte what Nix wrote.
-    assert.deepEqual(await collect(to.exportPaths([added])), exported);
+    assert.deepEqual(collect(to.exportPaths([added])), exported);
   });
 });

@@ -16,7 +16,7 @@ export interface ChildCall {
   operation: string;
   command: string[];
   env?: NodeJS.ProcessEnv;
-  input?: AsyncIterable<Buffer>;
+  input?: Iterable<Buffer> | AsyncIterable<Buffer>;
   signal?: AbortSignal;
   log: TargetLog;
 }

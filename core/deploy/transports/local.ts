@@ -17,7 +17,7 @@ export class LocalClient implements TargetClient {
     private readonly log: TargetLog,
   ) {}
 
-  private run(argv: string[], operation: string, input?: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
+  private run(argv: string[], operation: string, input?: Iterable<Buffer> | AsyncIterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
     return runChild({ target: this.target, operation, command: [...this.agentCommand, '--state-dir', this.stateDir, ...argv], input, signal, log: this.log });
   }
 

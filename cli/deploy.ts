@@ -11,7 +11,7 @@ import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordina
 import { formatPlan } from '../core/plan/format';
 import { planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
-import { Clients } from '../core/deploy/clients';
+import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
 import { DeployError } from '../core/deploy/errors';
 import { execute, type DeployEvent, type DeployResult } from '../core/deploy/executor';
 import { realise } from '../core/deploy/realise';
@@ -217,6 +217,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
     localTargetsDir: join(stateDir, 'targets'),
     clientInterface: args.clientInterface,
     targetProperty: args.targetProperty,
+    ...sshOptionsFromEnv(process.env),
     log: (target, line) => process.stderr.write(`  ${target}| ${line}\n`),
   });
   const started = Date.now();

@@ -7,6 +7,7 @@ import { deployUsage, runDeploy } from './deploy';
 import { evalUsage, runEval } from './eval';
 import { manifestUsage, runManifest } from './manifest';
 import { planUsage, runPlan } from './plan';
+import { runTestnet, testnetUsage } from './testnet';
 import { runValidate, validateUsage } from './validate';
 import { runVisualize, visualizeUsage } from './visualize';
 
@@ -20,6 +21,7 @@ commands:
   deploy     deploy the models (as disnix-env), roll back, switch or list generations
   visualize  draw the deployment as Graphviz DOT or SVG
   demo       deploy the hello-world example to local targets on this machine
+  testnet    make or remove a throwaway network of hosts with sshd on this machine (root)
   agent      run one client interface operation on this machine (the target side)
 
 Run 'dnx <command> --help' for a command's options.`;
@@ -32,6 +34,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   deploy: { run: runDeploy, usage: deployUsage },
   visualize: { run: runVisualize, usage: visualizeUsage },
   demo: { run: runDemo, usage: demoUsage },
+  testnet: { run: runTestnet, usage: testnetUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

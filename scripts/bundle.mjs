@@ -13,7 +13,10 @@ copyFileSync(require.resolve('@cursorless/tree-sitter-wasms/out/tree-sitter-nix.
 // The CommonJS build of web-tree-sitter: its ES module build needs import.meta, which a
 // CommonJS bundle does not have.
 const alias = { 'web-tree-sitter': require.resolve('web-tree-sitter') };
-const common = { alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// ssh2's native crypto and cpu-features are optional speed-ups: left out, ssh2 uses Node's
+// crypto, and the bundles stay free of native modules.
+const external = ['*.node', 'cpu-features'];
+const common = { alias, external, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['cli/dnx-worker.ts'], outfile: 'dist/dnx-worker.js' }),
@@ -21,7 +24,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   // The agent stands alone, so it can be copied to a target machine as one file.
   build({ ...common, entryPoints: ['agent/main.ts'], outfile: 'dist/agent.js' }),
-  build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: [...external, 'vscode'] }),
   // The webview runs in the editor's browser: one self-contained script, ELK included.
   build({ entryPoints: ['webview/main.ts'], outfile: 'dist/webview/graph.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning' }),
 ]);

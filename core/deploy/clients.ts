@@ -5,8 +5,10 @@ import { transportOf } from '../model/client-interface';
 import type { ManifestTarget } from '../plan/types';
 import { DeployError } from './errors';
 import type { TargetClient, TargetLog } from './transport';
+import { SshConfig } from './ssh/config';
 import { ExecClient } from './transports/exec';
 import { LocalClient } from './transports/local';
+import { DEFAULT_REMOTE_AGENT, SshClient } from './transports/ssh';
 
 export interface ClientOptions {
   /** How to start our agent: `[node, .../agent.js]`. */
@@ -17,12 +19,23 @@ export interface ClientOptions {
   clientInterface?: string;
   /** `--target-property`: the property holding each target's address. */
   targetProperty?: string;
+  /** The SSH client configuration file (default `~/.ssh/config`). */
+  sshConfigFile?: string;
+  /** The agent's command on SSH targets, as words (default `dnx-agent`). */
+  remoteAgent?: string[];
   log: TargetLog;
+}
+
+/** Client options from the environment: `DNX_SSH_CONFIG` and `DNX_REMOTE_AGENT`. */
+export function sshOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<ClientOptions, 'sshConfigFile' | 'remoteAgent'> {
+  const words = env.DNX_REMOTE_AGENT?.trim().split(/\s+/).filter(Boolean);
+  return { sshConfigFile: env.DNX_SSH_CONFIG || undefined, remoteAgent: words && words.length > 0 ? words : undefined };
 }
 
 /** Makes each target's client once, on first use. */
 export class Clients {
   private readonly made = new Map<string, TargetClient>();
+  private sshConfig?: SshConfig;
 
   constructor(
     private readonly infrastructure: Record<string, ManifestTarget>,
@@ -45,7 +58,10 @@ export class Clients {
     const address = t.properties[property];
     if (typeof address !== 'string' || address === '') throw new DeployError(`target '${name}' has no address: its property '${property}' (the targetProperty) is not set`);
     if (kind === 'soap') throw new DeployError(`target '${name}': the SOAP transport (${iface}) is not available yet; use ssh or local`);
-    if (kind === 'ssh') throw new DeployError(`target '${name}': the SSH transport is not available yet; use clientInterface = "local" (or a Disnix client program)`);
+    if (kind === 'ssh') {
+      this.sshConfig ??= SshConfig.load(this.options.sshConfigFile);
+      return new SshClient(name, address, { config: this.sshConfig, remoteAgent: this.options.remoteAgent ?? [DEFAULT_REMOTE_AGENT], log: this.options.log });
+    }
     return new ExecClient(name, iface, address, this.options.log);
   }
 

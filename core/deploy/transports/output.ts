@@ -1,0 +1,55 @@
+// What a client program prints, as every transport reads it: standard output is the answer,
+// one result per line; standard error is passed on line by line and its last lines kept, so a
+// failure can say what the target said.
+
+import { TargetError } from '../errors';
+import type { TargetLog } from '../transport';
+
+const TAIL = 15;
+const AGENT_ERROR = 'dnx agent: error: ';
+
+export class ClientOutput {
+  private out = '';
+  private partial = '';
+  private readonly tail: string[] = [];
+
+  constructor(
+    private readonly target: string,
+    private readonly operation: string,
+    private readonly log: TargetLog,
+  ) {}
+
+  stdout(chunk: Buffer): void {
+    this.out += chunk.toString();
+  }
+
+  stderr(chunk: Buffer): void {
+    const lines = (this.partial + chunk.toString()).split('\n');
+    this.partial = lines.pop()!;
+    for (const l of lines) this.line(l);
+  }
+
+  private line(l: string): void {
+    this.log(this.target, l);
+    this.tail.push(l);
+    if (this.tail.length > TAIL) this.tail.shift();
+  }
+
+  /** The answer's lines when the program succeeded; otherwise the error to report. */
+  finish(code: number | null, signal: string | null, sendError?: Error): string[] {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+    if (code === 0 && !sendError) return this.out.split('\n').filter((l) => l !== '');
+    const why = sendError && code === 0 ? `sending failed: ${sendError.message}` : this.said() || (signal ? `killed by ${signal}` : code === null ? 'no exit status' : `exit status ${code}`);
+    throw new TargetError(this.target, this.operation, why);
+  }
+
+  /** Our agent ends with its error message (which may span lines); other clients just print. */
+  private said(): string {
+    const tail = this.tail;
+    let marker = tail.length - 1;
+    while (marker >= 0 && !tail[marker].startsWith(AGENT_ERROR)) marker--;
+    if (marker >= 0) return [tail[marker].slice(AGENT_ERROR.length), ...tail.slice(marker + 1).map((l) => l.trim())].filter(Boolean).join(' ');
+    return tail.filter((l) => l.trim()).slice(-3).join('; ');
+  }
+}

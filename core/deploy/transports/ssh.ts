@@ -1,0 +1,152 @@
+// `ssh` (Disnix's `disnix-ssh-client`): our agent on the target, reached over one SSH
+// connection per target that every operation shares. The agent's command line crosses the
+// remote shell with each word quoted on its own; closures stream into the agent's standard
+// input, so nothing is held in memory or written to a temporary file.
+
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ClientChannel } from 'ssh2';
+import { DeployError, TargetError } from '../errors';
+import { toArgv, type Request } from '../protocol';
+import { connectSsh, SshError, type SshConnection } from '../ssh/connect';
+import type { SshConfig } from '../ssh/config';
+import type { LocalStore } from '../store';
+import type { TargetClient, TargetLog } from '../transport';
+import { ClientOutput } from './output';
+
+/** The agent's command on targets, when `DNX_REMOTE_AGENT` does not say otherwise. */
+export const DEFAULT_REMOTE_AGENT = 'dnx-agent';
+
+/** OpenSSH's sshd opens at most 10 sessions per connection by default. */
+const MAX_CHANNELS = 8;
+
+/** One word for a POSIX shell, whatever it holds. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface SshClientOptions {
+  config: SshConfig;
+  /** The agent's command on the target, as words (`DNX_REMOTE_AGENT`, default `dnx-agent`). */
+  remoteAgent: string[];
+  log: TargetLog;
+}
+
+export class SshClient implements TargetClient {
+  private connection?: Promise<SshConnection>;
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly target: string,
+    private readonly address: string,
+    private readonly o: SshClientOptions,
+  ) {}
+
+  call(req: Request): Promise<string[]> {
+    return this.run(toArgv(req), req.op);
+  }
+
+  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
+    await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
+  }
+
+  fetchSnapshots(): Promise<string[]> {
+    throw new DeployError(`${this.target}: moving state between machines over SSH is not available yet; deploy with --no-migration`);
+  }
+
+  sendSnapshots(): Promise<void> {
+    throw new DeployError(`${this.target}: moving state between machines over SSH is not available yet; deploy with --no-migration`);
+  }
+
+  async close(): Promise<void> {
+    const c = this.connection;
+    this.connection = undefined;
+    if (c) (await c.catch(() => undefined))?.close();
+  }
+
+  private connect(): Promise<SshConnection> {
+    this.connection ??= connectSsh(this.address, { config: this.o.config, log: (l) => this.o.log(this.target, l) }).then((c) => {
+      // A lost connection is reconnected by the next operation.
+      c.client.on('close', () => {
+        if (this.connection === current) this.connection = undefined;
+      });
+      return c;
+    });
+    const current = this.connection;
+    return current;
+  }
+
+  private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
+    let connection: SshConnection;
+    try {
+      connection = await this.connect();
+    } catch (e) {
+      this.connection = undefined;
+      throw new TargetError(this.target, operation, (e as Error).message, !(e instanceof SshError) || e.unreachable);
+    }
+    if (signal?.aborted) throw new TargetError(this.target, operation, 'cancelled');
+    await this.slot();
+    try {
+      return await this.exec(connection, [...this.o.remoteAgent, ...argv].map(shellQuote).join(' '), operation, input, signal);
+    } finally {
+      this.release();
+    }
+  }
+
+  private exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
+    const output = new ClientOutput(this.target, operation, this.o.log);
+    return new Promise((resolve, reject) => {
+      const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost', true));
+      connection.client.once('close', lost);
+      connection.client.exec(command, (err, channel: ClientChannel) => {
+        if (err) {
+          connection.client.off('close', lost);
+          return reject(new TargetError(this.target, operation, `cannot start the agent over SSH: ${err.message}`, true));
+        }
+        let code: number | null = null;
+        let killedBy: string | null = null;
+        let sendError: Error | undefined;
+        const abort = () => {
+          channel.signal('TERM');
+          channel.close();
+        };
+        signal?.addEventListener('abort', abort, { once: true });
+        channel.on('data', (c: Buffer) => output.stdout(c));
+        channel.stderr.on('data', (c: Buffer) => output.stderr(c));
+        channel.on('exit', (status: number | null, signalName?: string) => {
+          code = status;
+          killedBy = signalName ?? null;
+        });
+        if (input) pipeline(Readable.from(input), channel).catch((e: Error) => (sendError = e));
+        else channel.end();
+        channel.on('close', () => {
+          connection.client.off('close', lost);
+          signal?.removeEventListener('abort', abort);
+          if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
+          if (code === 127) return reject(new TargetError(this.target, operation, `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)`));
+          if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost', true));
+          try {
+            resolve(output.finish(code, killedBy, sendError));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      });
+    });
+  }
+
+  private slot(): Promise<void> {
+    if (this.open < MAX_CHANNELS) {
+      this.open++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.open--;
+  }
+}

@@ -1,0 +1,109 @@
+// Deploying over SSH to real hosts: a `dnx testnet` of three network namespaces, each with its
+// own sshd, host key, Nix store and agent state. The hello-world services (plain folders) run
+// on every host and answer there; a container property full of shell syntax crosses the remote
+// shell as written; an unknown or changed host key is refused before anything is sent; a jump
+// host is used when the SSH config says so. Needs root, sshd and iproute2 (.ci/run installs them).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TestnetState } from '../../core/testnet/testnet';
+
+const root = join(__dirname, '..', '..', '..');
+const canRun = process.getuid?.() === 0 && existsSync('/usr/sbin/sshd');
+const dir = mkdtempSync(join(tmpdir(), 'dnx-ssh-'));
+const net = join(dir, 'net');
+const pwned = join(dir, 'pwned');
+const NOTE = `it's; "quoted" \`x\`\n$(touch ${pwned})`;
+
+const dnx = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: join(dir, 'state'), ...env } });
+const deployWith = (sshConfig: string, ...extra: string[]) => dnx({ DNX_SSH_CONFIG: sshConfig }, 'deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix', ...extra);
+
+/** Asks a service from inside the host, where it listens. */
+function askOn(namespace: string, port: number): string {
+  const r = spawnSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', `fetch('http://127.0.0.1:${port}/').then((r) => r.text()).then((t) => process.stdout.write(t), () => process.stdout.write('no answer'))`], { encoding: 'utf8' });
+  return r.stdout.trim();
+}
+
+describe('dnx deploy over SSH to a test network', { skip: canRun ? false : 'needs root and sshd (run .ci/run, which installs them)' }, () => {
+  let state: TestnetState;
+
+  before(() => {
+    const up = dnx({}, 'testnet', 'up', '--dir', net);
+    assert.equal(up.status, 0, up.stderr);
+    state = JSON.parse(readFileSync(join(net, 'testnet.json'), 'utf8')) as TestnetState;
+    const examples = join(root, 'examples', 'hello-world', 'local');
+    writeFileSync(join(dir, 'services.nix'), readFileSync(join(examples, 'services.nix'), 'utf8').replace(/\.\/pkgs\//g, `${examples}/pkgs/`).replace(/rec \{/, `rec {\n  checker = { name = "checker"; pkg = ./checker; type = "wrapper"; };`));
+    mkdirSync(join(dir, 'checker', 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'checker', 'bin', 'wrapper'), `#!/bin/sh\nprintf '%s <%s>\\n' "$1" "$note" >> "$DNX_AGENT_STATE_DIR/wrapper.log"\n`);
+    chmodSync(join(dir, 'checker', 'bin', 'wrapper'), 0o755);
+    const infrastructure = readFileSync(state.infrastructure, 'utf8').replace('containers.process = { };', `containers.process = { };\n    containers.wrapper.note = ${JSON.stringify(NOTE).replace(/\$/g, '\\$')};`);
+    writeFileSync(join(dir, 'infrastructure.nix'), infrastructure);
+    const everywhere = '[ infrastructure.test1 infrastructure.test2 infrastructure.test3 ]';
+    writeFileSync(join(dir, 'distribution.nix'), `{ infrastructure }: {\n  HelloService = ${everywhere};\n  HelloWorldService = ${everywhere};\n  HelloWorld = ${everywhere};\n  checker = [ infrastructure.test1 ];\n}\n`);
+  });
+
+  after(() => {
+    if (!canRun) return;
+    const down = dnx({}, 'testnet', 'down', '--dir', net);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(down.status, 0, down.stderr);
+  });
+
+  it('deploys to three hosts; every host answers; a second run changes nothing', () => {
+    const r = deployWith(state.sshConfig);
+    assert.equal(r.status, 0, r.stderr);
+    for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'Hello world!', `HelloWorld on ${h.name}`);
+    const again = deployWith(state.sshConfig);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout + again.stderr, /0 activated, 0 deactivated/);
+  });
+
+  it('passes a container property with quotes, semicolons and newlines through the remote shell as written', () => {
+    const log = readFileSync(join(state.hosts[0].agentState, 'wrapper.log'), 'utf8');
+    assert.equal(log.split(/(?<=>)\n/)[0], `activate <${NOTE}>`);
+    assert.equal(existsSync(pwned), false);
+  });
+
+  it('refuses a host whose key is not known, and says how to trust it', () => {
+    const config = join(dir, 'unknown_config');
+    writeFileSync(join(dir, 'empty_known_hosts'), '');
+    writeFileSync(config, readFileSync(state.sshConfig, 'utf8').replace(/UserKnownHostsFile .*/, `UserKnownHostsFile "${join(dir, 'empty_known_hosts')}"`));
+    const r = deployWith(config);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /the host key of 10\.213\.\d+\.\d+ \(SHA256:[A-Za-z0-9+/]+\) is not known/);
+    assert.match(r.stderr, /add this line to .*empty_known_hosts: 10\.213\.\d+\.\d+ ssh-ed25519 AAAA/);
+  });
+
+  it('refuses a host whose key changed, naming the key it knew', () => {
+    const lines = readFileSync(join(net, 'known_hosts'), 'utf8').trim().split('\n');
+    // test1's address, with test2's key: what a man in the middle would present.
+    const swapped = `${lines[0].split(' ')[0]} ${lines[1].split(' ').slice(1).join(' ')}\n${lines.slice(1).join('\n')}\n`;
+    writeFileSync(join(dir, 'swapped_known_hosts'), swapped);
+    const config = join(dir, 'swapped_config');
+    writeFileSync(config, readFileSync(state.sshConfig, 'utf8').replace(/UserKnownHostsFile .*/, `UserKnownHostsFile "${join(dir, 'swapped_known_hosts')}"`));
+    const r = deployWith(config);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`test1: .*the host key of ${state.hosts[0].address.replace(/\./g, '\\.')} has CHANGED`));
+    assert.match(r.stderr, /swapped_known_hosts:1/);
+  });
+
+  it('goes through a jump host when the SSH config says so', () => {
+    const [jump, ...rest] = state.hosts;
+    const config = join(dir, 'jump_config');
+    writeFileSync(config, readFileSync(state.sshConfig, 'utf8') + rest.map((h) => `\nHost ${h.address}\n  ProxyJump ${jump.name}\n`).join(''));
+    const r = deployWith(config);
+    assert.equal(r.status, 0, r.stderr);
+    const sshdLog = readFileSync(join(net, 'hosts', rest[0].name, 'sshd.log'), 'utf8');
+    assert.match(sshdLog, new RegExp(`Accepted publickey for root from ${jump.address.replace(/\./g, '\\.')} `));
+  });
+
+  it('undeploys: the services stop on every host', () => {
+    const r = dnx({ DNX_SSH_CONFIG: state.sshConfig }, 'deploy', '--undeploy');
+    assert.equal(r.status, 0, r.stderr);
+    for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'no answer');
+  });
+});

@@ -10,7 +10,8 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
-import { isStorePath, LocalStore, NIX_STORE } from '../core/deploy/store';
+import { NixStore } from '../core/deploy/nix-store';
+import { isStorePath, LocalStore, NIX_STORE, type ObjectStore } from '../core/deploy/store';
 import { agentPaths, type AgentPaths } from './config';
 import { checkSegment, componentName, DysnomiaState } from './dysnomia-state';
 import { AgentError } from './errors';
@@ -32,7 +33,10 @@ const ENV_KEY = /^[^=\0]+$/;
 
 export class Agent {
   readonly paths: AgentPaths;
-  readonly store: LocalStore;
+  readonly store: ObjectStore;
+  /** The real Nix store, when this agent keeps everything there. */
+  private readonly nix?: NixStore;
+  private readonly own?: LocalStore;
   readonly profiles: Profiles;
   readonly locks: Locks;
   readonly state: DysnomiaState;
@@ -41,10 +45,18 @@ export class Agent {
     stateDir: string,
     private readonly selfCommand: string[],
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** `nix`: packages go into the real Nix store, profiles are Nix GC roots; `own`: our store. */
+    storeKind: 'own' | 'nix' = 'own',
   ) {
     this.paths = agentPaths(stateDir, env);
-    this.store = new LocalStore(this.paths.store);
-    this.profiles = new Profiles(this.paths.profiles);
+    if (storeKind === 'nix') {
+      const nix = (this.nix = new NixStore());
+      this.store = nix;
+      this.profiles = new Profiles(this.paths.profiles, (link, path) => nix.addRoot(link, path));
+    } else {
+      this.store = this.own = new LocalStore(this.paths.store);
+      this.profiles = new Profiles(this.paths.profiles);
+    }
     this.locks = new Locks(this.paths.locks);
     this.state = new DysnomiaState(this.paths.dysnomia);
   }
@@ -69,9 +81,15 @@ export class Agent {
         return;
       }
       case 'print-invalid':
-        for (const p of req.paths) if (!this.isPresent(p)) io.out(p);
+        for (const p of req.paths) this.checkStorePath(p);
+        for (const p of this.nix ? this.nix.invalid(req.paths) : req.paths.filter((p) => !this.store.isValid(p))) io.out(p);
         return;
       case 'realise':
+        if (this.nix) {
+          for (const p of req.paths) this.checkStorePath(p);
+          for (const p of await this.nix.realise(req.paths)) io.out(p);
+          return;
+        }
         for (const p of req.paths) if (!this.isPresent(p)) throw new AgentError(`cannot realise ${p}: it is not on this machine, and building needs Nix`);
         for (const p of req.paths) io.out(p);
         return;
@@ -88,7 +106,7 @@ export class Agent {
         return;
       case 'collect-garbage': {
         if (req.deleteOld) await this.profiles.deleteOld();
-        const dead = await this.store.collectGarbage(this.profiles.roots());
+        const dead = this.nix ? await this.nix.collectGarbage() : await this.own!.collectGarbage(this.profiles.roots());
         io.log(`deleted ${dead.length} store object(s)`);
         for (const p of dead) io.out(p);
         return;
@@ -128,9 +146,13 @@ export class Agent {
     }
   }
 
-  /** Whether our store holds `path` (the Nix store is not consulted yet). */
-  private isPresent(path: string): boolean {
+  private checkStorePath(path: string): void {
     if (!isStorePath(path)) throw new AgentError(`'${path}' is not a store path`);
+  }
+
+  /** Whether the agent's store holds `path`. */
+  private isPresent(path: string): boolean {
+    this.checkStorePath(path);
     return this.store.isValid(path);
   }
 

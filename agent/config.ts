@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { dnxStateHome } from '../core/state-home';
+import { AgentError } from './errors';
 
 export interface AgentPaths {
   root: string;
@@ -35,4 +36,16 @@ export function agentPaths(root: string, env: NodeJS.ProcessEnv = process.env): 
     run: join(root, 'run'),
     log: join(root, 'log'),
   };
+}
+
+/**
+ * Where packages go: `DNX_AGENT_STORE` (`nix` or `own`), else the real Nix store when Nix is
+ * installed, this user may write its store, and the state directory is the machine's (not one
+ * of several agents side by side, as the local targets of an embedded network are).
+ */
+export function storeKindFor(stateDirGiven: boolean, env: NodeJS.ProcessEnv, nixWritable: () => boolean): 'own' | 'nix' {
+  const asked = env.DNX_AGENT_STORE;
+  if (asked === 'nix' || asked === 'own') return asked;
+  if (asked) throw new AgentError(`DNX_AGENT_STORE must be 'nix' or 'own', not '${asked}'`);
+  return !stateDirGiven && nixWritable() ? 'nix' : 'own';
 }

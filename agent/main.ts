@@ -7,7 +7,8 @@ import { NarError } from '../core/deploy/nar';
 import { parseArgv, ProtocolError } from '../core/deploy/protocol';
 import { StoreError } from '../core/deploy/store';
 import { Agent } from './agent';
-import { defaultStateDir } from './config';
+import { nixStoreWritable } from '../core/deploy/nix-store';
+import { defaultStateDir, storeKindFor } from './config';
 import { AgentError } from './errors';
 import { supervise, SUPERVISE_FLAG } from './supervisor';
 
@@ -26,7 +27,9 @@ Runs one operation of Disnix's client interface on this machine (as disnix-run-a
   --clean-snapshots [--keep N] [-C CONTAINER] [-c COMPONENT]
 
 The state (store, profiles, locks, Dysnomia state) lives in --state-dir, else
-$DNX_AGENT_STATE_DIR, else /var/lib/dnx-agent (root) or ~/.local/state/dnx/agent.`;
+$DNX_AGENT_STATE_DIR, else /var/lib/dnx-agent (root) or ~/.local/state/dnx/agent.
+Packages go into the real Nix store when Nix is installed and writable and no --state-dir is
+given, else into the agent's own store; DNX_AGENT_STORE=nix or own decides instead.`;
 
 export async function agentMain(argv: string[], selfCommand: string[]): Promise<number> {
   if (argv[0] === SUPERVISE_FLAG) {
@@ -35,9 +38,13 @@ export async function agentMain(argv: string[], selfCommand: string[]): Promise<
     return new Promise(() => undefined); // the supervisor ends the process itself
   }
   let stateDir = defaultStateDir();
+  let stateDirGiven = false;
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--state-dir') stateDir = argv[++i] ?? '';
+    if (argv[i] === '--state-dir') {
+      stateDir = argv[++i] ?? '';
+      stateDirGiven = true;
+    }
     else if (argv[i] === '--help' || argv[i] === '-h') {
       process.stdout.write(agentUsage + '\n');
       return 0;
@@ -51,7 +58,13 @@ export async function agentMain(argv: string[], selfCommand: string[]): Promise<
     process.stderr.write(`dnx agent: ${(e as Error).message}\n${agentUsage}\n`);
     return 2;
   }
-  const agent = new Agent(stateDir, selfCommand);
+  let agent: Agent;
+  try {
+    agent = new Agent(stateDir, selfCommand, process.env, storeKindFor(stateDirGiven, process.env, nixStoreWritable));
+  } catch (e) {
+    process.stderr.write(`dnx agent: error: ${(e as Error).message}\n`);
+    return 1;
+  }
   try {
     await agent.run(request, {
       out: (line) => process.stdout.write(line + '\n'),

@@ -14,8 +14,14 @@ export function checkProfileName(profile: string): void {
   if (!NAME.test(profile)) throw new AgentError(`invalid profile name '${profile}'`);
 }
 
+/** Makes `link` point to `storePath` (with Nix: also registers it as a garbage collector root). */
+export type MakeLink = (link: string, storePath: string) => Promise<void>;
+
 export class Profiles {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly makeLink: MakeLink = (link, storePath) => symlink(storePath, link),
+  ) {}
 
   /** The generation numbers of `profile`, ascending. */
   generations(profile: string): number[] {
@@ -64,7 +70,7 @@ export class Profiles {
     await mkdir(this.dir, { recursive: true });
     const n = (this.generations(profile).at(-1) ?? 0) + 1;
     const gen = `${profile}-${n}-link`;
-    await symlink(storePath, join(this.dir, gen));
+    await this.makeLink(join(this.dir, gen), storePath);
     const tmp = join(this.dir, `.${profile}.tmp-${process.pid}`);
     await unlink(tmp).catch(() => undefined);
     await symlink(gen, tmp);

@@ -12,9 +12,11 @@ import { formatPlan } from '../core/plan/format';
 import { planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
 import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
+import { buildSpec, nixBuild } from '../core/deploy/nix-build';
+import { nixInstalled, NixStore } from '../core/deploy/nix-store';
 import { DeployError } from '../core/deploy/errors';
 import { execute, type DeployEvent, type DeployResult } from '../core/deploy/executor';
-import { realise } from '../core/deploy/realise';
+import { realise, type NixBuilder } from '../core/deploy/realise';
 import { LocalStore } from '../core/deploy/store';
 import { ArgReader, UsageError } from './args';
 import { cancellation } from './cancel';
@@ -187,7 +189,10 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams: analysed.extraParams });
     for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
     if (!manifest) return undefined;
-    next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store);
+    const model = analysis.model;
+    const files = analysis.files;
+    const build: NixBuilder | undefined = nixInstalled() ? (services) => nixBuild(buildSpec(model, files, services), { extraParams: args.extraParams, log: (l) => process.stderr.write(`  build| ${l}\n`) }) : undefined;
+    next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
   }
   // A deployment that changed nothing adds no generation.
   const record = () => void (previous && JSON.stringify(previous) === JSON.stringify(next) ? undefined : profile.add(next));
@@ -202,7 +207,8 @@ export interface DeployOutcome {
 
 /** Plans and runs a deployment, printing the plan and the progress; the exit status. */
 export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stateDir: string, onDone?: (o: DeployOutcome) => Promise<void>): Promise<number> {
-  const store = new LocalStore(join(stateDir, 'store'));
+  // What Nix builds stays in the Nix store; the coordinator's own store refers to it.
+  const store = new LocalStore(join(stateDir, 'store'), nixInstalled() ? new NixStore() : undefined);
   const transition = await transitionOf(args, profile, store);
   if (!transition) return 1;
   const { next, previous } = transition;

@@ -9,22 +9,39 @@ import { makeStorePath, storeSourceOf } from '../nix/store';
 import type { Manifest } from '../plan/types';
 import { profileManifestOf } from './activations';
 import { DeployError } from './errors';
+import type { BuiltService } from './nix-build';
 import { PROFILE_MANIFEST_FILE } from './profile-manifest';
 import { copyTree, type LocalStore } from './store';
+
+/** Builds the named services' derivations with Nix; resolves with what was built. */
+export type NixBuilder = (services: string[]) => Promise<BuiltService[]>;
+
+export interface RealiseOptions {
+  /** Builds derivations; without it, only plain folders and files can be deployed. */
+  build?: NixBuilder;
+  /** Plan only (`--dry-run`): nothing is built, the profiles are named but not complete. */
+  planOnly?: boolean;
+}
 
 /**
  * Puts the manifest's packages into `store` and returns the manifest with each target's
  * profile path. `evaluation` is the evaluator that computed the manifest (it knows where each
  * path came from).
  */
-export async function realise(manifest: Manifest, evaluation: object, store: LocalStore): Promise<Manifest> {
-  const names = new Map<string, string>();
+export async function realise(manifest: Manifest, evaluation: object, store: LocalStore, o: RealiseOptions = {}): Promise<Manifest> {
+  const services = new Map<string, string>();
   for (const s of Object.values(manifest.services)) {
-    if (s.pkg === null) throw new DeployError(`${s.name}: its package needs Nixpkgs to build, and building with Nix is not available here`);
-    names.set(s.pkg, s.name);
+    if (s.pkg === null) throw new DeployError(`${s.name}: its package needs Nixpkgs, which the planner does not evaluate; deploying such services is not supported yet`);
+    services.set(s.pkg, s.name);
   }
-  for (const p of Object.values(manifest.profiles)) for (const pkg of p.packages) if (pkg !== null && !names.has(pkg)) names.set(pkg, pkg);
-  for (const [pkg, name] of names) await realisePath(pkg, name, evaluation, store);
+  const derivations = new Map<string, string>();
+  for (const [pkg, name] of services) {
+    if (store.isValid(pkg) || storeSourceOf(evaluation, pkg)) await realisePath(pkg, name, evaluation, store);
+    else derivations.set(pkg, name);
+  }
+  for (const p of Object.values(manifest.profiles))
+    for (const pkg of p.packages) if (pkg !== null && !services.has(pkg)) await realisePath(pkg, pkg, evaluation, store);
+  if (derivations.size > 0 && !o.planOnly) await buildDerivations(derivations, store, o.build);
 
   const profiles: Manifest['profiles'] = {};
   for (const [target, profile] of Object.entries(manifest.profiles)) {
@@ -34,10 +51,23 @@ export async function realise(manifest: Manifest, evaluation: object, store: Loc
   return { ...manifest, profiles };
 }
 
+async function buildDerivations(derivations: Map<string, string>, store: LocalStore, build: NixBuilder | undefined): Promise<void> {
+  const names = [...new Set(derivations.values())].sort();
+  if (!build) throw new DeployError(`${names.join(', ')}: built by Nix derivations, and Nix is not installed here (Debian: nix-bin)`);
+  const built = await build(names);
+  for (const [pkg, name] of derivations) {
+    if (!built.some((b) => b.out === pkg)) {
+      const got = built.filter((b) => b.service === name).map((b) => b.out);
+      throw new DeployError(`${name}: Nix built ${got.join(', ') || 'nothing'}, where the plan computed ${pkg}; the models evaluate differently under Nix (please report this)`);
+    }
+    if (!store.isValid(pkg)) throw new DeployError(`${name}: ${pkg} was built but is not in the Nix store`);
+  }
+}
+
 async function realisePath(pkg: string, name: string, evaluation: object, store: LocalStore): Promise<void> {
   if (store.isValid(pkg)) return;
   const source = storeSourceOf(evaluation, pkg);
-  if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation, and building with Nix is not available here`);
+  if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation, which a package list cannot be yet`);
   if (source.kind === 'text') {
     for (const r of source.references) await realisePath(r, r, evaluation, store);
     await store.addText(pkg, source.text, source.references);

@@ -38,12 +38,35 @@ export interface PathInfo {
   deriver?: string;
 }
 
-export class LocalStore {
-  constructor(readonly root: string) {}
+/** What the agent and the executor need of a store, ours or Nix's. */
+export interface ObjectStore {
+  isValid(storePath: string): boolean;
+  /** Where the object's content is on this machine. */
+  realPath(storePath: string): string;
+  closure(paths: string[]): string[];
+  exportPaths(paths: string[]): Generator<Buffer>;
+  importPaths(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string[]>;
+}
+
+/** A store whose objects can be read, beneath ours: the real Nix store with what Nix built. */
+export interface UnderlyingStore {
+  isValid(storePath: string): boolean;
+  info(storePath: string): PathInfo | undefined;
+  realPath(storePath: string): string;
+  closure(paths: string[]): string[];
+}
+
+export class LocalStore implements ObjectStore {
+  constructor(
+    readonly root: string,
+    /** Consulted for what this store does not hold (it never refers back to ours). */
+    private readonly below?: UnderlyingStore,
+  ) {}
 
   /** Where the object named by `storePath` is kept. */
   realPath(storePath: string): string {
-    return join(this.root, storeBaseName(storePath));
+    const own = join(this.root, storeBaseName(storePath));
+    return this.below && !this.holds(storePath) && this.below.isValid(storePath) ? this.below.realPath(storePath) : own;
   }
 
   private infoFile(storePath: string): string {
@@ -54,12 +77,17 @@ export class LocalStore {
     try {
       return JSON.parse(readFileSync(this.infoFile(storePath), 'utf8')) as PathInfo;
     } catch {
-      return undefined;
+      return this.below?.info(storePath);
     }
   }
 
-  isValid(storePath: string): boolean {
+  /** Whether this store itself holds the object. */
+  holds(storePath: string): boolean {
     return existsSync(this.infoFile(storePath));
+  }
+
+  isValid(storePath: string): boolean {
+    return this.holds(storePath) || (this.below?.isValid(storePath) ?? false);
   }
 
   /** `paths` that this store does not hold. */
@@ -71,16 +99,19 @@ export class LocalStore {
   closure(paths: string[]): string[] {
     const out: string[] = [];
     const seen = new Set<string>();
+    // What the store beneath holds is asked for at once; it comes first, as it never refers to ours.
+    const beneath: string[] = [];
     const visit = (p: string) => {
       if (seen.has(p)) return;
       seen.add(p);
+      if (this.below && !this.holds(p) && this.below.isValid(p)) return void beneath.push(p);
       const info = this.info(p);
       if (!info) throw new StoreError(`${p} is not in the store at ${this.root}`);
       for (const r of info.references) if (r !== p) visit(r);
       out.push(p);
     };
     for (const p of paths) visit(p);
-    return out;
+    return beneath.length > 0 ? [...this.below!.closure(beneath), ...out] : out;
   }
 
   /** The export of `paths` (in the order given: callers pass a closure). */
@@ -127,14 +158,14 @@ export class LocalStore {
    * it. Returns whether it was added.
    */
   async register(storePath: string, content: string, info: PathInfo): Promise<boolean> {
-    if (this.isValid(storePath)) return false;
+    if (this.holds(storePath)) return false;
     const dest = this.realPath(storePath);
     // Left by a crash between moving the content and writing its info.
     await removeTree(dest);
     try {
       await rename(content, dest);
     } catch (e) {
-      if (this.isValid(storePath)) return false; // another import got there first
+      if (this.holds(storePath)) return false; // another import got there first
       throw e;
     }
     await mkdir(join(this.root, '.info'), { recursive: true });
@@ -186,7 +217,7 @@ export class LocalStore {
 
   /** Deletes every object not in the closure of `roots`; returns what was deleted. */
   async collectGarbage(roots: string[]): Promise<string[]> {
-    const live = new Set(this.closure(roots.filter((r) => this.isValid(r))));
+    const live = new Set(this.closure(roots.filter((r) => this.holds(r))));
     const dead = (await this.list()).filter((p) => !live.has(p));
     for (const p of dead) {
       // The info goes first: from then on the object is invalid and can be removed at leisure.

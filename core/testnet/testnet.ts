@@ -19,6 +19,8 @@ export interface TestnetHost {
   address: string;
   /** The network namespace the host lives in. */
   namespace: string;
+  /** The bridge's end of the host's link. */
+  link: string;
   /** The agent's state directory (readable from outside, for tests). */
   agentState: string;
 }
@@ -64,7 +66,7 @@ export async function testnetUp(o: TestnetOptions): Promise<TestnetState> {
     dir,
     bridge: `dnxbr${id}`,
     gateway: `10.213.${id}.1`,
-    hosts: o.hosts.map((name, i) => ({ name, address: `10.213.${id}.${i + 10}`, namespace: `dnx${id}-${name}`, agentState: join(dir, 'hosts', name, 'agent') })),
+    hosts: o.hosts.map((name, i) => ({ name, address: `10.213.${id}.${i + 10}`, namespace: `dnx${id}-${name}`, link: `dnxv${id}h${i}`, agentState: join(dir, 'hosts', name, 'agent') })),
     sshConfig: join(dir, 'ssh_config'),
     infrastructure: join(dir, 'infrastructure.nix'),
   };
@@ -79,9 +81,9 @@ export async function testnetUp(o: TestnetOptions): Promise<TestnetState> {
     writeAgentWrapper(dir, o.agentCommand);
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const knownHosts: string[] = [];
-    for (const [i, h] of state.hosts.entries()) {
+    for (const h of state.hosts) {
       log(`host ${h.name} at ${h.address}`);
-      knownHosts.push(await startHost(state, h, `dnxv${id}h${i}`));
+      knownHosts.push(await startHost(state, h));
     }
     writeFileSync(join(dir, 'known_hosts'), knownHosts.join(''));
     writeFileSync(state.sshConfig, sshConfigText(state));
@@ -103,9 +105,15 @@ export async function testnetDown(dir: string): Promise<TestnetState | undefined
     // Everything that runs in the host: sshd, agents, the services they started.
     const pids = await run('ip', ['netns', 'pids', h.namespace]).then((r) => r.stdout.split('\n').filter(Boolean).map(Number), () => []);
     for (const pid of pids) killQuietly(pid, 'SIGKILL');
+    await waitUntilGone(pids, 5_000);
+    // Deleting the link removes both its ends, even while the namespace lingers.
+    await ip('link', 'del', h.link).catch(() => undefined);
     await ip('netns', 'del', h.namespace).catch(() => undefined);
   }
   await ip('link', 'del', state.bridge).catch(() => undefined);
+  const links = (await run('ip', ['-o', 'link', 'show'])).stdout;
+  const left = [state.bridge, ...state.hosts.map((h) => h.link)].filter((l) => links.includes(`: ${l}:`) || links.includes(`: ${l}@`));
+  if (left.length > 0) throw new TestnetError(`could not remove ${left.join(', ')}; remove them with: ip link del NAME`);
   rmSync(file);
   return state;
 }
@@ -115,15 +123,15 @@ export function readTestnet(dir: string): TestnetState | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TestnetState) : undefined;
 }
 
-async function startHost(state: TestnetState, h: TestnetHost, veth: string): Promise<string> {
+async function startHost(state: TestnetState, h: TestnetHost): Promise<string> {
   const home = join(state.dir, 'hosts', h.name);
   mkdirSync(h.agentState, { recursive: true });
   // The host's own Nix store: an empty /nix, mounted over the real one inside the host only.
   mkdirSync(join(home, 'nix', 'store'), { recursive: true });
   mkdirSync(join(home, 'nix', 'var', 'nix'), { recursive: true });
   await ip('netns', 'add', h.namespace);
-  await ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.namespace);
-  await ip('link', 'set', veth, 'master', state.bridge, 'up');
+  await ip('link', 'add', h.link, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.namespace);
+  await ip('link', 'set', h.link, 'master', state.bridge, 'up');
   await ip('-n', h.namespace, 'addr', 'add', `${h.address}/24`, 'dev', 'eth0');
   await ip('-n', h.namespace, 'link', 'set', 'eth0', 'up');
   await ip('-n', h.namespace, 'link', 'set', 'lo', 'up');
@@ -183,7 +191,7 @@ function writeAgentWrapper(dir: string, agentCommand: string[]): void {
 
 async function freeNetworkId(): Promise<number> {
   const links = (await run('ip', ['-o', 'link', 'show'])).stdout;
-  for (let id = 1; id < 255; id++) if (!links.includes(`dnxbr${id}:`)) return id;
+  for (let id = 1; id < 255; id++) if (!links.includes(`dnxbr${id}:`) && !links.includes(`dnxv${id}h`)) return id;
   throw new TestnetError('no free network: 254 test networks are up');
 }
 
@@ -210,6 +218,20 @@ function killQuietly(pid: number, signal: NodeJS.Signals): void {
     process.kill(pid, signal);
   } catch {
     // gone already
+  }
+}
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Whether a process still runs (a zombie waiting for its parent does not). */
+function running(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return false;
   }
 }
 

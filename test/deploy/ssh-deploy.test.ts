@@ -1,25 +1,27 @@
 // Deploying over SSH to real hosts: a `dnx testnet` of three network namespaces, each with its
 // own sshd, host key, Nix store and agent state. The hello-world services (plain folders) run
-// on every host and answer there; a container property full of shell syntax crosses the remote
+// on every host and answer there; built by real Nix, they run one per host and reach each
+// other through the addresses the build injected; a container property full of shell syntax crosses the remote
 // shell as written; an unknown or changed host key is refused before anything is sent; a jump
 // host is used when the SSH config says so. Needs root, sshd and iproute2 (.ci/run installs them).
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TestnetState } from '../../core/testnet/testnet';
+import type { TestnetHost, TestnetState } from '../../core/testnet/testnet';
 
 const root = join(__dirname, '..', '..', '..');
 const canRun = process.getuid?.() === 0 && existsSync('/usr/sbin/sshd');
+const hasNix = spawnSync('nix-build', ['--version']).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'dnx-ssh-'));
 const net = join(dir, 'net');
 const pwned = join(dir, 'pwned');
 const NOTE = `it's; "quoted" \`x\`\n$(touch ${pwned})`;
 
-const dnx = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: join(dir, 'state'), ...env } });
+const dnx = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: join(dir, 'state'), XDG_STATE_HOME: join(dir, 'state'), ...env } });
 const deployWith = (sshConfig: string, ...extra: string[]) => dnx({ DNX_SSH_CONFIG: sshConfig }, 'deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix', ...extra);
 
 /** Asks a service from inside the host, where it listens. */
@@ -105,5 +107,27 @@ describe('dnx deploy over SSH to a test network', { skip: canRun ? false : 'need
     const r = dnx({ DNX_SSH_CONFIG: state.sshConfig }, 'deploy', '--undeploy');
     assert.equal(r.status, 0, r.stderr);
     for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'no answer');
+  });
+
+  it('builds derivations with real Nix and wires the hosts together through the addresses it injected', { skip: hasNix ? false : 'needs Nix (nix-bin)' }, async () => {
+    const example = join(root, 'examples', 'hello-world', 'testnet');
+    const env = { DNX_SSH_CONFIG: state.sshConfig, DNX_STATE_DIR: join(dir, 'nix-state'), XDG_STATE_HOME: join(dir, 'nix-state') };
+    const args = ['deploy', '-s', join(example, 'services.nix'), '-i', state.infrastructure, '-d', join(example, 'distribution.nix')];
+    const r = dnx(env, ...args);
+    assert.equal(r.status, 0, r.stderr);
+    // HelloWorld on test3 asks HelloWorldService on test2, which asks HelloService on test1.
+    const test3 = state.hosts[2].address;
+    assert.equal(await (await fetch(`http://${test3}:18080/`)).text(), 'Hello world!\n');
+    // Each host received its package into its own Nix store, kept by its profile as a root.
+    const profileOf = (h: TestnetHost) => {
+      const profiles = join(h.agentState, 'profiles');
+      return readlinkSync(join(profiles, readlinkSync(join(profiles, 'default')))).slice('/nix/store/'.length);
+    };
+    const storeOf = (h: TestnetHost) => join(net, 'hosts', h.name, 'nix', 'store');
+    assert.ok(existsSync(join(storeOf(state.hosts[0]), profileOf(state.hosts[0]))), 'test1 holds its profile in its own Nix store');
+    assert.equal(existsSync(join(storeOf(state.hosts[0]), profileOf(state.hosts[2]))), false, "test1 does not get test3's packages");
+    const again = dnx(env, ...args);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout + again.stderr, /0 activated, 0 deactivated/);
   });
 });

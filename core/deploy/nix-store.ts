@@ -1,0 +1,165 @@
+// The real Nix store, through Nix's own tools: where Nix-built packages live on the coordinator,
+// and where a target with Nix keeps everything it receives. Transfers use the same export
+// format as our own store (nar.ts), so either side can be either kind.
+
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { exportStream } from './nar';
+import { isStorePath, NIX_STORE, StoreError, type PathInfo } from './store';
+
+const run = promisify(execFile);
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+/** Whether Nix's tools are installed. */
+export function nixInstalled(): boolean {
+  try {
+    execFileSync('nix-store', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether Nix's tools are installed and the Nix store can be written by this user. */
+export function nixStoreWritable(): boolean {
+  try {
+    accessSync(NIX_STORE, constants.W_OK);
+  } catch {
+    return false;
+  }
+  return nixInstalled();
+}
+
+export class NixStore {
+  private readonly infos = new Map<string, PathInfo>();
+
+  realPath(storePath: string): string {
+    return storePath;
+  }
+
+  isValid(storePath: string): boolean {
+    if (this.infos.has(storePath)) return true;
+    if (!isStorePath(storePath) || !existsSync(storePath)) return false;
+    return this.invalid([storePath]).length === 0;
+  }
+
+  /** `paths` that the store does not hold. */
+  invalid(paths: string[]): string[] {
+    if (paths.length === 0) return [];
+    return lines(nixSync(['--check-validity', '--print-invalid', ...paths]));
+  }
+
+  info(storePath: string): PathInfo | undefined {
+    if (!this.infos.has(storePath) && this.isValidQuietly(storePath)) this.load([storePath]);
+    return this.infos.get(storePath);
+  }
+
+  /** Everything `paths` refer to, directly or not, references before referrers. */
+  closure(paths: string[]): string[] {
+    if (paths.length === 0) return [];
+    const all = lines(nixSync(['--query', '--requisites', ...paths]));
+    this.load(all.filter((p) => !this.infos.has(p)));
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const visit = (p: string) => {
+      if (seen.has(p)) return;
+      seen.add(p);
+      for (const r of this.infos.get(p)!.references) if (r !== p) visit(r);
+      out.push(p);
+    };
+    for (const p of paths) visit(p);
+    return out;
+  }
+
+  exportPaths(paths: string[]): Generator<Buffer> {
+    this.load(paths.filter((p) => !this.infos.has(p)));
+    return exportStream(paths.map((p) => ({ storePath: p, references: this.infos.get(p)!.references, deriver: this.infos.get(p)!.deriver, source: p })));
+  }
+
+  /** Reads an export into the store with `nix-store --import`; returns the paths it holds now. */
+  async importPaths(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string[]> {
+    const child = spawn('nix-store', ['--import'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    let sendError: Error | undefined;
+    await pipeline(Readable.from(source), child.stdin).catch((e: Error) => (sendError = e));
+    const code = await exited;
+    if (code !== 0) throw new StoreError(`nix-store --import failed: ${err.trim().split('\n').slice(-3).join(' ') || `exit status ${code}`}`);
+    if (sendError) throw new StoreError(`reading the export failed: ${sendError.message}`);
+    return lines(out);
+  }
+
+  /** Builds or fetches `paths` (derivations or outputs); returns the outputs. */
+  async realise(paths: string[]): Promise<string[]> {
+    try {
+      return lines((await run('nix-store', ['--realise', ...paths], { maxBuffer: MAX_BUFFER })).stdout);
+    } catch (e) {
+      throw new StoreError(`nix-store --realise failed: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').slice(-5).join(' ')}`);
+    }
+  }
+
+  /**
+   * Makes `link` a symlink to `storePath` that keeps it from garbage collection (an indirect
+   * root, as `nix-store --add-root --indirect` makes).
+   */
+  async addRoot(link: string, storePath: string): Promise<void> {
+    await run('nix-store', ['--realise', storePath, '--add-root', link, '--indirect']);
+  }
+
+  /** Deletes what no root keeps; returns what was deleted. */
+  async collectGarbage(): Promise<string[]> {
+    const { stdout } = await run('nix-store', ['--gc', '--print-dead'], { maxBuffer: MAX_BUFFER });
+    await run('nix-store', ['--gc'], { maxBuffer: MAX_BUFFER });
+    this.infos.clear();
+    return lines(stdout);
+  }
+
+  private isValidQuietly(storePath: string): boolean {
+    try {
+      return this.isValid(storePath);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Reads the registration of `paths` in one call (`nix-store --dump-db`). */
+  private load(paths: string[]): void {
+    if (paths.length === 0) return;
+    const text = lines(nixSync(['--dump-db', ...paths]), true);
+    // Per path: its name, NAR hash, NAR size, deriver (or an empty line), the number of references, the references.
+    for (let i = 0; i + 4 < text.length; ) {
+      const path = text[i];
+      const narHash = text[i + 1];
+      const deriver = text[i + 3] || undefined;
+      const n = Number(text[i + 4]);
+      if (!isStorePath(path) || !Number.isInteger(n)) throw new StoreError(`unexpected output of nix-store --dump-db near '${path}'`);
+      this.infos.set(path, { narHash, deriver, references: text.slice(i + 5, i + 5 + n) });
+      i += 5 + n;
+    }
+  }
+}
+
+/** Runs a Nix tool and returns what it printed; a failure becomes a StoreError with its message. */
+function nixSync(args: string[]): string {
+  try {
+    return execFileSync('nix-store', args, { encoding: 'utf8', maxBuffer: MAX_BUFFER, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const said = ((e as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
+    throw new StoreError(`nix-store ${args[0]} failed: ${said || (e as Error).message}`);
+  }
+}
+
+function lines(text: string, keepEmpty = false): string[] {
+  const all = text.split('\n');
+  if (all.at(-1) === '') all.pop();
+  return keepEmpty ? all : all.filter((l) => l !== '');
+}

@@ -84,12 +84,14 @@ export async function agentMain(argv: string[], selfCommand: string[]): Promise<
   }
 }
 
-// As its own bundle (`node agent.js ...`) or loaded by `dnx agent ...`.
-if (require.main === module || process.argv[2] === 'agent') {
-  const viaDnx = process.argv[2] === 'agent';
-  const argv = process.argv.slice(viaDnx ? 3 : 2);
-  const self = [process.execPath, process.argv[1], ...(viaDnx ? ['agent'] : [])];
-  agentMain(argv, self).then((code) => {
+/** Runs the agent with this process's command line and sets its exit status. */
+export function runAgentProcess(argv: string[], selfCommand: string[]): void {
+  agentMain(argv, selfCommand).then((code) => {
     process.exitCode = code;
   });
 }
+
+// As its own bundle (`node agent.js ...`) or loaded by `dnx agent ...`; `dnx-agent` calls
+// runAgentProcess itself.
+if (require.main === module) runAgentProcess(process.argv.slice(2), [process.execPath, process.argv[1]]);
+else if (process.argv[2] === 'agent') runAgentProcess(process.argv.slice(3), [process.execPath, process.argv[1], 'agent']);

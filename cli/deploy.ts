@@ -168,7 +168,7 @@ interface Transition {
   analysis?: Analysis;
 }
 
-async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore): Promise<Transition | undefined> {
+async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, withNix: boolean): Promise<Transition | undefined> {
   const previous = profile.read();
   const current = profile.currentNumber();
   if (args.rollback || args.switchTo !== undefined) {
@@ -191,7 +191,7 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     if (!manifest) return undefined;
     const model = analysis.model;
     const files = analysis.files;
-    const build: NixBuilder | undefined = nixInstalled() ? (services) => nixBuild(buildSpec(model, files, services), { extraParams: args.extraParams, log: (l) => process.stderr.write(`  build| ${l}\n`) }) : undefined;
+    const build: NixBuilder | undefined = withNix ? (services) => nixBuild(buildSpec(model, files, services), { extraParams: args.extraParams, log: (l) => process.stderr.write(`  build| ${l}\n`) }) : undefined;
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
   }
   // A deployment that changed nothing adds no generation.
@@ -208,8 +208,9 @@ export interface DeployOutcome {
 /** Plans and runs a deployment, printing the plan and the progress; the exit status. */
 export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stateDir: string, onDone?: (o: DeployOutcome) => Promise<void>): Promise<number> {
   // What Nix builds stays in the Nix store; the coordinator's own store refers to it.
-  const store = new LocalStore(join(stateDir, 'store'), nixInstalled() ? new NixStore() : undefined);
-  const transition = await transitionOf(args, profile, store);
+  const withNix = nixInstalled();
+  const store = new LocalStore(join(stateDir, 'store'), withNix ? new NixStore() : undefined);
+  const transition = await transitionOf(args, profile, store, withNix);
   if (!transition) return 1;
   const { next, previous } = transition;
   const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });

@@ -7,8 +7,6 @@ export class TargetError extends DeployError {
     readonly target: string,
     readonly operation: string,
     message: string,
-    /** The target could not be reached at all (as opposed to an operation failing there). */
-    readonly unreachable = false,
   ) {
     super(`${target}: ${operation}: ${message}`);
   }

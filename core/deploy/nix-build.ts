@@ -12,6 +12,8 @@ import { join, resolve } from 'node:path';
 import { dependencyRefs } from '../plan/builds';
 import type { DeploymentFiles, DeploymentModel } from '../model/types';
 import { DeployError } from './errors';
+import { LineSplitter } from './lines';
+import { lastLines } from './nix-store';
 
 /** What Nix is asked to build: the models' files and, per service, where its dependencies run. */
 export interface BuildSpec {
@@ -88,7 +90,9 @@ export function buildSpec(model: DeploymentModel, files: DeploymentFiles, servic
     spec.targets[t.key] = { system: t.system, clientInterface: t.clientInterface, targetProperty: t.targetProperty.value };
     spec.placed[t.key] = [];
   }
-  for (const m of model.distribution.values()) for (const t of m.targets) spec.placed[t.target]?.includes(m.service) || spec.placed[t.target]?.push(m.service);
+  for (const m of model.distribution.values()) {
+    for (const target of new Set(m.targets.map((t) => t.target))) spec.placed[target]?.push(m.service);
+  }
   for (const s of model.services.values()) {
     const params: BuildSpec['deps'][string] = {};
     for (const dep of [...s.connectsTo, ...s.dependsOn]) {
@@ -139,14 +143,11 @@ function nix(tool: string, args: string[], o: NixBuildOptions): Promise<string> 
       if (!err) return resolvePromise(stdout);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new DeployError(`${tool} is not installed: building derivations needs Nix (Debian: nix-bin)`));
       if (err.name === 'AbortError') return reject(new DeployError('the build was cancelled'));
-      const said = stderr.trim().split('\n').filter((l) => l.trim()).slice(-6).join('\n  ');
+      const said = lastLines(stderr, 6).join('\n  ');
       reject(new DeployError(`${tool} failed:\n  ${said || err.message}`));
     });
-    let partial = '';
-    child.stderr?.on('data', (c: Buffer) => {
-      const lines = (partial + c.toString()).split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) o.log?.(l);
-    });
+    const lines = new LineSplitter((l) => o.log?.(l));
+    child.stderr?.on('data', (c: Buffer) => lines.push(c));
+    child.stderr?.on('end', () => lines.end());
   });
 }

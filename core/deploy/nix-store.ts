@@ -4,6 +4,7 @@
 
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -13,14 +14,19 @@ import { isStorePath, NIX_STORE, StoreError, type PathInfo } from './store';
 const run = promisify(execFile);
 const MAX_BUFFER = 256 * 1024 * 1024;
 
-/** Whether Nix's tools are installed. */
-export function nixInstalled(): boolean {
-  try {
-    execFileSync('nix-store', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether Nix's tools are installed: `nix-store` on the PATH. Looked up, not run: the agent
+ * asks on every operation.
+ */
+export function nixInstalled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || '.', 'nix-store'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Whether Nix's tools are installed and the Nix store can be written by this user. */
@@ -52,8 +58,15 @@ export class NixStore {
     return lines(nixSync(['--check-validity', '--print-invalid', ...paths]));
   }
 
+  /** The path's registration; undefined when the store does not hold it. */
   info(storePath: string): PathInfo | undefined {
-    if (!this.infos.has(storePath) && this.isValidQuietly(storePath)) this.load([storePath]);
+    if (!this.infos.has(storePath) && isStorePath(storePath) && existsSync(storePath)) {
+      try {
+        this.load([storePath]);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e; // --dump-db refuses a path that is not valid
+      }
+    }
     return this.infos.get(storePath);
   }
 
@@ -76,7 +89,12 @@ export class NixStore {
 
   exportPaths(paths: string[]): Generator<Buffer> {
     this.load(paths.filter((p) => !this.infos.has(p)));
-    return exportStream(paths.map((p) => ({ storePath: p, references: this.infos.get(p)!.references, deriver: this.infos.get(p)!.deriver, source: p })));
+    return exportStream(
+      paths.map((p) => {
+        const { references, deriver } = this.infos.get(p)!;
+        return { storePath: p, references, deriver, source: p };
+      }),
+    );
   }
 
   /** Reads an export into the store with `nix-store --import`; returns the paths it holds now. */
@@ -93,18 +111,14 @@ export class NixStore {
     let sendError: Error | undefined;
     await pipeline(Readable.from(source), child.stdin).catch((e: Error) => (sendError = e));
     const code = await exited;
-    if (code !== 0) throw new StoreError(`nix-store --import failed: ${err.trim().split('\n').slice(-3).join(' ') || `exit status ${code}`}`);
+    if (code !== 0) throw failure('--import', err, `exit status ${code}`);
     if (sendError) throw new StoreError(`reading the export failed: ${sendError.message}`);
     return lines(out);
   }
 
   /** Builds or fetches `paths` (derivations or outputs); returns the outputs. */
   async realise(paths: string[]): Promise<string[]> {
-    try {
-      return lines((await run('nix-store', ['--realise', ...paths], { maxBuffer: MAX_BUFFER })).stdout);
-    } catch (e) {
-      throw new StoreError(`nix-store --realise failed: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').slice(-5).join(' ')}`);
-    }
+    return lines(await nixAsync(['--realise', ...paths]));
   }
 
   /**
@@ -112,23 +126,15 @@ export class NixStore {
    * root, as `nix-store --add-root --indirect` makes).
    */
   async addRoot(link: string, storePath: string): Promise<void> {
-    await run('nix-store', ['--realise', storePath, '--add-root', link, '--indirect']);
+    await nixAsync(['--realise', storePath, '--add-root', link, '--indirect']);
   }
 
   /** Deletes what no root keeps; returns what was deleted. */
   async collectGarbage(): Promise<string[]> {
-    const { stdout } = await run('nix-store', ['--gc', '--print-dead'], { maxBuffer: MAX_BUFFER });
-    await run('nix-store', ['--gc'], { maxBuffer: MAX_BUFFER });
+    const dead = lines(await nixAsync(['--gc', '--print-dead']));
+    await nixAsync(['--gc']);
     this.infos.clear();
-    return lines(stdout);
-  }
-
-  private isValidQuietly(storePath: string): boolean {
-    try {
-      return this.isValid(storePath);
-    } catch {
-      return false;
-    }
+    return dead;
   }
 
   /** Reads the registration of `paths` in one call (`nix-store --dump-db`). */
@@ -148,13 +154,29 @@ export class NixStore {
   }
 }
 
-/** Runs a Nix tool and returns what it printed; a failure becomes a StoreError with its message. */
+/** The last lines a Nix tool printed on failure: its error. */
+export function lastLines(stderr: string, n: number): string[] {
+  return stderr.split('\n').filter((l) => l.trim()).slice(-n);
+}
+
+function failure(operation: string, stderr: string | undefined, fallback: string): StoreError {
+  return new StoreError(`nix-store ${operation} failed: ${lastLines(stderr ?? '', 3).join(' ') || fallback}`);
+}
+
+/** Runs `nix-store` and returns what it printed; a failure becomes a StoreError with its message. */
 function nixSync(args: string[]): string {
   try {
     return execFileSync('nix-store', args, { encoding: 'utf8', maxBuffer: MAX_BUFFER, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    const said = ((e as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
-    throw new StoreError(`nix-store ${args[0]} failed: ${said || (e as Error).message}`);
+    throw failure(args[0], (e as { stderr?: string }).stderr, (e as Error).message);
+  }
+}
+
+async function nixAsync(args: string[]): Promise<string> {
+  try {
+    return (await run('nix-store', args, { maxBuffer: MAX_BUFFER })).stdout;
+  } catch (e) {
+    throw failure(args[0], (e as { stderr?: string }).stderr, (e as Error).message);
   }
 }
 

@@ -67,7 +67,7 @@ async function buildDerivations(derivations: Map<string, string>, store: LocalSt
 async function realisePath(pkg: string, name: string, evaluation: object, store: LocalStore): Promise<void> {
   if (store.isValid(pkg)) return;
   const source = storeSourceOf(evaluation, pkg);
-  if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation, which a package list cannot be yet`);
+  if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation; derivations in a packages model cannot be built yet`);
   if (source.kind === 'text') {
     for (const r of source.references) await realisePath(r, r, evaluation, store);
     await store.addText(pkg, source.text, source.references);

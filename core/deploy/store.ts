@@ -63,10 +63,14 @@ export class LocalStore implements ObjectStore {
     private readonly below?: UnderlyingStore,
   ) {}
 
-  /** Where the object named by `storePath` is kept. */
+  /** Where the object's content is: here, or in the store beneath when this one lacks it. */
   realPath(storePath: string): string {
-    const own = join(this.root, storeBaseName(storePath));
-    return this.below && !this.holds(storePath) && this.below.isValid(storePath) ? this.below.realPath(storePath) : own;
+    return this.below && !this.holds(storePath) ? this.below.realPath(storePath) : this.ownPath(storePath);
+  }
+
+  /** Where this store keeps (or would keep) the object: all it ever writes or deletes. */
+  private ownPath(storePath: string): string {
+    return join(this.root, storeBaseName(storePath));
   }
 
   private infoFile(storePath: string): string {
@@ -99,12 +103,13 @@ export class LocalStore implements ObjectStore {
   closure(paths: string[]): string[] {
     const out: string[] = [];
     const seen = new Set<string>();
-    // What the store beneath holds is asked for at once; it comes first, as it never refers to ours.
+    // What this store lacks is asked of the store beneath at once (which fails on what neither
+    // holds); it comes first, as it never refers to ours.
     const beneath: string[] = [];
     const visit = (p: string) => {
       if (seen.has(p)) return;
       seen.add(p);
-      if (this.below && !this.holds(p) && this.below.isValid(p)) return void beneath.push(p);
+      if (this.below && !this.holds(p)) return void beneath.push(p);
       const info = this.info(p);
       if (!info) throw new StoreError(`${p} is not in the store at ${this.root}`);
       for (const r of info.references) if (r !== p) visit(r);
@@ -159,7 +164,7 @@ export class LocalStore implements ObjectStore {
    */
   async register(storePath: string, content: string, info: PathInfo): Promise<boolean> {
     if (this.holds(storePath)) return false;
-    const dest = this.realPath(storePath);
+    const dest = this.ownPath(storePath);
     // Left by a crash between moving the content and writing its info.
     await removeTree(dest);
     try {
@@ -222,7 +227,7 @@ export class LocalStore implements ObjectStore {
     for (const p of dead) {
       // The info goes first: from then on the object is invalid and can be removed at leisure.
       await rm(this.infoFile(p), { force: true });
-      await removeTree(this.realPath(p));
+      await removeTree(this.ownPath(p));
     }
     await removeTree(join(this.root, '.tmp'));
     return dead;

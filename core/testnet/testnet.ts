@@ -5,10 +5,11 @@
 // even after the process that made it died. Needs root (namespaces, mounts, sshd).
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { shellQuote } from '../deploy/ssh/quote';
 
 const run = promisify(execFile);
 
@@ -77,7 +78,7 @@ export async function testnetUp(o: TestnetOptions): Promise<TestnetState> {
     await ip('addr', 'add', `${state.gateway}/24`, 'dev', state.bridge);
     await ip('link', 'set', state.bridge, 'up');
     await keygen(join(dir, 'id_ed25519'));
-    copyFile(join(dir, 'id_ed25519.pub'), join(dir, 'authorized_keys'));
+    copyFileSync(join(dir, 'id_ed25519.pub'), join(dir, 'authorized_keys'));
     writeAgentWrapper(dir, o.agentCommand);
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const knownHosts: string[] = [];
@@ -98,9 +99,8 @@ export async function testnetUp(o: TestnetOptions): Promise<TestnetState> {
 
 /** Takes down the network in `dir`: its hosts' processes, namespaces and bridge; keeps the folder's files. */
 export async function testnetDown(dir: string): Promise<TestnetState | undefined> {
-  const file = join(resolve(dir), STATE_FILE);
-  if (!existsSync(file)) return undefined;
-  const state = JSON.parse(readFileSync(file, 'utf8')) as TestnetState;
+  const state = readTestnet(dir);
+  if (!state) return undefined;
   for (const h of state.hosts) {
     // Everything that runs in the host: sshd, agents, the services they started.
     const pids = await run('ip', ['netns', 'pids', h.namespace]).then((r) => r.stdout.split('\n').filter(Boolean).map(Number), () => []);
@@ -114,7 +114,7 @@ export async function testnetDown(dir: string): Promise<TestnetState | undefined
   const links = (await run('ip', ['-o', 'link', 'show'])).stdout;
   const left = [state.bridge, ...state.hosts.map((h) => h.link)].filter((l) => links.includes(`: ${l}:`) || links.includes(`: ${l}@`));
   if (left.length > 0) throw new TestnetError(`could not remove ${left.join(', ')}; remove them with: ip link del NAME`);
-  rmSync(file);
+  rmSync(join(state.dir, STATE_FILE));
   return state;
 }
 
@@ -184,8 +184,7 @@ function infrastructureText(state: TestnetState): string {
 function writeAgentWrapper(dir: string, agentCommand: string[]): void {
   mkdirSync(join(dir, 'bin'), { recursive: true });
   const file = join(dir, 'bin', 'dnx-agent');
-  const words = agentCommand.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
-  writeFileSync(file, `#!/bin/sh\nexec ${words} "$@"\n`);
+  writeFileSync(file, `#!/bin/sh\nexec ${agentCommand.map(shellQuote).join(' ')} "$@"\n`);
   chmodSync(file, 0o755);
 }
 
@@ -207,10 +206,6 @@ async function keygen(file: string): Promise<void> {
   rmSync(file, { force: true });
   rmSync(file + '.pub', { force: true });
   await run('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'dnx-testnet', '-f', file]);
-}
-
-function copyFile(from: string, to: string): void {
-  writeFileSync(to, readFileSync(from));
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals): void {

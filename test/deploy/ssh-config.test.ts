@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { SshConfig } from '../../core/deploy/ssh/config';
 import { parseSshAddress } from '../../core/deploy/ssh/connect';
 import { fingerprint, KnownHosts, knownHostsLine } from '../../core/deploy/ssh/known-hosts';
-import { shellQuote } from '../../core/deploy/transports/ssh';
+import { shellQuote } from '../../core/deploy/ssh/quote';
 
 /** A made-up key blob of a type: what an SSH server presents. */
 function blob(type: string, seed: string): Buffer {

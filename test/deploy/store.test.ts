@@ -8,7 +8,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LocalStore } from '../../core/deploy/store';
+import { NixStore } from '../../core/deploy/nix-store';
+import { copyTree, LocalStore } from '../../core/deploy/store';
+import { makeStorePath } from '../../core/nix/store';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnx-store-'));
 const P = '/nix/store/0bcdfghijklmnpqrsvwxyz0123456789-web';
@@ -75,5 +77,20 @@ describe('store and export format', () => {
     assert.equal(readFileSync(join(to.realPath(added), 'bin', 'web'), 'utf8'), '#!/bin/sh\necho hi\n');
     // Our export of it is byte for byte what Nix wrote.
     assert.deepEqual(collect(to.exportPaths([added])), exported);
+  });
+
+  it('reads what Nix built beneath it, and never writes or deletes there', { skip: spawnSync('nix-store', ['--version']).status !== 0 && 'Nix is not installed' }, async () => {
+    const added = execFileSync('nix-store', ['--add', src], { encoding: 'utf8' }).trim();
+    const store = new LocalStore(join(dir, 'over-nix'), new NixStore());
+    assert.equal(store.isValid(added), true, 'what Nix holds counts');
+    assert.equal(store.realPath(added), added);
+    // The same object added here too lands here, and collecting it here leaves Nix's copy.
+    const ours = await store.add((dest) => copyTree(src, dest), (hash) => makeStorePath('source', hash, 'src'));
+    assert.equal(ours, added);
+    assert.equal(store.realPath(added), join(dir, 'over-nix', added.slice('/nix/store/'.length)));
+    assert.deepEqual(await store.collectGarbage([]), [added]);
+    assert.equal(readFileSync(join(added, 'bin', 'web'), 'utf8'), '#!/bin/sh\necho hi\n');
+    assert.equal(spawnSync('nix-store', ['--check-validity', added]).status, 0);
+    assert.equal(store.realPath(added), added);
   });
 });

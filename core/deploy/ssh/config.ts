@@ -78,7 +78,7 @@ export class SshConfig {
       user,
       identityFiles: identityFiles.length > 0 ? identityFiles.map(expand) : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(home, '.ssh', f)),
       identitiesOnly: one('identitiesonly')?.toLowerCase() === 'yes',
-      agent: agent === 'none' ? undefined : agent === 'SSH_AUTH_SOCK' ? env.SSH_AUTH_SOCK || undefined : expand(agent.replace(/^\$SSH_AUTH_SOCK$/, env.SSH_AUTH_SOCK ?? '')),
+      agent: agent === 'none' ? undefined : agent === 'SSH_AUTH_SOCK' || agent === '$SSH_AUTH_SOCK' ? env.SSH_AUTH_SOCK || undefined : expand(agent),
       proxyJump: !jump || jump === 'none' ? [] : jump.split(',').map((h) => h.trim()).filter(Boolean),
       knownHostsFiles: knownHosts,
       connectTimeoutMs: numberOption(one('connecttimeout'), 20, 'ConnectTimeout') * 1000,
@@ -116,14 +116,17 @@ export function globMatches(pattern: string, text: string): boolean {
 
 function expandPath(path: string, t: { home: string; alias: string; hostName: string; user: string; port: number }): string {
   const tokens: Record<string, string> = { '%': '%', d: t.home, h: t.hostName, n: t.alias, r: t.user, p: String(t.port), u: userInfo().username };
-  const expanded = path.replace(/%(.)/g, (whole, c: string) => tokens[c] ?? whole);
-  return expanded.startsWith('~/') ? join(t.home, expanded.slice(2)) : expanded;
+  return expandHome(path.replace(/%(.)/g, (whole, c: string) => tokens[c] ?? whole), t.home);
+}
+
+function expandHome(path: string, home = homedir()): string {
+  return path.startsWith('~/') ? join(home, path.slice(2)) : path;
 }
 
 function readBlocks(file: string, depth: number): Block[] {
   if (depth > 8) throw new SshConfigError(`ssh config: Include goes too deep at ${file}`);
   return parseBlocks(readFileSync(file, 'utf8'), (pattern) => {
-    const path = pattern.startsWith('~/') ? join(homedir(), pattern.slice(2)) : isAbsolute(pattern) ? pattern : join(homedir(), '.ssh', pattern);
+    const path = pattern.startsWith('~/') || isAbsolute(pattern) ? expandHome(pattern) : join(homedir(), '.ssh', pattern);
     return expandGlob(path).flatMap((f) => readBlocks(f, depth + 1));
   });
 }

@@ -13,15 +13,7 @@ export interface SshAddress {
   port?: number;
 }
 
-export class SshError extends Error {
-  constructor(
-    message: string,
-    /** The host could not be reached or refused us (as opposed to a command failing there). */
-    readonly unreachable = true,
-  ) {
-    super(message);
-  }
-}
+export class SshError extends Error {}
 
 /** `[user@]host[:port]`, with IPv6 addresses in brackets (`[::1]:2222`). */
 export function parseSshAddress(address: string): SshAddress {
@@ -31,9 +23,9 @@ export function parseSshAddress(address: string): SshAddress {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:]+)(?::(\d+))?$/.exec(rest);
   // A bare IPv6 address has several colons and no port.
   const [host, port] = m ? [m[1], m[2]] : [rest, undefined];
-  if (!host) throw new SshError(`'${address}' is not an SSH address ([user@]host[:port])`, false);
+  if (!host) throw new SshError(`'${address}' is not an SSH address ([user@]host[:port])`);
   const n = port === undefined ? undefined : Number(port);
-  if (n !== undefined && (n < 1 || n > 65535)) throw new SshError(`'${address}': port ${port} is out of range`, false);
+  if (n !== undefined && (n < 1 || n > 65535)) throw new SshError(`'${address}': port ${port} is out of range`);
   return { user: user || undefined, host, port: n };
 }
 
@@ -145,7 +137,7 @@ function socketReason(e: { code?: string; message: string }): string {
   }
 }
 
-function hostKeyMessage(host: SshHost, verdict: HostKeyVerdict, key: Buffer): string {
+function hostKeyMessage(host: SshHost, verdict: Exclude<HostKeyVerdict, { kind: 'known' }>, key: Buffer): string {
   const where = host.port === 22 ? host.hostName : `${host.hostName}:${host.port}`;
   const fp = fingerprint(key);
   const file = host.knownHostsFiles[0] ?? '~/.ssh/known_hosts';
@@ -156,8 +148,6 @@ function hostKeyMessage(host: SshHost, verdict: HostKeyVerdict, key: Buffer): st
       return `the host key of ${where} has CHANGED: it now presents ${fp}, known was ${verdict.known.map((k) => `${k.fingerprint} (${k.at})`).join(', ')}. Someone may be intercepting the connection, or the host was reinstalled; refusing. If the change is expected, remove the old key (ssh-keygen -R ${host.port === 22 ? host.hostName : `'[${host.hostName}]:${host.port}'`}) and trust the new one.`;
     case 'revoked':
       return `the host key of ${where} (${fp}) is revoked (${verdict.at}); refusing`;
-    default:
-      return `the host key of ${where} was not accepted`;
   }
 }
 

@@ -29,7 +29,7 @@ export function runChild(call: ChildCall): Promise<string[]> {
     if (call.input) pipeline(Readable.from(call.input), child.stdin!).catch((e: Error) => (inputError = e));
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') reject(new TargetError(call.target, call.operation, 'cancelled'));
-      else reject(new TargetError(call.target, call.operation, `cannot run ${file}: ${e.code ?? e.message}`, true));
+      else reject(new TargetError(call.target, call.operation, `cannot run ${file}: ${e.code ?? e.message}`));
     });
     child.on('close', (code, signal) => {
       try {

@@ -3,6 +3,7 @@
 // failure can say what the target said.
 
 import { TargetError } from '../errors';
+import { LineSplitter } from '../lines';
 import type { TargetLog } from '../transport';
 
 const TAIL = 15;
@@ -10,7 +11,7 @@ const AGENT_ERROR = 'dnx agent: error: ';
 
 export class ClientOutput {
   private out = '';
-  private partial = '';
+  private readonly errLines = new LineSplitter((l) => this.line(l));
   private readonly tail: string[] = [];
 
   constructor(
@@ -24,9 +25,7 @@ export class ClientOutput {
   }
 
   stderr(chunk: Buffer): void {
-    const lines = (this.partial + chunk.toString()).split('\n');
-    this.partial = lines.pop()!;
-    for (const l of lines) this.line(l);
+    this.errLines.push(chunk);
   }
 
   private line(l: string): void {
@@ -37,8 +36,7 @@ export class ClientOutput {
 
   /** The answer's lines when the program succeeded; otherwise the error to report. */
   finish(code: number | null, signal: string | null, sendError?: Error): string[] {
-    if (this.partial) this.line(this.partial);
-    this.partial = '';
+    this.errLines.end();
     if (code === 0 && !sendError) return this.out.split('\n').filter((l) => l !== '');
     const why = sendError && code === 0 ? `sending failed: ${sendError.message}` : this.said() || (signal ? `killed by ${signal}` : code === null ? 'no exit status' : `exit status ${code}`);
     throw new TargetError(this.target, this.operation, why);

@@ -8,8 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import type { ClientChannel } from 'ssh2';
 import { DeployError, TargetError } from '../errors';
 import { toArgv, type Request } from '../protocol';
-import { connectSsh, SshError, type SshConnection } from '../ssh/connect';
+import { connectSsh, type SshConnection } from '../ssh/connect';
 import type { SshConfig } from '../ssh/config';
+import { shellQuote } from '../ssh/quote';
 import type { LocalStore } from '../store';
 import type { TargetClient, TargetLog } from '../transport';
 import { ClientOutput } from './output';
@@ -19,11 +20,6 @@ export const DEFAULT_REMOTE_AGENT = 'dnx-agent';
 
 /** OpenSSH's sshd opens at most 10 sessions per connection by default. */
 const MAX_CHANNELS = 8;
-
-/** One word for a POSIX shell, whatever it holds. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface SshClientOptions {
   config: SshConfig;
@@ -52,11 +48,15 @@ export class SshClient implements TargetClient {
   }
 
   fetchSnapshots(): Promise<string[]> {
-    throw new DeployError(`${this.target}: moving state between machines over SSH is not available yet; deploy with --no-migration`);
+    throw this.noMigration();
   }
 
   sendSnapshots(): Promise<void> {
-    throw new DeployError(`${this.target}: moving state between machines over SSH is not available yet; deploy with --no-migration`);
+    throw this.noMigration();
+  }
+
+  private noMigration(): DeployError {
+    return new DeployError(`${this.target}: moving state between machines over SSH is not available yet; deploy with --no-migration`);
   }
 
   async close(): Promise<void> {
@@ -66,15 +66,16 @@ export class SshClient implements TargetClient {
   }
 
   private connect(): Promise<SshConnection> {
-    this.connection ??= connectSsh(this.address, { config: this.o.config, log: (l) => this.o.log(this.target, l) }).then((c) => {
+    if (this.connection) return this.connection;
+    const opening = connectSsh(this.address, { config: this.o.config, log: (l) => this.o.log(this.target, l) }).then((c) => {
       // A lost connection is reconnected by the next operation.
       c.client.on('close', () => {
-        if (this.connection === current) this.connection = undefined;
+        if (this.connection === opening) this.connection = undefined;
       });
       return c;
     });
-    const current = this.connection;
-    return current;
+    this.connection = opening;
+    return opening;
   }
 
   private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
@@ -83,7 +84,7 @@ export class SshClient implements TargetClient {
       connection = await this.connect();
     } catch (e) {
       this.connection = undefined;
-      throw new TargetError(this.target, operation, (e as Error).message, !(e instanceof SshError) || e.unreachable);
+      throw new TargetError(this.target, operation, (e as Error).message);
     }
     if (signal?.aborted) throw new TargetError(this.target, operation, 'cancelled');
     await this.slot();
@@ -97,12 +98,12 @@ export class SshClient implements TargetClient {
   private exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
     const output = new ClientOutput(this.target, operation, this.o.log);
     return new Promise((resolve, reject) => {
-      const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost', true));
+      const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
       connection.client.once('close', lost);
       connection.client.exec(command, (err, channel: ClientChannel) => {
         if (err) {
           connection.client.off('close', lost);
-          return reject(new TargetError(this.target, operation, `cannot start the agent over SSH: ${err.message}`, true));
+          return reject(new TargetError(this.target, operation, `cannot start the agent over SSH: ${err.message}`));
         }
         let code: number | null = null;
         let killedBy: string | null = null;
@@ -125,7 +126,7 @@ export class SshClient implements TargetClient {
           signal?.removeEventListener('abort', abort);
           if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
           if (code === 127) return reject(new TargetError(this.target, operation, `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)`));
-          if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost', true));
+          if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
           try {
             resolve(output.finish(code, killedBy, sendError));
           } catch (e) {

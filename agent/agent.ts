@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
 import { NixStore } from '../core/deploy/nix-store';
+import { jsonToNix } from '../core/nix/json-to-nix';
 import { isStorePath, LocalStore, NIX_STORE, type ObjectStore } from '../core/deploy/store';
 import { agentPaths, type AgentPaths } from './config';
 import { checkSegment, componentName, DysnomiaState } from './dysnomia-state';
@@ -262,9 +263,6 @@ export function captureConfig(env: NodeJS.ProcessEnv): string {
       return [];
     }
   };
-  const q = (s: string) => JSON.stringify(s).replace(/\$\{/g, '\\${');
-  const attr = (k: string) => (/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(k) ? k : q(k));
-  const set = (pairs: [string, string][], indent: string) => `{\n${pairs.map(([k, v]) => `${indent}  ${attr(k)} = ${q(v)};\n`).join('')}${indent}}`;
   const containersDir = env.DYSNOMIA_CONTAINERS_PATH || '/etc/dysnomia/containers';
   let containers: string[] = [];
   try {
@@ -272,6 +270,6 @@ export function captureConfig(env: NodeJS.ProcessEnv): string {
   } catch {
     // no containers configured
   }
-  const props = readProps(env.DYSNOMIA_PROPERTIES_PATH || '/etc/dysnomia/properties');
-  return `{\n  properties = ${set(props, '  ')};\n  containers = {\n${containers.map((c) => `    ${attr(c)} = ${set(readProps(join(containersDir, c)).filter(([k]) => k !== 'type'), '    ')};\n`).join('')}  };\n}`;
+  const properties = Object.fromEntries(readProps(env.DYSNOMIA_PROPERTIES_PATH || '/etc/dysnomia/properties'));
+  return jsonToNix({ properties, containers: Object.fromEntries(containers.map((c) => [c, Object.fromEntries(readProps(join(containersDir, c)).filter(([k]) => k !== 'type'))])) });
 }

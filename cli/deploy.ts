@@ -3,7 +3,6 @@
 // records it as a new coordinator generation. Also rolls back, switches generations, lists
 // and deletes them, and undeploys.
 
-import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
 import { buildManifest } from '../core/plan/manifest';
@@ -11,11 +10,12 @@ import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordina
 import { formatPlan } from '../core/plan/format';
 import { planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
-import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
 import { buildSpec, nixBuild } from '../core/deploy/nix-build';
 import { nixInstalled, NixStore } from '../core/deploy/nix-store';
 import { DeployError } from '../core/deploy/errors';
 import { execute, type DeployEvent, type DeployResult } from '../core/deploy/executor';
+import { DeployJournal, whatRuns, type InterruptedDeployment } from '../core/deploy/journal';
+import { describeOwner, parseLockOwner, thisLockOwner } from '../core/deploy/lock-owner';
 import { realise, type NixBuilder } from '../core/deploy/realise';
 import { LocalStore } from '../core/deploy/store';
 import { ArgReader, UsageError } from './args';
@@ -23,6 +23,7 @@ import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
 import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 import { dnxStateDir } from '../core/state-home';
+import { defaultTargetArgs, openClients, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
 import { formatDiagnostic } from './validate';
 
 export const deployUsage = `usage: dnx deploy -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
@@ -39,6 +40,8 @@ pressed), what changed is undone and the previous configuration runs again.
 ${modelOptionsHelp}
 
 ${coordinatorOptionsHelp}
+
+${targetOptionsHelp}
 
 options:
   --dry-run                  print the plan and change nothing
@@ -57,8 +60,6 @@ options:
   --no-target-profiles       do not set the target profiles
   --no-coordinator-profile   do not record the deployment as a generation
   -m, --max-concurrent-transfers N   transfers at once (default 2)
-  --interface PROGRAM        the client interface for every target (default: each target's clientInterface)
-  --target-property NAME     the target property holding each target's address
   --build-on-targets         build on the targets (needs Nix)
 
 exit status: 0 deployed; 1 failed and rolled back (or nothing was changed); 2 restoring the
@@ -68,7 +69,7 @@ environment: DISNIX_PROFILE, DISNIX_CLIENT_INTERFACE, DISNIX_TARGET_PROPERTY,
 DISNIX_DEPLOY_STATE, DISNIX_DELETE_STATE; DNX_STATE_DIR (the coordinator store and the local
 targets, default $XDG_STATE_HOME/dnx or ~/.local/state/dnx).`;
 
-export interface DeployArgs extends ModelArgs, CoordinatorArgs {
+export interface DeployArgs extends ModelArgs, CoordinatorArgs, TargetArgs {
   dryRun: boolean;
   rollback: boolean;
   switchTo?: number;
@@ -84,8 +85,6 @@ export interface DeployArgs extends ModelArgs, CoordinatorArgs {
   noTargetProfiles: boolean;
   noCoordinatorProfile: boolean;
   maxTransfers: number;
-  clientInterface?: string;
-  targetProperty?: string;
 }
 
 /** Disnix's defaults, and what the environment variables of disnix-env set. */
@@ -105,8 +104,7 @@ export function defaultDeployArgs(files: DeployArgs['files'] = {}, env: NodeJS.P
     noTargetProfiles: false,
     noCoordinatorProfile: false,
     maxTransfers: 2,
-    clientInterface: env.DISNIX_CLIENT_INTERFACE || undefined,
-    targetProperty: env.DISNIX_TARGET_PROPERTY || undefined,
+    ...defaultTargetArgs(env),
   };
 }
 
@@ -118,14 +116,12 @@ function parseArgs(argv: string[]): DeployArgs {
   };
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
-    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out)) continue;
+    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out) || readTargetFlag(a, r, out)) continue;
     if (flags[a]) (out[flags[a]] as boolean) = true;
     else if (a === '--switch-to-generation') out.switchTo = positive(a, r.value(a));
     else if (a === '--delete-generations') out.deleteGenerations = r.value(a);
     else if (a === '--delete-all-generations') out.deleteGenerations = 'old';
     else if (a === '-m' || a === '--max-concurrent-transfers') out.maxTransfers = positive(a, r.value(a));
-    else if (a === '--interface') out.clientInterface = r.value(a);
-    else if (a === '--target-property') out.targetProperty = r.value(a);
     else if (a === '--build-on-targets') throw new UsageError('--build-on-targets needs Nix on the targets; it is not available yet');
     else throw new UsageError(`unexpected argument '${a}'`);
   }
@@ -168,16 +164,19 @@ interface Transition {
   analysis?: Analysis;
 }
 
-async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, withNix: boolean): Promise<Transition | undefined> {
-  const previous = profile.read();
+async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, withNix: boolean, interrupted: InterruptedDeployment | undefined): Promise<Transition | undefined> {
+  const recorded = profile.read();
+  // After an interrupted deployment, what runs is what its journal says, not the last generation.
+  const from = (next: Manifest) => (interrupted ? whatRuns(interrupted, next) : recorded);
   const current = profile.currentNumber();
   if (args.rollback || args.switchTo !== undefined) {
     const gens = profile.generations().map((g) => g.number);
     const n = args.switchTo ?? gens.filter((g) => current !== undefined && g < current).at(-1);
     if (n === undefined) throw new DeployError(`there is no generation before the current one (${current ?? 'none'}) to roll back to`);
     const next = profile.read(n)!;
-    return { next, previous, record: () => profile.switchTo(n), describe: `generation ${n}` };
+    return { next, previous: from(next), record: () => profile.switchTo(n), describe: `generation ${n}` };
   }
+  const previous = interrupted ? whatRuns(interrupted, interrupted.to) : recorded;
   let next: Manifest;
   let analysis: Analysis | undefined;
   if (args.undeploy && !hasModels(args.files)) {
@@ -195,8 +194,8 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
   }
   // A deployment that changed nothing adds no generation.
-  const record = () => void (previous && JSON.stringify(previous) === JSON.stringify(next) ? undefined : profile.add(next));
-  return { next, previous, record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models', analysis };
+  const record = () => void (recorded && JSON.stringify(recorded) === JSON.stringify(next) ? undefined : profile.add(next));
+  return { next, previous: from(next), record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models', analysis };
 }
 
 export interface DeployOutcome {
@@ -210,23 +209,19 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   // What Nix builds stays in the Nix store; the coordinator's own store refers to it.
   const withNix = nixInstalled();
   const store = new LocalStore(join(stateDir, 'store'), withNix ? new NixStore() : undefined);
-  const transition = await transitionOf(args, profile, store, withNix);
+  const journal = new DeployJournal(profile.journalFile);
+  const interrupted = journal.read();
+  const transition = await transitionOf(args, profile, store, withNix, interrupted);
   if (!transition) return 1;
   const { next, previous } = transition;
+  if (interrupted) process.stderr.write(interruptedNote(interrupted, journal.file));
   const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
-  const against = previous ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
+  const against = interrupted ? 'what the interrupted deployment left running' : previous ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
   process.stdout.write(formatPlan(plan, next, { against }));
   if (args.dryRun) return 0;
 
   const infrastructure = { ...(previous?.infrastructure ?? {}), ...next.infrastructure };
-  const clients = new Clients(infrastructure, {
-    agentCommand: [process.execPath, join(__dirname, 'agent.js')],
-    localTargetsDir: join(stateDir, 'targets'),
-    clientInterface: args.clientInterface,
-    targetProperty: args.targetProperty,
-    ...sshOptionsFromEnv(process.env),
-    log: (target, line) => process.stderr.write(`  ${target}| ${line}\n`),
-  });
+  const clients = openClients(infrastructure, args, stateDir);
   const started = Date.now();
   let result: DeployResult;
   try {
@@ -234,7 +229,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
       client: (t) => clients.get(t),
       store,
       profile: profile.profile,
-      lockOwner: JSON.stringify({ host: hostname(), pid: process.pid, user: userInfo().username, since: new Date().toISOString() }),
+      lockOwner: thisLockOwner(),
       noLock: args.noLock,
       noUpgrade: args.noUpgrade,
       noRollback: args.noRollback,
@@ -245,6 +240,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
       signal: cancellation(),
       onEvent: (e) => process.stderr.write(formatEvent(e)),
       commit: args.noCoordinatorProfile ? undefined : transition.record,
+      journal,
     });
   } finally {
     await clients.close();
@@ -254,6 +250,12 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error}\n${STATUS_TEXT[result.status]}\n`);
   await onDone?.({ result, next, analysis: transition.analysis });
   return result.status;
+}
+
+function interruptedNote(j: InterruptedDeployment, file: string): string {
+  const owner = parseLockOwner(j.owner);
+  const steps = j.entries.filter((e) => e.state === 'done').length;
+  return `An earlier deployment${owner ? ` (${describeOwner(owner)})` : ''} did not end cleanly after ${steps} step(s); its journal (${file}) says what runs, and this deployment starts from there.\n`;
 }
 
 const STATUS_TEXT: Record<number, string> = {

@@ -2,11 +2,15 @@
 
 import { parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
+import { captureInfraUsage, runCaptureInfra } from './capture-infra';
+import { collectGarbageUsage, runCollectGarbage } from './collect-garbage';
 import { demoUsage, runDemo } from './demo';
 import { deployUsage, runDeploy } from './deploy';
 import { evalUsage, runEval } from './eval';
+import { lockUsage, runLock } from './lock';
 import { manifestUsage, runManifest } from './manifest';
 import { planUsage, runPlan } from './plan';
+import { queryUsage, runQuery } from './query';
 import { runTestnet, testnetUsage } from './testnet';
 import { runValidate, validateUsage } from './validate';
 import { runVisualize, visualizeUsage } from './visualize';
@@ -19,6 +23,10 @@ commands:
   manifest   print the manifest of the models (JSON, or Disnix's XML with --xml)
   plan       show what deploying the models would change, and the steps, in order
   deploy     deploy the models (as disnix-env), roll back, switch or list generations
+  query      list the services each target runs
+  lock       lock (or unlock) the targets against deployments
+  collect-garbage  delete what no profile keeps from every target's store
+  capture-infra    print an infrastructure model of what the targets report
   visualize  draw the deployment as Graphviz DOT or SVG
   demo       deploy the hello-world example to local targets on this machine
   testnet    make or remove a throwaway network of hosts with sshd on this machine (root)
@@ -32,6 +40,10 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   manifest: { run: runManifest, usage: manifestUsage },
   plan: { run: runPlan, usage: planUsage },
   deploy: { run: runDeploy, usage: deployUsage },
+  query: { run: runQuery, usage: queryUsage },
+  lock: { run: runLock, usage: lockUsage },
+  'collect-garbage': { run: runCollectGarbage, usage: collectGarbageUsage },
+  'capture-infra': { run: runCaptureInfra, usage: captureInfraUsage },
   visualize: { run: runVisualize, usage: visualizeUsage },
   demo: { run: runDemo, usage: demoUsage },
   testnet: { run: runTestnet, usage: testnetUsage },

@@ -24,15 +24,18 @@ function startWorker(): void {
     argv: process.argv.slice(2),
     resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
   });
-  // A deployment rolls back on Ctrl-C; a second Ctrl-C stops at once.
+  // A deployment rolls back on Ctrl-C (or SIGTERM, as an editor or a service manager stops
+  // it); a second one stops at once, and the next deployment recovers from the journal.
   if (CANCELLABLE_COMMANDS.includes(process.argv[2])) {
     let asked = false;
-    process.on('SIGINT', () => {
-      if (asked) process.exit(130);
+    const cancel = (signal: NodeJS.Signals) => {
+      if (asked) process.exit(signal === 'SIGINT' ? 130 : 143);
       asked = true;
       process.stderr.write('\ncancelling: undoing what changed (Ctrl-C again to stop at once)\n');
       worker.postMessage('cancel');
-    });
+    };
+    process.on('SIGINT', cancel);
+    process.on('SIGTERM', cancel);
   }
   worker.on('message', (code: number) => {
     process.exitCode = code;

@@ -10,7 +10,9 @@ import { mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } 
 import { transitionGraph } from '../plan/transition';
 import { WaitGraph } from '../plan/wait-graph';
 import { activationOf } from './activations';
-import { DeployError } from './errors';
+import { DeployError, TargetError } from './errors';
+import type { DeployJournal } from './journal';
+import { isStale, lockHolderIn, lockRefusal, describeOwner } from './lock-owner';
 import type { LocalStore } from './store';
 import type { TargetClient } from './transport';
 
@@ -54,6 +56,8 @@ export interface ExecuteOptions {
   onEvent?: (e: DeployEvent) => void;
   /** Records the new configuration as deployed (the coordinator profile), before unlocking. */
   commit?: () => void | Promise<void>;
+  /** Where each activation and deactivation is written down while the targets are locked. */
+  journal?: DeployJournal;
 }
 
 class Cancelled extends DeployError {
@@ -96,7 +100,7 @@ export async function execute(next: Manifest, previous: Manifest | undefined, o:
       targets.map(async (t) => {
         emit({ phase: 'lock', state: 'start', target: t });
         try {
-          await o.client(t).call({ op: 'lock', profile: o.profile, owner: o.lockOwner });
+          await lock(t, o, emit);
           locked.push(t);
           emit({ phase: 'lock', state: 'done', target: t });
         } catch (e) {
@@ -111,56 +115,85 @@ export async function execute(next: Manifest, previous: Manifest | undefined, o:
     }
   }
 
+  o.journal?.begin(previous ?? prev, next, o.lockOwner);
+  // 6. (after 3-5) Unlock, whatever happened.
+  const outcome = await transition(next, previous, graph, targets, result, o, emit).finally(() => unlock(locked, o, emit));
+  // Deployed: what runs is what the coordinator profile says. Otherwise a step may have been
+  // left halfway (even when everything else was undone), which only the journal knows.
+  if (outcome.status === 0) o.journal?.finish();
+  else o.journal?.close();
+  return outcome;
+}
+
+/** Locks `t`; a lock left by a deployment of this host that died is broken first. */
+async function lock(t: string, o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<void> {
+  const take = () => o.client(t).call({ op: 'lock', profile: o.profile, owner: o.lockOwner });
   try {
-    // 3. Transition.
-    const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
-    const run = (manifest: Manifest, op: 'activate' | 'deactivate', phase: DeployPhase) => async (m: ServiceMapping) => {
-      const a = activationOf(manifest, m);
-      emit({ phase, state: 'start', target: m.target, service: a.name });
-      try {
-        await o.client(m.target).call({ op, type: a.type, container: a.container, arguments: a.arguments, path: a.pkg });
-      } catch (e) {
-        emit({ phase, state: 'failed', target: m.target, service: a.name, message: (e as Error).message });
-        throw e;
-      }
-      emit({ phase, state: 'done', target: m.target, service: a.name });
-    };
-    const deactivation = await runJobs(graph.toDeactivate, graph.deactivationWaitsFor, cores, run(prev, 'deactivate', 'deactivate'), o.signal);
-    result.deactivated = deactivation.done.length;
-    if (deactivation.error) {
-      if (o.noRollback) return fail(result, 1, deactivation.error);
-      const back = await runJobs(deactivation.done, waitsWithin(prev, 'activate'), cores, run(prev, 'activate', 'rollback'));
-      return fail(result, back.error ? 2 : 1, deactivation.error);
-    }
-    const activation = await runJobs(graph.toActivate, graph.activationWaitsFor, cores, run(next, 'activate', 'activate'), o.signal);
-    result.activated = activation.done.length;
-
-    const undo = async (error: unknown): Promise<DeployResult> => {
-      if (o.noRollback) return fail(result, 1, error);
-      emit({ phase: 'rollback', state: 'start', message: (error as Error).message });
-      const removed = await runJobs(activation.done, waitsWithin(next, 'deactivate'), cores, run(next, 'deactivate', 'rollback'));
-      const restored = await runJobs(deactivation.done, waitsWithin(prev, 'activate'), cores, run(prev, 'activate', 'rollback'));
-      emit({ phase: 'rollback', state: removed.error || restored.error ? 'failed' : 'done' });
-      return fail(result, removed.error ? 3 : restored.error ? 2 : 1, error);
-    };
-    if (activation.error) return await undo(activation.error);
-
-    try {
-      checkCancel();
-      // 4. Migrate the state of deployState services.
-      if (!o.noMigration) await migrate(next, previous && !o.noUpgrade ? previous : undefined, o, emit);
-      checkCancel();
-      // 5. Profiles: the targets', then the coordinator's.
-      if (!o.noTargetProfiles) await setProfiles(next, prev, targets, o, emit);
-      await o.commit?.();
-    } catch (e) {
-      return await undo(e);
-    }
-    return result;
-  } finally {
-    // 6. Unlock, whatever happened.
-    await unlock(locked, o, emit);
+    await take();
+  } catch (e) {
+    const holder = lockHolderIn((e as Error).message);
+    if (!holder) throw e;
+    if (!isStale(holder)) throw new TargetError(t, 'lock', lockRefusal(o.profile, holder));
+    await o.client(t).call({ op: 'unlock', profile: o.profile, force: true });
+    emit({ phase: 'lock', state: 'done', target: t, message: `broke the lock left by ${describeOwner(holder)}, which is no longer running` });
+    await take();
   }
+}
+
+/** Deactivates and activates, migrates state and sets the profiles; undoes it all on failure. */
+async function transition(next: Manifest, previous: Manifest | undefined, graph: ReturnType<typeof transitionGraph>, targets: string[], result: DeployResult, o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<DeployResult> {
+  const prev = graph.previous;
+  const checkCancel = () => {
+    if (o.signal?.aborted) throw new Cancelled();
+  };
+
+  // 3. Transition.
+  const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
+  const run = (manifest: Manifest, op: 'activate' | 'deactivate', phase: DeployPhase) => async (m: ServiceMapping) => {
+    const a = activationOf(manifest, m);
+    emit({ phase, state: 'start', target: m.target, service: a.name });
+    o.journal?.record(op, m, 'start');
+    try {
+      await o.client(m.target).call({ op, type: a.type, container: a.container, arguments: a.arguments, path: a.pkg });
+      o.journal?.record(op, m, 'done');
+    } catch (e) {
+      emit({ phase, state: 'failed', target: m.target, service: a.name, message: (e as Error).message });
+      throw e;
+    }
+    emit({ phase, state: 'done', target: m.target, service: a.name });
+  };
+  const deactivation = await runJobs(graph.toDeactivate, graph.deactivationWaitsFor, cores, run(prev, 'deactivate', 'deactivate'), o.signal);
+  result.deactivated = deactivation.done.length;
+  if (deactivation.error) {
+    if (o.noRollback) return fail(result, 1, deactivation.error);
+    const back = await runJobs(deactivation.done, waitsWithin(prev, 'activate'), cores, run(prev, 'activate', 'rollback'));
+    return fail(result, back.error ? 2 : 1, deactivation.error);
+  }
+  const activation = await runJobs(graph.toActivate, graph.activationWaitsFor, cores, run(next, 'activate', 'activate'), o.signal);
+  result.activated = activation.done.length;
+
+  const undo = async (error: unknown): Promise<DeployResult> => {
+    if (o.noRollback) return fail(result, 1, error);
+    emit({ phase: 'rollback', state: 'start', message: (error as Error).message });
+    const removed = await runJobs(activation.done, waitsWithin(next, 'deactivate'), cores, run(next, 'deactivate', 'rollback'));
+    const restored = await runJobs(deactivation.done, waitsWithin(prev, 'activate'), cores, run(prev, 'activate', 'rollback'));
+    emit({ phase: 'rollback', state: removed.error || restored.error ? 'failed' : 'done' });
+    return fail(result, removed.error ? 3 : restored.error ? 2 : 1, error);
+  };
+  if (activation.error) return await undo(activation.error);
+
+  try {
+    checkCancel();
+    // 4. Migrate the state of deployState services.
+    if (!o.noMigration) await migrate(next, previous && !o.noUpgrade ? previous : undefined, o, emit);
+    checkCancel();
+    // 5. Profiles: the targets', then the coordinator's.
+    if (!o.noTargetProfiles) await setProfiles(next, prev, targets, o, emit);
+    await o.commit?.();
+  } catch (e) {
+    return await undo(e);
+  }
+  return result;
 }
 
 function fail(result: DeployResult, status: DeployStatus, error: unknown): DeployResult {

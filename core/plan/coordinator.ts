@@ -39,6 +39,11 @@ export class CoordinatorProfile {
     return join(this.dir, `${this.profile}-${n}.json`);
   }
 
+  /** The journal of a deployment of this profile that has not ended cleanly (core/deploy/journal.ts). */
+  get journalFile(): string {
+    return join(this.dir, `.${this.profile}.journal`);
+  }
+
   private get link(): string {
     return join(this.dir, this.profile);
   }

@@ -41,6 +41,33 @@ export function buildManifest(analysis: Analysis, options: ManifestOptions = {})
   }
 }
 
+/** A target of the infrastructure model, normalised as the manifest holds it. */
+export function manifestTarget(analysis: Analysis, key: string): ManifestTarget {
+  const ev = analysis.evaluator;
+  const t = analysis.model.infrastructure.get(key)!;
+  const properties: ManifestTarget['properties'] = {};
+  for (const [name, p] of t.properties) {
+    const j = toJsonValue(ev, p.value as Lazy);
+    if (j !== undefined) properties[name] = j;
+  }
+  const containersV = t.attrs.get('containers');
+  const containers = containersV === undefined ? {} : (toJsonValue(ev, containersV) ?? {});
+  const cores = t.numOfCores.value;
+  return {
+    properties,
+    containers: containers as ManifestTarget['containers'],
+    system: t.system,
+    numOfCores: typeof cores === 'bigint' ? Number(cores) : typeof cores === 'number' ? cores : 1,
+    clientInterface: t.clientInterface,
+    targetProperty: t.targetProperty.value,
+  };
+}
+
+/** The normalised infrastructure alone, for the commands that only talk to the targets. */
+export function manifestInfrastructure(analysis: Analysis): Record<string, ManifestTarget> {
+  return Object.fromEntries([...analysis.model.infrastructure.keys()].map((k) => [k, manifestTarget(analysis, k)]));
+}
+
 class ManifestBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly perSystem = new Map<string, { model: DeploymentModel; builds: ServiceBuilds }>();
@@ -118,7 +145,7 @@ class ManifestBuilder {
   build(): Manifest {
     const manifest: Manifest = { version: 2, profiles: {}, services: {}, infrastructure: {}, serviceMappings: [], snapshotMappings: [] };
     const ev = this.analysis.evaluator;
-    for (const key of this.model.infrastructure.keys()) manifest.infrastructure[key] = this.target(key);
+    for (const key of this.model.infrastructure.keys()) manifest.infrastructure[key] = manifestTarget(this.analysis, key);
     for (const key of [...this.model.services.keys()].sort()) {
       const service = this.model.services.get(key)!;
       const targets = this.model.distribution.get(key)?.targets ?? [];
@@ -157,27 +184,6 @@ class ManifestBuilder {
     const v = service.attrs.get('deployState');
     const j = v === undefined ? undefined : toJsonValue(this.analysis.evaluator, v);
     return typeof j === 'boolean' ? j : this.options.deployState === true;
-  }
-
-  private target(key: string): ManifestTarget {
-    const ev = this.analysis.evaluator;
-    const t = this.model.infrastructure.get(key)!;
-    const properties: ManifestTarget['properties'] = {};
-    for (const [name, p] of t.properties) {
-      const j = toJsonValue(ev, p.value as Lazy);
-      if (j !== undefined) properties[name] = j;
-    }
-    const containersV = t.attrs.get('containers');
-    const containers = containersV === undefined ? {} : (toJsonValue(ev, containersV) ?? {});
-    const cores = t.numOfCores.value;
-    return {
-      properties,
-      containers: containers as ManifestTarget['containers'],
-      system: t.system,
-      numOfCores: typeof cores === 'bigint' ? Number(cores) : typeof cores === 'number' ? cores : 1,
-      clientInterface: t.clientInterface,
-      targetProperty: t.targetProperty.value,
-    };
   }
 
   /** Per target, every build of the services mapped there plus its packages-model entries. */

@@ -5,7 +5,7 @@
 // even after the process that made it died. Needs root (namespaces, mounts, sshd).
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,7 +89,6 @@ export async function testnetUp(o: TestnetOptions): Promise<TestnetState> {
     writeFileSync(join(dir, 'known_hosts'), knownHosts.join(''));
     writeFileSync(state.sshConfig, sshConfigText(state));
     writeFileSync(state.infrastructure, infrastructureText(state));
-    for (const h of state.hosts) await waitForPort(h.address, 22, 10_000);
     return state;
   } catch (e) {
     await testnetDown(dir).catch(() => undefined);
@@ -137,14 +136,24 @@ async function startHost(state: TestnetState, h: TestnetHost): Promise<string> {
   await ip('-n', h.namespace, 'link', 'set', 'lo', 'up');
   const hostKey = join(home, 'ssh_host_ed25519_key');
   await keygen(hostKey);
-  const config = join(home, 'sshd_config');
-  writeFileSync(config, sshdConfigText(state, h, hostKey));
+  writeFileSync(join(home, 'sshd_config'), sshdConfigText(state, h, hostKey));
+  await startSshd(state, h);
+  return `${h.address} ${readFileSync(hostKey + '.pub', 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
+}
+
+/**
+ * Starts a host's sshd, in a mount namespace of its own where the host's Nix store is /nix.
+ * Also starts it again after it died (tests kill it on purpose); resolves once it listens.
+ */
+export async function startSshd(state: TestnetState, h: TestnetHost): Promise<void> {
+  const home = join(state.dir, 'hosts', h.name);
   const logFile = openSync(join(home, 'sshd.log'), 'a');
   // The script is fixed; the paths reach it as arguments, never pasted into it.
   const script = 'if [ -d /nix ]; then mount --bind "$1" /nix || exit 1; fi; exec /usr/sbin/sshd -D -e -f "$2"';
-  const child: ChildProcess = spawn('ip', ['netns', 'exec', h.namespace, 'unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', join(home, 'nix'), config], { stdio: ['ignore', logFile, logFile], detached: true });
+  const child: ChildProcess = spawn('ip', ['netns', 'exec', h.namespace, 'unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', join(home, 'nix'), join(home, 'sshd_config')], { stdio: ['ignore', logFile, logFile], detached: true });
   child.unref();
-  return `${h.address} ${readFileSync(hostKey + '.pub', 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
+  closeSync(logFile);
+  await waitForPort(h.address, 22, 10_000);
 }
 
 function sshdConfigText(state: TestnetState, h: TestnetHost, hostKey: string): string {

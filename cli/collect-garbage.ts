@@ -1,0 +1,32 @@
+// `dnx collect-garbage`: `disnix-collect-garbage`. Removes from every target's store what no
+// profile generation keeps; with `-d`, the old generations first.
+
+import { ArgReader, UsageError } from './args';
+import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
+
+export const collectGarbageUsage = `usage: dnx collect-garbage -i INFRASTRUCTURE [-d] [options]
+
+Deletes, on every target, the store objects that no profile keeps.
+
+${targetOptionsHelp}
+
+options:
+  -d, --delete-old   delete the old profile generations first (then only the current ones keep objects)`;
+
+export async function runCollectGarbage(argv: string[]): Promise<number> {
+  const args: TargetArgs & { infrastructure?: string; deleteOld: boolean } = { deleteOld: false, ...defaultTargetArgs() };
+  const r = new ArgReader(argv);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    if (readTargetFlag(a, r, args)) continue;
+    if (a === '-i' || a === '--infrastructure') args.infrastructure = r.value(a);
+    else if (a === '-d' || a === '--delete-old') args.deleteOld = true;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  const infrastructure = await readInfrastructure(args.infrastructure);
+  if (!infrastructure) return 1;
+  const { ok } = await onEveryTarget(openClients(infrastructure, args), Object.keys(infrastructure).sort(), async (c) => {
+    const dead = await c.call({ op: 'collect-garbage', deleteOld: args.deleteOld });
+    process.stdout.write(`${c.target}: deleted ${dead.length} store object(s)\n`);
+  });
+  return ok ? 0 : 1;
+}

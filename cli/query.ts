@@ -1,0 +1,55 @@
+// `dnx query`: `disnix-query`. Asks every target of an infrastructure model which services its
+// profile holds (`query-installed`), grouped by target or by container, or as JSON.
+
+import type { ProfileService } from '../core/deploy/profile-manifest';
+import { groupBy } from '../core/collections';
+import { ArgReader, UsageError } from './args';
+import { openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
+import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
+
+export const queryUsage = `usage: dnx query -i INFRASTRUCTURE [options]
+
+Lists the services each target runs, as its profile records them.
+
+${targetOptionsHelp}
+
+options:
+  -f, --format F    services (default): per target; containers: per target and container;
+                    json: one object, target -> services
+  -p, --profile P   the profile to ask about (default: $DISNIX_PROFILE or "default")`;
+
+const FORMATS = ['services', 'containers', 'json'] as const;
+
+export async function runQuery(argv: string[]): Promise<number> {
+  const args: CoordinatorArgs & TargetArgs & { infrastructure?: string; format: (typeof FORMATS)[number] } = { format: 'services', ...defaultTargetArgs() };
+  const r = new ArgReader(argv);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    if (readCoordinatorFlag(a, r, args) || readTargetFlag(a, r, args)) continue;
+    if (a === '-i' || a === '--infrastructure') args.infrastructure = r.value(a);
+    else if (a === '-f' || a === '--format') {
+      const f = r.value(a);
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; not '${f}'`);
+      args.format = f as (typeof FORMATS)[number];
+    } else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  const profile = openProfile(args).profile;
+  const infrastructure = await readInfrastructure(args.infrastructure);
+  if (!infrastructure) return 1;
+  const targets = Object.keys(infrastructure).sort();
+  const { results, ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => {
+    const [line] = await c.call({ op: 'query-installed', profile });
+    return JSON.parse(line ?? '[]') as ProfileService[];
+  });
+  if (args.format === 'json') process.stdout.write(JSON.stringify(Object.fromEntries(results), null, 2) + '\n');
+  else for (const [t, services] of results) process.stdout.write(formatTarget(t, services, args.format === 'containers'));
+  return ok ? 0 : 1;
+}
+
+function formatTarget(target: string, services: ProfileService[], byContainer: boolean): string {
+  const line = (s: ProfileService) => `  ${s.pkg}${byContainer ? '' : `  (${s.container})`}\n`;
+  let text = `Services on: ${target}\n`;
+  if (services.length === 0) return text + '  (none)\n\n';
+  if (!byContainer) return text + services.map(line).join('') + '\n';
+  for (const [container, list] of [...groupBy(services, (s) => s.container)].sort(([a], [b]) => a.localeCompare(b))) text += `  Container: ${container}\n${list.map((s) => '  ' + line(s)).join('')}`;
+  return text + '\n';
+}

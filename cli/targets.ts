@@ -1,0 +1,81 @@
+// What the commands that talk to the targets share: the `--interface` and `--target-property`
+// flags, reading an infrastructure model on its own, making the clients, and running one
+// operation on every target at once with each target's outcome reported.
+
+import { join, resolve } from 'node:path';
+import { initParser } from '../core/nix/parser';
+import { analyseDeployment } from '../core/model/analyse';
+import { manifestInfrastructure } from '../core/plan/manifest';
+import type { ManifestTarget } from '../core/plan/types';
+import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
+import { DeployError } from '../core/deploy/errors';
+import type { TargetClient } from '../core/deploy/transport';
+import { dnxStateDir } from '../core/state-home';
+import { type ArgReader, UsageError } from './args';
+import { formatDiagnostic } from './validate';
+
+export const targetOptionsHelp = `reaching the targets:
+  --interface PROGRAM        the client interface for every target (default: each target's clientInterface)
+  --target-property NAME     the target property holding each target's address`;
+
+export interface TargetArgs {
+  clientInterface?: string;
+  targetProperty?: string;
+}
+
+/** `DISNIX_CLIENT_INTERFACE` and `DISNIX_TARGET_PROPERTY`, as the Disnix tools read them. */
+export function defaultTargetArgs(env: NodeJS.ProcessEnv = process.env): TargetArgs {
+  return { clientInterface: env.DISNIX_CLIENT_INTERFACE || undefined, targetProperty: env.DISNIX_TARGET_PROPERTY || undefined };
+}
+
+export function readTargetFlag(flag: string, r: ArgReader, out: TargetArgs): boolean {
+  if (flag === '--interface') out.clientInterface = r.value(flag);
+  else if (flag === '--target-property') out.targetProperty = r.value(flag);
+  else return false;
+  return true;
+}
+
+/** Each target's client; what a client prints goes to stderr, prefixed with its target. */
+export function openClients(infrastructure: Record<string, ManifestTarget>, args: TargetArgs, stateDir = dnxStateDir()): Clients {
+  return new Clients(infrastructure, {
+    agentCommand: [process.execPath, join(__dirname, 'agent.js')],
+    localTargetsDir: join(stateDir, 'targets'),
+    clientInterface: args.clientInterface,
+    targetProperty: args.targetProperty,
+    ...sshOptionsFromEnv(process.env),
+    log: (target, line) => process.stderr.write(`  ${target}| ${line}\n`),
+  });
+}
+
+/** The targets of an infrastructure model; its errors go to stderr, and with errors there are none. */
+export async function readInfrastructure(file: string | undefined): Promise<Record<string, ManifestTarget> | undefined> {
+  if (!file) throw new UsageError('no infrastructure model given (-i FILE)');
+  await initParser();
+  const analysis = analyseDeployment({ infrastructure: resolve(file) });
+  const problems = analysis.diagnostics.filter((d) => d.severity === 'error');
+  for (const d of problems) process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+  return problems.length > 0 ? undefined : manifestInfrastructure(analysis);
+}
+
+/**
+ * Runs `work` on every target at once; a target that fails is reported and the others go on.
+ * Resolves with each target's result (in the infrastructure's order) and whether all succeeded.
+ */
+export async function onEveryTarget<T>(clients: Clients, targets: string[], work: (c: TargetClient) => Promise<T>): Promise<{ results: Map<string, T>; ok: boolean }> {
+  const results = new Map<string, T>();
+  let ok = true;
+  try {
+    const settled = await Promise.allSettled(targets.map((t) => work(clients.get(t))));
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') results.set(targets[i], s.value);
+      else {
+        ok = false;
+        const message = s.reason instanceof DeployError || s.reason instanceof Error ? s.reason.message : String(s.reason);
+        process.stderr.write(`${message.startsWith(`${targets[i]}:`) ? '' : `${targets[i]}: `}${message}\n`);
+      }
+    });
+  } finally {
+    await clients.close();
+  }
+  return { results, ok };
+}

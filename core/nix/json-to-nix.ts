@@ -1,0 +1,23 @@
+// JSON data written as a Nix expression, for the models dnx generates: attribute names are
+// quoted only when they must be, strings are escaped so that nothing in them is interpolated.
+
+export type JsonData = string | number | boolean | null | JsonData[] | { [key: string]: JsonData };
+
+export function nixAttrName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_'-]*$/.test(name) ? name : nixString(name);
+}
+
+export function nixString(s: string): string {
+  return JSON.stringify(s).replace(/\$\{/g, '\\${');
+}
+
+/** `value` as Nix, nested sets and lists indented by two spaces from `indent`. */
+export function jsonToNix(value: JsonData, indent = ''): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return nixString(value);
+  if (typeof value !== 'object') return String(value);
+  const inner = indent + '  ';
+  if (Array.isArray(value)) return value.length === 0 ? '[ ]' : `[\n${value.map((v) => `${inner}${jsonToNix(v, inner)}\n`).join('')}${indent}]`;
+  const keys = Object.keys(value);
+  return keys.length === 0 ? '{ }' : `{\n${keys.map((k) => `${inner}${nixAttrName(k)} = ${jsonToNix(value[k], inner)};\n`).join('')}${indent}}`;
+}

@@ -48,7 +48,7 @@ export function isStale(o: LockOwner): boolean {
 
 export function describeOwner(o: LockOwner): string {
   if (o.pid === undefined) return `a lock ${o.user ? `${o.user} ` : ''}took with dnx lock on ${o.host}`;
-  return `${o.user ? `${o.user}'s ` : ''}deployment on ${o.host} (pid ${o.pid}${o.since ? `, since ${o.since}` : ''})`;
+  return `${o.user ? `${o.user}'s` : 'a'} deployment on ${o.host} (pid ${o.pid}${o.since ? `, since ${o.since}` : ''})`;
 }
 
 /** When a live process started (ms since the epoch); undefined when there is no such process. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -32,12 +33,15 @@ function writeWeb(version: string, broken = false): void {
   chmodSync(join(bin, 'web'), 0o755);
 }
 
-async function answer(): Promise<string> {
-  try {
-    return await (await fetch(`http://127.0.0.1:${PORT}/`)).text();
-  } catch {
-    return 'no answer';
-  }
+/** What the web service answers, on a fresh connection (a kept-alive one may outlive the server asked before). */
+function answer(): Promise<string> {
+  return new Promise((resolve) => {
+    get({ host: '127.0.0.1', port: PORT, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve(body));
+    }).on('error', () => resolve('no answer'));
+  });
 }
 
 describe('dnx deploy to local targets', () => {
@@ -95,6 +99,13 @@ describe('dnx deploy to local targets', () => {
     assert.match(r.stderr, /^Deployment failed after [\d.]+ s: b: activate: the wrapper of checker failed \(exit status 1\): refusing to start$/m);
     assert.match(r.stderr, /Restoring the previous services failed/);
     rmSync(failMarker);
+    // The next deployment starts from what runs (the journal), not from generation 1.
+    const logged = readFileSync(log, 'utf8').length;
+    const again = deploy();
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /An earlier deployment .* did not end cleanly/);
+    assert.match(readFileSync(log, 'utf8').slice(logged), /^activate </m, 'the checker runs again');
+    assert.equal(await answer(), 'v2');
   });
 
   it('refuses to deploy while another holds the lock, and says who', () => {
@@ -102,7 +113,7 @@ describe('dnx deploy to local targets', () => {
     assert.equal(agent('a', '--lock', '--owner', owner).status, 0);
     const r = deploy();
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /a: lock: profile 'default' is locked by \{"host":"elsewhere","pid":4242\}/);
+    assert.match(r.stderr, /a: lock: profile 'default' is locked by a deployment on elsewhere \(pid 4242\); if that deployment is no longer running, break its locks with: dnx lock --unlock --force -p default/);
     assert.equal(agent('a', '--unlock', '--owner', owner).status, 0);
   });
 

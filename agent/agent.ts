@@ -3,7 +3,7 @@
 // a time, messages to `log`. Every name that becomes a path is checked first.
 
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -12,6 +12,7 @@ import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
 import { NixStore } from '../core/deploy/nix-store';
 import { jsonToNix } from '../core/nix/json-to-nix';
+import { readSnapshotStream, snapshotStream } from '../core/deploy/snapshot-stream';
 import { isStorePath, LocalStore, NIX_STORE, type ObjectStore } from '../core/deploy/store';
 import { agentPaths, type AgentPaths } from './config';
 import { checkSegment, componentName, DysnomiaState } from './dysnomia-state';
@@ -130,12 +131,21 @@ export class Agent {
       case 'resolve-snapshots':
         for (const p of req.paths) io.out(this.snapshotPath(p));
         return;
-      case 'export-snapshots':
+      case 'export-snapshots': {
+        const folders = req.paths.map((p) => this.snapshotPath(relative(join(this.paths.dysnomia, 'snapshots'), p)));
+        if (req.stdout && io.stdout) return pipeline(Readable.from(snapshotStream(folders)), io.stdout, { end: false });
         // Local: the resolved snapshot folders are where the coordinator can read them already.
-        for (const p of req.paths) io.out(p);
+        for (const p of folders) io.out(p);
         return;
-      case 'import-snapshots':
-        return this.importSnapshots(req.container, req.component, req.paths);
+      }
+      case 'import-snapshots': {
+        const folders = req.paths.length === 1 && req.paths[0] === '-' && io.stdin ? await readSnapshotStream(io.stdin) : req.paths;
+        try {
+          return await this.importSnapshots(req.container, req.component, folders);
+        } finally {
+          if (folders !== req.paths) for (const f of folders) await rm(join(f, '..'), { recursive: true, force: true });
+        }
+      }
       case 'clean-snapshots':
         this.state.clean(req.keep, req.container && checkSegment('container', req.container), req.component && checkSegment('component', req.component));
         return;

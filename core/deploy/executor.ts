@@ -309,8 +309,12 @@ async function migrate(next: Manifest, previous: Manifest | undefined, o: Execut
         const missing = await o.client(m.target).call({ op: 'print-missing-snapshots', paths: [target] });
         if (missing.length > 0) {
           const remote = await o.client(from.target).call({ op: 'resolve-snapshots', paths: [rel] });
-          const local = await o.client(from.target).fetchSnapshots(remote);
-          await o.client(m.target).sendSnapshots(m.container, m.component, local);
+          const fetched = await o.client(from.target).fetchSnapshots(remote);
+          try {
+            await o.client(m.target).sendSnapshots(m.container, m.component, fetched.folders);
+          } finally {
+            await fetched.dispose();
+          }
         }
       }
     }

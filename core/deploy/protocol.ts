@@ -13,7 +13,9 @@ export type Request =
   | { op: 'import'; file: string }
   /** `stdout` (ours): stream the export instead of writing a file and printing its name. */
   | { op: 'export'; paths: string[]; stdout?: boolean }
-  | { op: 'print-invalid' | 'realise' | 'query-requisites' | 'print-missing-snapshots' | 'export-snapshots' | 'resolve-snapshots'; paths: string[] }
+  | { op: 'print-invalid' | 'realise' | 'query-requisites' | 'print-missing-snapshots' | 'resolve-snapshots'; paths: string[] }
+  /** `stdout` (ours): stream the snapshot folders (core/deploy/snapshot-stream.ts) instead of naming them. */
+  | { op: 'export-snapshots'; paths: string[]; stdout?: boolean }
   | { op: 'set'; profile: string; path: string }
   | { op: 'query-installed'; profile: string }
   | { op: 'collect-garbage'; deleteOld: boolean }
@@ -21,7 +23,7 @@ export type Request =
   /** `owner` (ours, not Disnix's): who takes the lock, so a stale one can be told from a live one. */
   | { op: 'lock' | 'unlock'; profile: string; owner?: string; force?: boolean }
   | { op: 'query-all-snapshots' | 'query-latest-snapshot'; container: string; component: string }
-  /** `paths`: snapshot folders on the machine running the client, each named by its id. */
+  /** `paths`: snapshot folders on the machine running the client, each named by its id; `-` (ours): a snapshot stream on standard input. */
   | { op: 'import-snapshots'; container: string; component: string; paths: string[] }
   | { op: 'clean-snapshots'; keep: number; container?: string; component?: string }
   | { op: 'capture-config' };
@@ -30,7 +32,7 @@ export type Operation = Request['op'];
 
 export class ProtocolError extends Error {}
 
-const PATH_OPS = ['print-invalid', 'realise', 'query-requisites', 'print-missing-snapshots', 'export-snapshots', 'resolve-snapshots'] as const;
+const PATH_OPS = ['print-invalid', 'realise', 'query-requisites', 'print-missing-snapshots', 'resolve-snapshots'] as const;
 const ACTIVITIES = ['activate', 'deactivate', 'snapshot', 'restore', 'delete-state', 'shell'] as const;
 const SHORT: Record<string, string> = { '-r': '--realise', '-q': '--query-installed', '-p': '--profile', '-d': '--delete-old', '-t': '--target', '-C': '--container', '-c': '--component' };
 
@@ -41,6 +43,8 @@ export function toArgv(req: Request): string[] {
       return ['--import', '--localfile', req.file];
     case 'export':
       return ['--export', req.stdout ? '--stdout' : '--remotefile', ...req.paths];
+    case 'export-snapshots':
+      return ['--export-snapshots', ...(req.stdout ? ['--stdout'] : []), ...req.paths];
     case 'set':
       return ['--set', '--profile', req.profile, req.path];
     case 'query-installed':
@@ -122,6 +126,7 @@ export function parseArgv(argv: string[]): { request: Request; target?: string }
         request = { op, file: one() };
         break;
       case 'export':
+      case 'export-snapshots':
         request = { op, paths: rest, ...(flags.has('--stdout') ? { stdout: true } : {}) };
         break;
       case 'set':

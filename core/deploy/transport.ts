@@ -12,11 +12,17 @@ export interface TargetClient {
   call(req: Request): Promise<string[]>;
   /** Sends `paths` (in the order given: references first) from `store` to the target's store. */
   sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void>;
-  /** Copies snapshots (`container/component/id`) from the target; resolves with local folders. */
-  fetchSnapshots(paths: string[]): Promise<string[]>;
+  /** Makes snapshots (the target's resolved snapshot folders) readable here. */
+  fetchSnapshots(paths: string[]): Promise<FetchedSnapshots>;
   /** Copies snapshot folders (named by their ids) to the target. */
   sendSnapshots(container: string, component: string, folders: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Snapshot folders on this machine, each named by its id; `dispose` removes copies made for the move. */
+export interface FetchedSnapshots {
+  folders: string[];
+  dispose(): Promise<void>;
 }
 
 /** Where a client's messages go: the target's name and one line of what it printed. */

@@ -20,6 +20,8 @@ describe('client interface command line', () => {
       { op: 'lock', profile: 'default', owner: '{"pid":1}', force: true },
       { op: 'query-latest-snapshot', container: 'mysql-database', component: 'staff' },
       { op: 'import-snapshots', container: 'c', component: 'x', paths: ['/tmp/a'] },
+      { op: 'import-snapshots', container: 'c', component: 'x', paths: ['-'] },
+      { op: 'export-snapshots', paths: ['/s/c/x/1'], stdout: true },
       { op: 'clean-snapshots', keep: 3, container: 'c' },
       { op: 'capture-config' },
     ];

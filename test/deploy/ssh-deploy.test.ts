@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -107,6 +107,35 @@ describe('dnx deploy over SSH to a test network', { skip: canRun ? false : 'need
     const r = dnx({ DNX_SSH_CONFIG: state.sshConfig }, 'deploy', '--undeploy');
     assert.equal(r.status, 0, r.stderr);
     for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'no answer');
+  });
+
+  it('moves the state of a deployState service from one host to another through the coordinator', () => {
+    // A fileset service whose state is its data folder, under each host's own target folder.
+    const notes = join(dir, 'notes');
+    mkdirSync(notes, { recursive: true });
+    writeFileSync(join(notes, '.dysnomia-fileset'), 'mkdir data\n');
+    const files = (h: TestnetHost) => join(h.agentState, 'files');
+    let infrastructure = readFileSync(state.infrastructure, 'utf8');
+    for (const h of state.hosts) infrastructure = infrastructure.replace(`properties.hostname = "${h.address}";`, `properties.hostname = "${h.address}";\n    containers.fileset.targetDir = "${files(h)}";`);
+    writeFileSync(join(dir, 'migrate-infrastructure.nix'), infrastructure);
+    writeFileSync(join(dir, 'migrate-services.nix'), '{ system, pkgs, distribution, invDistribution }: {\n  notes = { name = "notes"; pkg = ./notes; type = "fileset"; deployState = true; };\n}\n');
+    const on = (h: string) => `{ infrastructure }: { notes = [ infrastructure.${h} ]; }\n`;
+    writeFileSync(join(dir, 'migrate-1.nix'), on('test1'));
+    writeFileSync(join(dir, 'migrate-2.nix'), on('test2'));
+    const env = { DNX_SSH_CONFIG: state.sshConfig, DNX_STATE_DIR: join(dir, 'migrate-state'), XDG_STATE_HOME: join(dir, 'migrate-state') };
+    const deployTo = (distribution: string) => dnx(env, 'deploy', '-s', 'migrate-services.nix', '-i', 'migrate-infrastructure.nix', '-d', distribution);
+
+    const first = deployTo('migrate-1.nix');
+    assert.equal(first.status, 0, first.stderr);
+    const [test1, test2] = state.hosts;
+    writeFileSync(join(files(test1), 'data', 'note.txt'), 'written on test1\n');
+    const moved = deployTo('migrate-2.nix');
+    assert.equal(moved.status, 0, moved.stderr);
+    assert.match(moved.stderr, /snapshot +test1: notes/);
+    assert.match(moved.stderr, /restore +test2: notes/);
+    assert.equal(readFileSync(join(files(test2), 'data', 'note.txt'), 'utf8'), 'written on test1\n');
+    const snapshots = join(test2.agentState, 'dysnomia', 'snapshots', 'fileset', 'notes');
+    assert.equal(readdirSync(snapshots).length, 1, 'test2 holds the snapshot it restored');
   });
 
   it('builds derivations with real Nix and wires the hosts together through the addresses it injected', { skip: hasNix ? false : 'needs Nix (nix-bin)' }, async () => {

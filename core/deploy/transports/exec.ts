@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { TargetError } from '../errors';
 import { toArgv, type Request } from '../protocol';
 import { removeTree, type LocalStore } from '../store';
-import type { TargetClient, TargetLog } from '../transport';
+import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
 import { runChild } from './child';
 
 export class ExecClient implements TargetClient {
@@ -37,12 +37,16 @@ export class ExecClient implements TargetClient {
     }
   }
 
-  /** Disnix's remote clients print one folder holding the copies; local ones print the folders. */
-  async fetchSnapshots(paths: string[]): Promise<string[]> {
+  /**
+   * Disnix's remote clients print one folder holding the copies; local ones print the folders.
+   * The copies are the client's: it decides when they go.
+   */
+  async fetchSnapshots(paths: string[]): Promise<FetchedSnapshots> {
     const out = await this.call({ op: 'export-snapshots', paths });
-    if (out.length === paths.length && out.every((p, i) => basename(p) === basename(paths[i]))) return out;
+    const dispose = async () => undefined;
+    if (out.length === paths.length && out.every((p, i) => basename(p) === basename(paths[i]))) return { folders: out, dispose };
     if (out.length !== 1) throw new TargetError(this.target, 'export-snapshots', `unexpected answer: ${out.join(' ')}`);
-    return paths.map((p) => join(out[0], basename(p)));
+    return { folders: paths.map((p) => join(out[0], basename(p))), dispose };
   }
 
   async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {

@@ -4,7 +4,7 @@
 
 import { toArgv, type Request } from '../protocol';
 import type { LocalStore } from '../store';
-import type { TargetClient, TargetLog } from '../transport';
+import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
 import { runChild } from './child';
 
 export class LocalClient implements TargetClient {
@@ -30,8 +30,9 @@ export class LocalClient implements TargetClient {
   }
 
   // The snapshot folders are on this machine already: the agent prints where.
-  fetchSnapshots(paths: string[]): Promise<string[]> {
-    return this.call({ op: 'export-snapshots', paths });
+  /** The target's own folders: they are on this machine already. */
+  async fetchSnapshots(paths: string[]): Promise<FetchedSnapshots> {
+    return { folders: await this.call({ op: 'export-snapshots', paths }), dispose: async () => undefined };
   }
 
   async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {

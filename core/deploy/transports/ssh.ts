@@ -3,17 +3,23 @@
 // remote shell with each word quoted on its own; closures stream into the agent's standard
 // input, so nothing is held in memory or written to a temporary file.
 
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ClientChannel } from 'ssh2';
-import { DeployError, TargetError } from '../errors';
+import { TargetError } from '../errors';
 import { toArgv, type Request } from '../protocol';
 import { connectSsh, type SshConnection } from '../ssh/connect';
 import type { SshConfig } from '../ssh/config';
 import { shellQuote } from '../ssh/quote';
 import type { LocalStore } from '../store';
-import type { TargetClient, TargetLog } from '../transport';
+import { readSnapshotStream, snapshotStream } from '../snapshot-stream';
+import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
 import { ClientOutput } from './output';
+
+/** Reads an operation's standard output as bytes (the channel), instead of as lines. */
+type Sink = (stdout: Readable) => Promise<void>;
 
 /** The agent's command on targets, when `DNX_REMOTE_AGENT` does not say otherwise. */
 export const DEFAULT_REMOTE_AGENT = 'dnx-agent';
@@ -47,16 +53,18 @@ export class SshClient implements TargetClient {
     await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
   }
 
-  fetchSnapshots(): Promise<string[]> {
-    throw this.noMigration();
+  /** Streams the snapshot folders here (core/deploy/snapshot-stream.ts), into a temporary folder. */
+  async fetchSnapshots(paths: string[]): Promise<FetchedSnapshots> {
+    let folders: string[] = [];
+    await this.run(toArgv({ op: 'export-snapshots', paths, stdout: true }), 'export-snapshots', undefined, undefined, async (stdout) => {
+      folders = await readSnapshotStream(stdout);
+    });
+    const dir = folders.length > 0 ? dirname(folders[0]) : undefined;
+    return { folders, dispose: async () => void (dir && (await rm(dir, { recursive: true, force: true }))) };
   }
 
-  sendSnapshots(): Promise<void> {
-    throw this.noMigration();
-  }
-
-  private noMigration(): DeployError {
-    return new DeployError(`${this.target}: moving state between machines over SSH is not available yet; deploy with --no-migration`);
+  async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {
+    await this.run(toArgv({ op: 'import-snapshots', container, component, paths: ['-'] }), 'import-snapshots', snapshotStream(folders));
   }
 
   async close(): Promise<void> {
@@ -78,7 +86,8 @@ export class SshClient implements TargetClient {
     return opening;
   }
 
-  private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
+  /** Runs the agent with `argv`; its output is read as lines, or by `sink` as a byte stream. */
+  private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
     let connection: SshConnection;
     try {
       connection = await this.connect();
@@ -89,13 +98,13 @@ export class SshClient implements TargetClient {
     if (signal?.aborted) throw new TargetError(this.target, operation, 'cancelled');
     await this.slot();
     try {
-      return await this.exec(connection, [...this.o.remoteAgent, ...argv].map(shellQuote).join(' '), operation, input, signal);
+      return await this.exec(connection, [...this.o.remoteAgent, ...argv].map(shellQuote).join(' '), operation, input, signal, sink);
     } finally {
       this.release();
     }
   }
 
-  private exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal): Promise<string[]> {
+  private exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
     const output = new ClientOutput(this.target, operation, this.o.log);
     return new Promise((resolve, reject) => {
       const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
@@ -113,7 +122,12 @@ export class SshClient implements TargetClient {
           channel.close();
         };
         signal?.addEventListener('abort', abort, { once: true });
-        channel.on('data', (c: Buffer) => output.stdout(c));
+        let sinkError: Error | undefined;
+        const sunk = sink?.(channel).catch((e: Error) => {
+          sinkError = e;
+          channel.close();
+        });
+        if (!sink) channel.on('data', (c: Buffer) => output.stdout(c));
         channel.stderr.on('data', (c: Buffer) => output.stderr(c));
         channel.on('exit', (status: number | null, signalName?: string) => {
           code = status;
@@ -121,14 +135,17 @@ export class SshClient implements TargetClient {
         });
         if (input) pipeline(Readable.from(input), channel).catch((e: Error) => (sendError = e));
         else channel.end();
-        channel.on('close', () => {
+        channel.on('close', async () => {
+          await sunk;
           connection.client.off('close', lost);
           signal?.removeEventListener('abort', abort);
           if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
           if (code === 127) return reject(new TargetError(this.target, operation, `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)`));
           if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
           try {
-            resolve(output.finish(code, killedBy, sendError));
+            const lines = output.finish(code, killedBy, sendError);
+            if (sinkError) throw new TargetError(this.target, operation, sinkError.message);
+            resolve(lines);
           } catch (e) {
             reject(e);
           }

@@ -223,6 +223,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   const infrastructure = { ...(previous?.infrastructure ?? {}), ...next.infrastructure };
   const clients = openClients(infrastructure, args, stateDir);
   const started = Date.now();
+  const printEvent = eventPrinter();
   let result: DeployResult;
   try {
     result = await execute(next, previous, {
@@ -238,7 +239,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
       noTargetProfiles: args.noTargetProfiles,
       maxConcurrentTransfers: args.maxTransfers,
       signal: cancellation(),
-      onEvent: (e) => process.stderr.write(formatEvent(e)),
+      onEvent: (e) => process.stderr.write(printEvent(e)),
       commit: args.noCoordinatorProfile ? undefined : transition.record,
       journal,
     });
@@ -264,11 +265,20 @@ const STATUS_TEXT: Record<number, string> = {
   3: 'Removing the new services failed: some of them may still run. Deploy again, or roll back.',
 };
 
-function formatEvent(e: DeployEvent): string {
-  if (e.state === 'start' && e.phase !== 'rollback') return '';
-  const what = [e.target, e.service].filter(Boolean).join(': ');
-  const mark = e.state === 'failed' ? 'FAILED ' : '';
-  return `${e.phase.padEnd(12)} ${mark}${what}${e.message ? `${what ? ' - ' : ''}${e.message}` : ''}\n`;
+/** Prints each finished step, with how long it took when that is worth saying. */
+function eventPrinter(): (e: DeployEvent) => string {
+  const started = new Map<string, number>();
+  return (e) => {
+    const key = `${e.phase}\0${e.target ?? ''}\0${e.service ?? ''}`;
+    if (e.state === 'start') started.set(key, Date.now());
+    if (e.state === 'start' && e.phase !== 'rollback') return '';
+    const since = started.get(key);
+    const took = since !== undefined && e.state !== 'start' ? (Date.now() - since) / 1000 : undefined;
+    const what = [e.target, e.service].filter(Boolean).join(': ');
+    const mark = e.state === 'failed' ? 'FAILED ' : '';
+    const time = took !== undefined && took >= 0.05 ? ` (${took.toFixed(2)} s)` : '';
+    return `${e.phase.padEnd(12)} ${mark}${what}${e.message ? `${what ? ' - ' : ''}${e.message}` : ''}${time}\n`;
+  };
 }
 
 function listGenerations(profile: CoordinatorProfile): number {

@@ -76,18 +76,31 @@ export async function execute(next: Manifest, previous: Manifest | undefined, o:
     if (o.signal?.aborted) throw new Cancelled();
   };
 
-  // 1. Distribute: every target gets its profile's closure, as far as it lacks it.
+  // 1. Distribute: every target gets its profile's closure, as far as it lacks it. Asking
+  // what is missing is cheap and happens everywhere at once; `-m` bounds the transfers.
   try {
-    await inParallel(targets, o.maxConcurrentTransfers ?? 2, async (t) => {
-      checkCancel();
-      const path = next.profiles[t]?.path;
-      if (!path) throw new DeployError(`the profile of ${t} has not been built`);
-      emit({ phase: 'distribute', state: 'start', target: t });
-      const closure = o.store.closure([path]);
-      const missing = new Set(await o.client(t).call({ op: 'print-invalid', paths: closure }));
-      if (missing.size > 0) await o.client(t).sendClosure(o.store, closure.filter((p) => missing.has(p)), o.signal);
-      emit({ phase: 'distribute', state: 'done', target: t, message: `${missing.size} of ${closure.length} paths sent` });
-    });
+    const missing = new Map<string, { paths: string[]; of: number }>();
+    await Promise.all(
+      targets.map(async (t) => {
+        const path = next.profiles[t]?.path;
+        if (!path) throw new DeployError(`the profile of ${t} has not been built`);
+        emit({ phase: 'distribute', state: 'start', target: t });
+        const closure = o.store.closure([path]);
+        const invalid = new Set(await o.client(t).call({ op: 'print-invalid', paths: closure }));
+        missing.set(t, { paths: closure.filter((p) => invalid.has(p)), of: closure.length });
+      }),
+    );
+    const sent = (t: string) => emit({ phase: 'distribute', state: 'done', target: t, message: `${missing.get(t)!.paths.length} of ${missing.get(t)!.of} paths sent` });
+    for (const t of targets) if (missing.get(t)!.paths.length === 0) sent(t);
+    await inParallel(
+      targets.filter((t) => missing.get(t)!.paths.length > 0),
+      o.maxConcurrentTransfers ?? 2,
+      async (t) => {
+        checkCancel();
+        await o.client(t).sendClosure(o.store, missing.get(t)!.paths, o.signal);
+        sent(t);
+      },
+    );
   } catch (e) {
     return fail(result, 1, e);
   }
@@ -323,21 +336,24 @@ async function migrate(next: Manifest, previous: Manifest | undefined, o: Execut
   if (o.deleteState) for (const m of leaving) await step('delete-state', previous, m, 'delete-state');
 }
 
-/** Sets every target's profile; if one fails, the targets already set get their previous profile back. */
+/** Sets every target's profile, all at once; if one fails, the targets already set get their previous profile back. */
 async function setProfiles(next: Manifest, prev: Manifest, targets: string[], o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<void> {
   const set: string[] = [];
-  try {
-    for (const t of targets) {
+  const results = await Promise.allSettled(
+    targets.map(async (t) => {
       emit({ phase: 'set-profile', state: 'start', target: t });
       await o.client(t).call({ op: 'set', profile: o.profile, path: next.profiles[t].path! });
       set.push(t);
       emit({ phase: 'set-profile', state: 'done', target: t });
-    }
-  } catch (e) {
-    for (const t of set) {
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failure) return;
+  await Promise.all(
+    set.map(async (t) => {
       const old = prev.profiles[t]?.path;
       if (old) await o.client(t).call({ op: 'set', profile: o.profile, path: old }).catch(() => undefined);
-    }
-    throw e;
-  }
+    }),
+  );
+  throw failure.reason;
 }

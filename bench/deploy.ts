@@ -1,0 +1,187 @@
+// npm run bench:deploy: deploying over SSH to a real five-host `dnx testnet` (needs root and
+// sshd). Three measurements, each side by side with its lower bound measured in the same run:
+// - 50 services (10 layers of 5, each depending on two services of the layer before, on other
+//   hosts; each activation takes 0.2 s) deployed from nothing: the wall time of `dnx deploy`
+//   against the critical path, the longest dependency chain of the activation times the run
+//   itself reported, plus the longest transfer;
+// - the same after changing one service: the time, and how many activations, deactivations
+//   and paths sent it took;
+// - a 100 MB closure sent to one host: against `ssh host 'cat > /dev/null'` of the same bytes.
+
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { testnetDown, testnetUp, type TestnetState } from '../core/testnet/testnet';
+import { machine, writeSection } from './report';
+
+const root = join(__dirname, '..', '..');
+const HOSTS = 5;
+const LAYERS = 10;
+const ACTIVATION_S = 0.2;
+const BIG_MB = 100;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const name = (layer: number, host: number) => `s${layer}x${host}`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function writeModels(dir: string, net: TestnetState, version: (s: string) => string): void {
+  const services: string[] = [];
+  const distribution: string[] = [];
+  for (let l = 0; l < LAYERS; l++) {
+    for (let h = 0; h < HOSTS; h++) {
+      const s = name(l, h);
+      const deps = l === 0 ? [] : [name(l - 1, (h + 1) % HOSTS), name(l - 1, (h + 2) % HOSTS)];
+      mkdirSync(join(dir, 'pkgs', s, 'bin'), { recursive: true });
+      writeFileSync(join(dir, 'pkgs', s, 'bin', 'wrapper'), `#!/bin/sh\n# ${s} ${version(s)}\nif [ "$1" = activate ]; then sleep ${ACTIVATION_S}; fi\n`);
+      chmodSync(join(dir, 'pkgs', s, 'bin', 'wrapper'), 0o755);
+      const pkg = deps.length ? `{ ${deps.join(', ')} }: ./pkgs/${s}` : `./pkgs/${s}`;
+      services.push(`  ${s} = { name = "${s}"; pkg = ${pkg}; type = "wrapper";${deps.length ? ` dependsOn = { inherit ${deps.join(' ')}; };` : ''} };`);
+      distribution.push(`  ${s} = [ infrastructure.${net.hosts[h].name} ];`);
+    }
+  }
+  writeInfrastructure(dir, net);
+  writeFileSync(join(dir, 'services.nix'), `{ system, pkgs, distribution, invDistribution }:\nrec {\n${services.join('\n')}\n}\n`);
+  writeFileSync(join(dir, 'distribution.nix'), `{ infrastructure }: {\n${distribution.join('\n')}\n}\n`);
+}
+
+/** The network's infrastructure model, with the containers the services here use. */
+function writeInfrastructure(dir: string, net: TestnetState): void {
+  writeFileSync(join(dir, 'infrastructure.nix'), readFileSync(net.infrastructure, 'utf8').replace(/containers\.process = \{ \};/g, 'containers.process = { };\n    containers.wrapper = { };\n    containers.echo = { };'));
+}
+
+interface Run {
+  wall: number;
+  stdout: string;
+  stderr: string;
+}
+
+function deploy(dir: string, net: TestnetState): Run {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, DNX_SSH_CONFIG: net.sshConfig, DNX_STATE_DIR: join(dir, 'state'), XDG_STATE_HOME: join(dir, 'state') },
+  });
+  const wall = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`dnx deploy failed:\n${r.stderr}`);
+  return { wall, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Seconds each step took, as the deployment printed them: `phase target[: service] ... (N s)`. */
+function stepTimes(stderr: string, phase: string): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const m of stderr.matchAll(new RegExp(`^${phase} +(\\S+?)(?:: (\\S+))?(?: - .*)? \\(([\\d.]+) s\\)$`, 'gm'))) times.set(m[2] ?? m[1], Number(m[3]));
+  return times;
+}
+
+/** The longest dependency chain of activation times, plus the longest transfer. */
+function criticalPath(r: Run): { bound: number; chain: number; transfer: number } {
+  const act = stepTimes(r.stderr, 'activate');
+  const longest = new Map<string, number>();
+  for (let l = 0; l < LAYERS; l++) {
+    for (let h = 0; h < HOSTS; h++) {
+      const s = name(l, h);
+      const before = l === 0 ? 0 : Math.max(longest.get(name(l - 1, (h + 1) % HOSTS))!, longest.get(name(l - 1, (h + 2) % HOSTS))!);
+      longest.set(s, before + (act.get(s) ?? NaN));
+    }
+  }
+  const chain = Math.max(...longest.values());
+  const transfer = Math.max(0, ...stepTimes(r.stderr, 'distribute').values());
+  return { bound: chain + transfer, chain, transfer };
+}
+
+async function rawSsh(net: TestnetState, file: string): Promise<number> {
+  const t = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const ssh = spawn('ssh', ['-F', net.sshConfig, net.hosts[0].name, 'cat > /dev/null'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    createReadStream(file).pipe(ssh.stdin);
+    ssh.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh exited with ${code}`))));
+  });
+  return (performance.now() - t) / 1000;
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('bench:deploy needs root: it makes a test network (network namespaces and sshd)');
+  const dir = mkdtempSync(join(tmpdir(), 'dnx-bench-deploy-'));
+  const netDir = join(dir, 'net');
+  const net = await testnetUp({ dir: netDir, hosts: Array.from({ length: HOSTS }, (_, i) => `h${i + 1}`), agentCommand: [process.execPath, join(root, 'dist', 'agent.js')] });
+  try {
+    const fresh: { wall: number; bound: number; chain: number; transfer: number }[] = [];
+    const redeploys: { wall: number; activated: number; deactivated: number; sent: number }[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const models = join(dir, `run${run}`);
+      mkdirSync(models);
+      writeModels(models, net, () => 'v1');
+      const first = deploy(models, net);
+      fresh.push({ wall: first.wall, ...criticalPath(first) });
+      writeModels(models, net, (s) => (s === name(LAYERS - 1, 0) ? 'v2' : 'v1'));
+      const second = deploy(models, net);
+      const [, activated, deactivated] = /(\d+) activated, (\d+) deactivated/.exec(second.stdout) ?? [];
+      const sent = [...second.stderr.matchAll(/^distribute +\S+ - (\d+) of \d+ paths sent/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      redeploys.push({ wall: second.wall, activated: Number(activated), deactivated: Number(deactivated), sent });
+      // Undeploy, so the next run starts from nothing again.
+      const undeploy = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'deploy', '--undeploy'], { cwd: models, encoding: 'utf8', env: { ...process.env, DNX_SSH_CONFIG: net.sshConfig, DNX_STATE_DIR: join(models, 'state'), XDG_STATE_HOME: join(models, 'state') } });
+      if (undeploy.status !== 0) throw new Error(undeploy.stderr);
+      process.stderr.write(`run ${run + 1}: fresh ${first.wall.toFixed(2)} s (critical path ${fresh[run].bound.toFixed(2)} s), redeploy ${second.wall.toFixed(2)} s\n`);
+    }
+
+    // One service holding a 100 MB file of random bytes, sent to h1; then the same bytes by ssh.
+    const transfers: { dnx: number; ssh: number }[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const models = join(dir, `big${run}`);
+      mkdirSync(join(models, 'big'), { recursive: true });
+      const file = join(models, 'big', 'blob');
+      const fd = openSync(file, 'w');
+      for (let i = 0; i < BIG_MB; i++) writeSync(fd, randomBytes(1 << 20));
+      closeSync(fd);
+      writeInfrastructure(models, net);
+      writeFileSync(join(models, 'services.nix'), '{ system, pkgs, distribution, invDistribution }: {\n  big = { name = "big"; pkg = ./big; type = "echo"; };\n}\n');
+      writeFileSync(join(models, 'distribution.nix'), `{ infrastructure }: { big = [ infrastructure.${net.hosts[0].name} ]; }\n`);
+      const r = deploy(models, net);
+      const dnx = stepTimes(r.stderr, 'distribute').get(net.hosts[0].name) ?? NaN;
+      const ssh = await rawSsh(net, file);
+      transfers.push({ dnx, ssh });
+      rmSync(models, { recursive: true, force: true });
+      execFileSync('ssh', ['-F', net.sshConfig, net.hosts[0].name, 'dnx-agent --collect-garbage -d'], { stdio: 'ignore' });
+      process.stderr.write(`transfer ${run + 1}: dnx ${dnx.toFixed(2)} s, ssh cat ${ssh.toFixed(2)} s\n`);
+    }
+
+    const f = (x: number) => x.toFixed(2);
+    const wall = median(fresh.map((x) => x.wall));
+    const bound = median(fresh.map((x) => x.bound));
+    const mb = (s: number) => (BIG_MB / s).toFixed(0);
+    const t = { dnx: median(transfers.map((x) => x.dnx)), ssh: median(transfers.map((x) => x.ssh)) };
+    const re = redeploys[0];
+    writeSection(
+      'deploy',
+      `### Deploying over SSH (\`npm run bench:deploy\`, needs root)
+
+${machine()} A five-host \`dnx testnet\` on this machine (network namespaces, one sshd each).
+Medians of ${RUNS} runs; every run's figures are printed by the command.
+
+| | dnx | lower bound | ratio |
+|---|---|---|---|
+| 50 services on 5 hosts, from nothing (wall time of \`dnx deploy\`) | ${f(wall)} s | ${f(bound)} s (critical path; medians of its parts: ${f(median(fresh.map((x) => x.chain)))} s of activations, ${f(median(fresh.map((x) => x.transfer)))} s transfer) | ${(wall / bound).toFixed(2)}x |
+| redeploy after changing one service | ${f(median(redeploys.map((x) => x.wall)))} s: ${re.activated} activated, ${re.deactivated} deactivated, ${re.sent} paths sent | | |
+| ${BIG_MB} MB closure to one host | ${f(t.dnx)} s (${mb(t.dnx)} MB/s) | \`ssh host 'cat > /dev/null'\`: ${f(t.ssh)} s (${mb(t.ssh)} MB/s) | ${(t.dnx / t.ssh).toFixed(2)}x |
+
+The services form 10 layers of 5, one per host per layer, each depending on two services of
+the layer before on other hosts; activating one takes ${ACTIVATION_S} s (a \`wrapper\` that
+sleeps). The critical path is computed from the activation times the deployment itself
+printed, so the agent's start-up on the target counts in the bound; what the ratio measures is
+everything else: evaluation and building on the coordinator, distribution, locking, the
+waiting between layers, setting the profiles and unlocking.`,
+    );
+  } finally {
+    await testnetDown(netDir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

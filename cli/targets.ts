@@ -8,7 +8,6 @@ import { analyseDeployment } from '../core/model/analyse';
 import { manifestInfrastructure } from '../core/plan/manifest';
 import type { ManifestTarget } from '../core/plan/types';
 import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
-import { DeployError } from '../core/deploy/errors';
 import type { TargetClient } from '../core/deploy/transport';
 import { dnxStateDir } from '../core/state-home';
 import { type ArgReader, UsageError } from './args';
@@ -70,7 +69,7 @@ export async function onEveryTarget<T>(clients: Clients, targets: string[], work
       if (s.status === 'fulfilled') results.set(targets[i], s.value);
       else {
         ok = false;
-        const message = s.reason instanceof DeployError || s.reason instanceof Error ? s.reason.message : String(s.reason);
+        const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
         process.stderr.write(`${message.startsWith(`${targets[i]}:`) ? '' : `${targets[i]}: `}${message}\n`);
       }
     });

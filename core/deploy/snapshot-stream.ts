@@ -27,7 +27,11 @@ export async function readSnapshotStream(source: AsyncIterable<Buffer | string>)
   const folders: string[] = [];
   for (;;) {
     const more = await r.u64();
-    if (more === 0n) return folders;
+    if (more === 0n) {
+      // Reading to the end lets the source finish (an SSH channel closes only once read out).
+      if (!(await r.atEnd())) throw new NarError('the snapshot stream goes on after its end marker');
+      return folders;
+    }
     if (more !== 1n) throw new NarError('this is not a snapshot stream (bad marker)');
     const id = await r.string();
     if (!SNAPSHOT_ID.test(id) || id.length > 255) throw new NarError(`the stream holds a snapshot named '${id.slice(0, 60)}', which is not allowed`);

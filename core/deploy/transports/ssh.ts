@@ -123,10 +123,15 @@ export class SshClient implements TargetClient {
         };
         signal?.addEventListener('abort', abort, { once: true });
         let sinkError: Error | undefined;
-        const sunk = sink?.(channel).catch((e: Error) => {
-          sinkError = e;
-          channel.close();
-        });
+        // Whatever the sink leaves unread is drained: the channel closes only once read out.
+        const sunk = sink?.(channel).then(
+          () => void channel.resume(),
+          (e: Error) => {
+            sinkError = e;
+            channel.resume();
+            channel.close();
+          },
+        );
         if (!sink) channel.on('data', (c: Buffer) => output.stdout(c));
         channel.stderr.on('data', (c: Buffer) => output.stderr(c));
         channel.on('exit', (status: number | null, signalName?: string) => {

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { get } from 'node:http';
 import { join } from 'node:path';
@@ -44,6 +44,22 @@ function answer(): Promise<string> {
   });
 }
 
+/**
+ * Stops the daemons a failed test may leave (undeploying only stops what the last deployment
+ * recorded): each supervisor below `folder` stops its daemon on SIGTERM. Otherwise the next
+ * run finds the port taken.
+ */
+function stopSupervisorsUnder(folder: string): void {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmdline.includes('--supervise') && cmdline.some((w) => w.startsWith(folder))) process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 describe('dnx deploy to local targets', () => {
   before(() => {
     writeWeb('v1');
@@ -69,6 +85,7 @@ describe('dnx deploy to local targets', () => {
   });
   after(() => {
     dnx('deploy', '--undeploy');
+    stopSupervisorsUnder(dir);
     rmSync(dir, { recursive: true, force: true });
   });
 

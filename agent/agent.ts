@@ -8,11 +8,12 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { LockOwner } from '../core/deploy/lock-owner';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
 import { NixStore } from '../core/deploy/nix-store';
-import { jsonToNix } from '../core/nix/json-to-nix';
-import { readSnapshotStream, snapshotStream } from '../core/deploy/snapshot-stream';
+import { jsonToNix } from '../core/plan/json-to-nix';
+import { readSnapshotStream, snapshotStream, snapshotsTempDir } from '../core/deploy/snapshot-stream';
 import { isStorePath, LocalStore, NIX_STORE, type ObjectStore } from '../core/deploy/store';
 import { agentPaths, type AgentPaths } from './config';
 import { checkSegment, componentName, DysnomiaState } from './dysnomia-state';
@@ -139,11 +140,12 @@ export class Agent {
         return;
       }
       case 'import-snapshots': {
-        const folders = req.paths.length === 1 && req.paths[0] === '-' && io.stdin ? await readSnapshotStream(io.stdin) : req.paths;
+        if (!(req.paths.length === 1 && req.paths[0] === '-' && io.stdin)) return this.importSnapshots(req.container, req.component, req.paths);
+        const dir = await snapshotsTempDir();
         try {
-          return await this.importSnapshots(req.container, req.component, folders);
+          return await this.importSnapshots(req.container, req.component, await readSnapshotStream(io.stdin, dir));
         } finally {
-          if (folders !== req.paths) for (const f of folders) await rm(join(f, '..'), { recursive: true, force: true });
+          await rm(dir, { recursive: true, force: true });
         }
       }
       case 'clean-snapshots':
@@ -184,8 +186,9 @@ export class Agent {
     return current ? readProfileManifest(this.where(current)).services : [];
   }
 
+  /** A lock taken without `--owner` belongs to the program that asked (a Disnix client, say). */
   private defaultOwner(): string {
-    return JSON.stringify({ host: hostname(), pid: process.ppid });
+    return JSON.stringify({ host: hostname(), pid: process.ppid } satisfies LockOwner);
   }
 
   private async lock(profile: string, owner: string, io: AgentIO): Promise<void> {

@@ -4,9 +4,9 @@
 
 import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from '../core/model/schema';
 import { Evaluator } from '../core/nix/eval';
-import { jsonToNix, type JsonData } from '../core/nix/json-to-nix';
+import { jsonToNix } from '../core/plan/json-to-nix';
 import { toJsonValue } from '../core/plan/json';
-import type { ManifestTarget } from '../core/plan/types';
+import type { JsonValue, ManifestTarget } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
 
@@ -31,9 +31,10 @@ export async function runCaptureInfra(argv: string[]): Promise<number> {
   const targets = Object.keys(infrastructure).sort();
   const { results, ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => (await c.call({ op: 'capture-config' })).join('\n'));
   if (!ok) return 1;
-  const captured: Record<string, JsonData> = {};
+  const ev = new Evaluator();
+  const captured: Record<string, JsonValue> = {};
   for (const t of targets) {
-    const c = readCaptured(t, results.get(t)!);
+    const c = readCaptured(ev, t, results.get(t)!);
     if (!c) return 1;
     captured[t] = withConnectivity(c, infrastructure[t], args.targetProperty);
   }
@@ -42,13 +43,12 @@ export async function runCaptureInfra(argv: string[]): Promise<number> {
 }
 
 interface Captured {
-  properties: Record<string, JsonData>;
-  containers: Record<string, JsonData>;
+  properties: Record<string, JsonValue>;
+  containers: Record<string, JsonValue>;
 }
 
 /** What a target printed, read as the Nix expression it is (Disnix's clients print one too). */
-function readCaptured(target: string, text: string): Captured | undefined {
-  const ev = new Evaluator();
+function readCaptured(ev: Evaluator, target: string, text: string): Captured | undefined {
   try {
     const v = toJsonValue(ev, ev.evalString(text, process.cwd(), `«capture-config of ${target}»`)) as Partial<Captured> | undefined;
     if (v && typeof v === 'object' && !Array.isArray(v)) return { properties: asSet(v.properties), containers: asSet(v.containers) };
@@ -59,8 +59,8 @@ function readCaptured(target: string, text: string): Captured | undefined {
   return undefined;
 }
 
-function asSet(v: unknown): Record<string, JsonData> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, JsonData>) : {};
+function asSet(v: unknown): Record<string, JsonValue> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, JsonValue>) : {};
 }
 
 /**
@@ -68,7 +68,7 @@ function asSet(v: unknown): Record<string, JsonData> {
  * address property when the capture lacks it, and its client interface and target property
  * when they are not the defaults.
  */
-function withConnectivity(c: Captured, t: ManifestTarget, targetPropertyFlag: string | undefined): JsonData {
+function withConnectivity(c: Captured, t: ManifestTarget, targetPropertyFlag: string | undefined): JsonValue {
   const property = targetPropertyFlag ?? t.targetProperty;
   const address = t.properties[property];
   const properties = address !== undefined && c.properties[property] === undefined ? { [property]: address, ...c.properties } : c.properties;

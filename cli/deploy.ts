@@ -176,12 +176,12 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     const next = profile.read(n)!;
     return { next, previous: from(next), record: () => profile.switchTo(n), describe: `generation ${n}` };
   }
-  const previous = interrupted ? whatRuns(interrupted, interrupted.to) : recorded;
   let next: Manifest;
   let analysis: Analysis | undefined;
   if (args.undeploy && !hasModels(args.files)) {
-    if (!previous) throw new DeployError('nothing is deployed, so there is nothing to undeploy');
-    next = await realise(emptyManifest(previous.infrastructure), {}, store);
+    const deployed = from(emptyManifest());
+    if (!deployed) throw new DeployError('nothing is deployed, so there is nothing to undeploy');
+    next = await realise(emptyManifest(deployed.infrastructure), {}, store);
   } else {
     const analysed = await analyseModels(args);
     analysis = analysed.analysis;

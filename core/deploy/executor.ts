@@ -66,16 +66,16 @@ class Cancelled extends DeployError {
   }
 }
 
+function checkCancel(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Cancelled();
+}
+
 export async function execute(next: Manifest, previous: Manifest | undefined, o: ExecuteOptions): Promise<DeployResult> {
   const emit = o.onEvent ?? (() => undefined);
   const graph = transitionGraph(next, previous, { noUpgrade: o.noUpgrade });
   const prev = graph.previous;
   const targets = Object.keys(next.infrastructure).sort();
   const result: DeployResult = { status: 0, activated: 0, deactivated: 0 };
-  const checkCancel = () => {
-    if (o.signal?.aborted) throw new Cancelled();
-  };
-
   // 1. Distribute: every target gets its profile's closure, as far as it lacks it. Asking
   // what is missing is cheap and happens everywhere at once; `-m` bounds the transfers.
   try {
@@ -96,7 +96,7 @@ export async function execute(next: Manifest, previous: Manifest | undefined, o:
       targets.filter((t) => missing.get(t)!.paths.length > 0),
       o.maxConcurrentTransfers ?? 2,
       async (t) => {
-        checkCancel();
+        checkCancel(o.signal);
         await o.client(t).sendClosure(o.store, missing.get(t)!.paths, o.signal);
         sent(t);
       },
@@ -156,9 +156,6 @@ async function lock(t: string, o: ExecuteOptions, emit: (e: DeployEvent) => void
 /** Deactivates and activates, migrates state and sets the profiles; undoes it all on failure. */
 async function transition(next: Manifest, previous: Manifest | undefined, graph: ReturnType<typeof transitionGraph>, targets: string[], result: DeployResult, o: ExecuteOptions, emit: (e: DeployEvent) => void): Promise<DeployResult> {
   const prev = graph.previous;
-  const checkCancel = () => {
-    if (o.signal?.aborted) throw new Cancelled();
-  };
 
   // 3. Transition.
   const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
@@ -196,10 +193,10 @@ async function transition(next: Manifest, previous: Manifest | undefined, graph:
   if (activation.error) return await undo(activation.error);
 
   try {
-    checkCancel();
+    checkCancel(o.signal);
     // 4. Migrate the state of deployState services.
     if (!o.noMigration) await migrate(next, previous && !o.noUpgrade ? previous : undefined, o, emit);
-    checkCancel();
+    checkCancel(o.signal);
     // 5. Profiles: the targets', then the coordinator's.
     if (!o.noTargetProfiles) await setProfiles(next, prev, targets, o, emit);
     await o.commit?.();

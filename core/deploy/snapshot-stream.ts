@@ -11,6 +11,11 @@ import { ByteReader, NarError, restoreNar } from './nar';
 
 const SNAPSHOT_ID = /^[A-Za-z0-9_+=?-][A-Za-z0-9._+=?-]*$/;
 
+/** A new temporary folder to restore a snapshot stream into. */
+export function snapshotsTempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'dnx-snapshots-'));
+}
+
 export function* snapshotStream(folders: string[]): Generator<Buffer> {
   for (const folder of folders) {
     yield u64(1);
@@ -20,10 +25,12 @@ export function* snapshotStream(folders: string[]): Generator<Buffer> {
   yield u64(0);
 }
 
-/** Restores the folders of a snapshot stream into a new temporary folder; resolves with their paths. */
-export async function readSnapshotStream(source: AsyncIterable<Buffer | string>): Promise<string[]> {
+/**
+ * Restores the folders of a snapshot stream into a new temporary folder `dir` (the caller's to
+ * remove, also when this fails); resolves with the folders' paths.
+ */
+export async function readSnapshotStream(source: AsyncIterable<Buffer | string>, dir: string): Promise<string[]> {
   const r = new ByteReader(source);
-  const dir = await mkdtemp(join(tmpdir(), 'dnx-snapshots-'));
   const folders: string[] = [];
   for (;;) {
     const more = await r.u64();

@@ -89,6 +89,8 @@ export async function testnetUp(o: TestnetOptions): Promise<TestnetState> {
     writeFileSync(join(dir, 'known_hosts'), knownHosts.join(''));
     writeFileSync(state.sshConfig, sshConfigText(state));
     writeFileSync(state.infrastructure, infrastructureText(state));
+    // The hosts' sshds start side by side; waiting for each in turn would double the time.
+    await Promise.all(state.hosts.map((h) => waitForPort(h.address, 22, 10_000)));
     return state;
   } catch (e) {
     await testnetDown(dir).catch(() => undefined);
@@ -137,15 +139,18 @@ async function startHost(state: TestnetState, h: TestnetHost): Promise<string> {
   const hostKey = join(home, 'ssh_host_ed25519_key');
   await keygen(hostKey);
   writeFileSync(join(home, 'sshd_config'), sshdConfigText(state, h, hostKey));
-  await startSshd(state, h);
+  spawnSshd(state, h);
   return `${h.address} ${readFileSync(hostKey + '.pub', 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
 }
 
-/**
- * Starts a host's sshd, in a mount namespace of its own where the host's Nix store is /nix.
- * Also starts it again after it died (tests kill it on purpose); resolves once it listens.
- */
+/** Starts a host's sshd again after it died (tests kill it on purpose); resolves once it listens. */
 export async function startSshd(state: TestnetState, h: TestnetHost): Promise<void> {
+  spawnSshd(state, h);
+  await waitForPort(h.address, 22, 10_000);
+}
+
+/** Starts a host's sshd, in a mount namespace of its own where the host's Nix store is /nix. */
+function spawnSshd(state: TestnetState, h: TestnetHost): void {
   const home = join(state.dir, 'hosts', h.name);
   const logFile = openSync(join(home, 'sshd.log'), 'a');
   // The script is fixed; the paths reach it as arguments, never pasted into it.
@@ -153,7 +158,6 @@ export async function startSshd(state: TestnetState, h: TestnetHost): Promise<vo
   const child: ChildProcess = spawn('ip', ['netns', 'exec', h.namespace, 'unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', join(home, 'nix'), join(home, 'sshd_config')], { stdio: ['ignore', logFile, logFile], detached: true });
   child.unref();
   closeSync(logFile);
-  await waitForPort(h.address, 22, 10_000);
 }
 
 function sshdConfigText(state: TestnetState, h: TestnetHost, hostKey: string): string {

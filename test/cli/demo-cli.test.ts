@@ -41,4 +41,20 @@ describe('dnx demo', () => {
     await assert.rejects(fetch('http://localhost:18080/'));
     assert.match(demo('--undeploy').stdout, /not deployed/);
   });
+
+  it('after undeploying, dnx query shows nothing runs and dnx collect-garbage -d empties the targets\' stores', () => {
+    // The demo's targets, reached as any command reaches local targets.
+    const targets = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), ...args, '-i', join(root, 'examples', 'hello-world', 'local', 'infrastructure.nix')], { cwd: root, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: join(state, 'demo') } });
+    const query = targets('query');
+    assert.equal(query.status, 0, query.stderr);
+    assert.equal(query.stdout, 'Services on: test1\n  (none)\n\nServices on: test2\n  (none)\n\n');
+    const kept = targets('collect-garbage');
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.equal(kept.stdout, 'test1: deleted 0 store object(s)\ntest2: deleted 0 store object(s)\n', 'the old generations still hold the packages');
+    const gc = targets('collect-garbage', '-d');
+    assert.equal(gc.status, 0, gc.stderr);
+    const deleted = [...gc.stdout.matchAll(/^(test\d): deleted (\d+) store object\(s\)$/gm)].map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(deleted.map(([t]) => t), ['test1', 'test2']);
+    for (const [t, n] of deleted) assert.ok((n as number) >= 2, `${t} had its packages and profile deleted`);
+  });
 });

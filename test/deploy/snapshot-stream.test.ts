@@ -21,7 +21,7 @@ describe('snapshot streams', () => {
     symlinkSync('data/deep/rows.txt', join(a, 'latest'));
     const b = join(dir, 'c3d4');
     mkdirSync(b);
-    const folders = await readSnapshotStream(Readable.from(snapshotStream([a, b])));
+    const folders = await readSnapshotStream(Readable.from(snapshotStream([a, b])), mkdtempSync(join(tmpdir(), 'dnx-snap-in-')));
     assert.deepEqual(folders.map((f) => basename(f)), ['a1b2', 'c3d4']);
     assert.equal(readFileSync(join(folders[0], 'data', 'deep', 'rows.txt'), 'utf8'), 'one\ntwo\n');
     assert.equal(statSync(join(folders[0], 'run.sh')).mode & 0o777, 0o755);
@@ -32,8 +32,8 @@ describe('snapshot streams', () => {
   it('refuses a snapshot named to climb out of its folder, and a stream cut short', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnx-snap-'));
     const evil = [u64(1), ...narString('..'), ...narChunks(dir), u64(0)];
-    await assert.rejects(readSnapshotStream(Readable.from(evil)), /a snapshot named '\.\.'/);
+    await assert.rejects(readSnapshotStream(Readable.from(evil), mkdtempSync(join(tmpdir(), 'dnx-snap-in-'))), /a snapshot named '\.\.'/);
     const whole = Buffer.concat([...snapshotStream([dir])]);
-    await assert.rejects(readSnapshotStream(Readable.from([whole.subarray(0, whole.length - 12)])));
+    await assert.rejects(readSnapshotStream(Readable.from([whole.subarray(0, whole.length - 12)]), mkdtempSync(join(tmpdir(), 'dnx-snap-in-'))));
   });
 });

@@ -4,7 +4,6 @@
 // input, so nothing is held in memory or written to a temporary file.
 
 import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ClientChannel } from 'ssh2';
@@ -14,7 +13,7 @@ import { connectSsh, type SshConnection } from '../ssh/connect';
 import type { SshConfig } from '../ssh/config';
 import { shellQuote } from '../ssh/quote';
 import type { LocalStore } from '../store';
-import { readSnapshotStream, snapshotStream } from '../snapshot-stream';
+import { readSnapshotStream, snapshotStream, snapshotsTempDir } from '../snapshot-stream';
 import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
 import { ClientOutput } from './output';
 
@@ -55,12 +54,18 @@ export class SshClient implements TargetClient {
 
   /** Streams the snapshot folders here (core/deploy/snapshot-stream.ts), into a temporary folder. */
   async fetchSnapshots(paths: string[]): Promise<FetchedSnapshots> {
+    const dir = await snapshotsTempDir();
+    const dispose = () => rm(dir, { recursive: true, force: true });
     let folders: string[] = [];
-    await this.run(toArgv({ op: 'export-snapshots', paths, stdout: true }), 'export-snapshots', undefined, undefined, async (stdout) => {
-      folders = await readSnapshotStream(stdout);
-    });
-    const dir = folders.length > 0 ? dirname(folders[0]) : undefined;
-    return { folders, dispose: async () => void (dir && (await rm(dir, { recursive: true, force: true }))) };
+    try {
+      await this.run(toArgv({ op: 'export-snapshots', paths, stdout: true }), 'export-snapshots', undefined, undefined, async (stdout) => {
+        folders = await readSnapshotStream(stdout, dir);
+      });
+    } catch (e) {
+      await dispose();
+      throw e;
+    }
+    return { folders, dispose };
   }
 
   async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {

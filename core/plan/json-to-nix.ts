@@ -1,7 +1,8 @@
 // JSON data written as a Nix expression, for the models dnx generates: attribute names are
 // quoted only when they must be, strings are escaped so that nothing in them is interpolated.
+// Apart from core/plan/json.ts (Nix values to JSON), so the agent's bundle leaves the evaluator out.
 
-export type JsonData = string | number | boolean | null | JsonData[] | { [key: string]: JsonData };
+import type { JsonValue } from './types';
 
 export function nixAttrName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_'-]*$/.test(name) ? name : nixString(name);
@@ -12,7 +13,7 @@ export function nixString(s: string): string {
 }
 
 /** `value` as Nix, nested sets and lists indented by two spaces from `indent`. */
-export function jsonToNix(value: JsonData, indent = ''): string {
+export function jsonToNix(value: JsonValue, indent = ''): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return nixString(value);
   if (typeof value !== 'object') return String(value);

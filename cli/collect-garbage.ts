@@ -24,9 +24,7 @@ export async function runCollectGarbage(argv: string[]): Promise<number> {
   }
   const infrastructure = await readInfrastructure(args.infrastructure);
   if (!infrastructure) return 1;
-  const { ok } = await onEveryTarget(openClients(infrastructure, args), Object.keys(infrastructure).sort(), async (c) => {
-    const dead = await c.call({ op: 'collect-garbage', deleteOld: args.deleteOld });
-    process.stdout.write(`${c.target}: deleted ${dead.length} store object(s)\n`);
-  });
+  const { results, ok } = await onEveryTarget(openClients(infrastructure, args), Object.keys(infrastructure).sort(), (c) => c.call({ op: 'collect-garbage', deleteOld: args.deleteOld }));
+  for (const [t, dead] of results) process.stdout.write(`${t}: deleted ${dead.length} store object(s)\n`);
   return ok ? 0 : 1;
 }

@@ -50,7 +50,7 @@ export async function runLock(argv: string[]): Promise<number> {
     return 1;
   }
   const owner = JSON.stringify({ host: hostname(), user: userInfo().username } satisfies LockOwner);
-  const { ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => {
+  const { results, ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => {
     try {
       await c.call({ op: args.unlock ? 'unlock' : 'lock', profile: profile.profile, owner: args.force ? undefined : owner, force: args.force });
     } catch (e) {
@@ -58,7 +58,7 @@ export async function runLock(argv: string[]): Promise<number> {
       if (!holder) throw e;
       throw new Error(args.unlock ? `the lock there is not yours: ${describeOwner(holder)}; break it with --force` : lockRefusal(profile.profile, holder));
     }
-    process.stdout.write(`${c.target}: ${args.unlock ? 'unlocked' : 'locked'}\n`);
   });
+  for (const t of results.keys()) process.stdout.write(`${t}: ${args.unlock ? 'unlocked' : 'locked'}\n`);
   return ok ? 0 : 1;
 }

@@ -58,7 +58,8 @@ export async function readInfrastructure(file: string | undefined): Promise<Reco
 
 /**
  * Runs `work` on every target at once; a target that fails is reported and the others go on.
- * Resolves with each target's result (in the infrastructure's order) and whether all succeeded.
+ * Resolves with each target's result, in the order of `targets` whatever order they finished
+ * in (print from these, so the output is the same every run), and whether all succeeded.
  */
 export async function onEveryTarget<T>(clients: Clients, targets: string[], work: (c: TargetClient) => Promise<T>): Promise<{ results: Map<string, T>; ok: boolean }> {
   const results = new Map<string, T>();

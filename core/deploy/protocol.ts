@@ -28,8 +28,6 @@ export type Request =
   | { op: 'clean-snapshots'; keep: number; container?: string; component?: string }
   | { op: 'capture-config' };
 
-export type Operation = Request['op'];
-
 export class ProtocolError extends Error {}
 
 const PATH_OPS = ['print-invalid', 'realise', 'query-requisites', 'print-missing-snapshots', 'resolve-snapshots'] as const;

@@ -8,9 +8,9 @@ import { jsonToNix } from '../core/plan/json-to-nix';
 import { toJsonValue } from '../core/plan/json';
 import type { JsonValue, ManifestTarget } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
-import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
+import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readInfrastructureFlag, readTargetFlag, targetOptionsHelp, type InfrastructureArgs, type TargetArgs } from './targets';
 
-export const captureInfraUsage = `usage: dnx capture-infra -i INFRASTRUCTURE [options]
+export const captureInfraUsage = `usage: dnx capture-infra -i INFRASTRUCTURE | -A ARCHITECTURE [options]
 
 Prints an infrastructure model of what the targets report: each target's properties and
 containers, as Dysnomia's configuration files on it describe them (values are strings). The
@@ -19,14 +19,13 @@ address property and a non-default client interface are kept from the given mode
 ${targetOptionsHelp}`;
 
 export async function runCaptureInfra(argv: string[]): Promise<number> {
-  const args: TargetArgs & { infrastructure?: string } = defaultTargetArgs();
+  const args: TargetArgs & InfrastructureArgs = defaultTargetArgs();
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
-    if (readTargetFlag(a, r, args)) continue;
-    if (a === '-i' || a === '--infrastructure') args.infrastructure = r.value(a);
-    else throw new UsageError(`unexpected argument '${a}'`);
+    if (readTargetFlag(a, r, args) || readInfrastructureFlag(a, r, args)) continue;
+    throw new UsageError(`unexpected argument '${a}'`);
   }
-  const infrastructure = await readInfrastructure(args.infrastructure);
+  const infrastructure = await readInfrastructure(args);
   if (!infrastructure) return 1;
   const targets = Object.keys(infrastructure).sort();
   const { results, ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => (await c.call({ op: 'capture-config' })).join('\n'));

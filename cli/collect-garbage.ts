@@ -2,9 +2,9 @@
 // profile generation keeps; with `-d`, the old generations first.
 
 import { ArgReader, UsageError } from './args';
-import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
+import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readInfrastructureFlag, readTargetFlag, targetOptionsHelp, type InfrastructureArgs, type TargetArgs } from './targets';
 
-export const collectGarbageUsage = `usage: dnx collect-garbage -i INFRASTRUCTURE [-d] [options]
+export const collectGarbageUsage = `usage: dnx collect-garbage -i INFRASTRUCTURE | -A ARCHITECTURE [-d] [options]
 
 Deletes, on every target, the store objects that no profile keeps.
 
@@ -14,15 +14,14 @@ options:
   -d, --delete-old   delete the old profile generations first (then only the current ones keep objects)`;
 
 export async function runCollectGarbage(argv: string[]): Promise<number> {
-  const args: TargetArgs & { infrastructure?: string; deleteOld: boolean } = { deleteOld: false, ...defaultTargetArgs() };
+  const args: TargetArgs & InfrastructureArgs & { deleteOld: boolean } = { deleteOld: false, ...defaultTargetArgs() };
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
-    if (readTargetFlag(a, r, args)) continue;
-    if (a === '-i' || a === '--infrastructure') args.infrastructure = r.value(a);
-    else if (a === '-d' || a === '--delete-old') args.deleteOld = true;
+    if (readTargetFlag(a, r, args) || readInfrastructureFlag(a, r, args)) continue;
+    if (a === '-d' || a === '--delete-old') args.deleteOld = true;
     else throw new UsageError(`unexpected argument '${a}'`);
   }
-  const infrastructure = await readInfrastructure(args.infrastructure);
+  const infrastructure = await readInfrastructure(args);
   if (!infrastructure) return 1;
   const { results, ok } = await onEveryTarget(openClients(infrastructure, args), Object.keys(infrastructure).sort(), (c) => c.call({ op: 'collect-garbage', deleteOld: args.deleteOld }));
   for (const [t, dead] of results) process.stdout.write(`${t}: deleted ${dead.length} store object(s)\n`);

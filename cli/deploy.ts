@@ -3,6 +3,7 @@
 // records it as a new coordinator generation. Also rolls back, switches generations, lists
 // and deletes them, and undeploys.
 
+import { fstatSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
 import { buildManifest } from '../core/plan/manifest';
@@ -61,6 +62,9 @@ options:
   --no-coordinator-profile   do not record the deployment as a generation
   -m, --max-concurrent-transfers N   transfers at once (default 2)
   --build-on-targets         build on the targets (needs Nix)
+  --events-fd N              also write each step as a line of JSON to file descriptor N
+                             (for editors and scripts: {phase, state, target, container,
+                             service, activity, message})
 
 exit status: 0 deployed; 1 failed and rolled back (or nothing was changed); 2 restoring the
 previous services failed; 3 removing the new services failed. Usage errors also exit with 2.
@@ -85,6 +89,8 @@ export interface DeployArgs extends ModelArgs, CoordinatorArgs, TargetArgs {
   noTargetProfiles: boolean;
   noCoordinatorProfile: boolean;
   maxTransfers: number;
+  /** Where each step goes as a JSON line, besides the terminal. */
+  eventsFd?: number;
 }
 
 /** Disnix's defaults, and what the environment variables of disnix-env set. */
@@ -122,6 +128,7 @@ function parseArgs(argv: string[]): DeployArgs {
     else if (a === '--delete-generations') out.deleteGenerations = r.value(a);
     else if (a === '--delete-all-generations') out.deleteGenerations = 'old';
     else if (a === '-m' || a === '--max-concurrent-transfers') out.maxTransfers = positive(a, r.value(a));
+    else if (a === '--events-fd') out.eventsFd = openFd(a, r.value(a));
     else if (a === '--build-on-targets') throw new UsageError('--build-on-targets needs Nix on the targets; it is not available yet');
     else throw new UsageError(`unexpected argument '${a}'`);
   }
@@ -129,6 +136,29 @@ function parseArgs(argv: string[]): DeployArgs {
   if (modes > 1) throw new UsageError('--rollback, --switch-to-generation, --list-generations and --delete-generations exclude each other');
   if (modes === 0 && !out.undeploy && !hasModels(out.files)) throw new UsageError('no models given');
   return out;
+}
+
+function openFd(flag: string, v: string): number {
+  const fd = Number(v);
+  if (!Number.isInteger(fd) || fd < 0) throw new UsageError(`${flag} needs a file descriptor number, got '${v}'`);
+  try {
+    fstatSync(fd);
+  } catch {
+    throw new UsageError(`${flag} ${fd}: no such open file descriptor`);
+  }
+  return fd;
+}
+
+/** A whole line to a descriptor that may be a non-blocking pipe (EAGAIN: its reader is behind). */
+function writeAll(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
 }
 
 function positive(flag: string, v: string): number {
@@ -239,7 +269,10 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
       noTargetProfiles: args.noTargetProfiles,
       maxConcurrentTransfers: args.maxTransfers,
       signal: cancellation(),
-      onEvent: (e) => process.stderr.write(printEvent(e)),
+      onEvent: (e) => {
+        process.stderr.write(printEvent(e));
+        if (args.eventsFd !== undefined) writeAll(args.eventsFd, JSON.stringify(e) + '\n');
+      },
       commit: args.noCoordinatorProfile ? undefined : transition.record,
       journal,
     });

@@ -5,9 +5,9 @@ import type { ProfileService } from '../core/deploy/profile-manifest';
 import { groupBy } from '../core/collections';
 import { ArgReader, UsageError } from './args';
 import { openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
-import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
+import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readInfrastructureFlag, readTargetFlag, targetOptionsHelp, type InfrastructureArgs, type TargetArgs } from './targets';
 
-export const queryUsage = `usage: dnx query -i INFRASTRUCTURE [options]
+export const queryUsage = `usage: dnx query -i INFRASTRUCTURE | -A ARCHITECTURE [options]
 
 Lists the services each target runs, as its profile records them.
 
@@ -15,32 +15,32 @@ ${targetOptionsHelp}
 
 options:
   -f, --format F    services (default): per target; containers: per target and container;
-                    json: one object, target -> services
+                    json: one object, target -> its services, or {"error": why} for a
+                    target that could not be asked
   -p, --profile P   the profile to ask about (default: $DISNIX_PROFILE or "default")`;
 
 const FORMATS = ['services', 'containers', 'json'] as const;
 
 export async function runQuery(argv: string[]): Promise<number> {
-  const args: CoordinatorArgs & TargetArgs & { infrastructure?: string; format: (typeof FORMATS)[number] } = { format: 'services', ...defaultTargetArgs() };
+  const args: CoordinatorArgs & TargetArgs & InfrastructureArgs & { format: (typeof FORMATS)[number] } = { format: 'services', ...defaultTargetArgs() };
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
-    if (readCoordinatorFlag(a, r, args) || readTargetFlag(a, r, args)) continue;
-    if (a === '-i' || a === '--infrastructure') args.infrastructure = r.value(a);
-    else if (a === '-f' || a === '--format') {
+    if (readCoordinatorFlag(a, r, args) || readTargetFlag(a, r, args) || readInfrastructureFlag(a, r, args)) continue;
+    if (a === '-f' || a === '--format') {
       const f = r.value(a);
       if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; not '${f}'`);
       args.format = f as (typeof FORMATS)[number];
     } else throw new UsageError(`unexpected argument '${a}'`);
   }
   const profile = openProfile(args).profile;
-  const infrastructure = await readInfrastructure(args.infrastructure);
+  const infrastructure = await readInfrastructure(args);
   if (!infrastructure) return 1;
   const targets = Object.keys(infrastructure).sort();
-  const { results, ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => {
+  const { results, errors, ok } = await onEveryTarget(openClients(infrastructure, args), targets, async (c) => {
     const [line] = await c.call({ op: 'query-installed', profile });
     return JSON.parse(line ?? '[]') as ProfileService[];
   });
-  if (args.format === 'json') process.stdout.write(JSON.stringify(Object.fromEntries(results), null, 2) + '\n');
+  if (args.format === 'json') process.stdout.write(JSON.stringify(Object.fromEntries(targets.map((t) => [t, results.get(t) ?? { error: errors.get(t) }])), null, 2) + '\n');
   else for (const [t, services] of results) process.stdout.write(formatTarget(t, services, args.format === 'containers'));
   return ok ? 0 : 1;
 }

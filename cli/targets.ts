@@ -46,11 +46,24 @@ export function openClients(infrastructure: Record<string, ManifestTarget>, args
   });
 }
 
-/** The targets of an infrastructure model; its errors go to stderr, and with errors there are none. */
-export async function readInfrastructure(file: string | undefined): Promise<Record<string, ManifestTarget> | undefined> {
-  if (!file) throw new UsageError('no infrastructure model given (-i FILE)');
+/** Where the targets are read from: an infrastructure model, or the one inside an architecture model. */
+export interface InfrastructureArgs {
+  infrastructure?: string;
+  architecture?: string;
+}
+
+export function readInfrastructureFlag(flag: string, r: ArgReader, out: InfrastructureArgs): boolean {
+  if (flag === '-i' || flag === '--infrastructure') out.infrastructure = r.value(flag);
+  else if (flag === '-A' || flag === '--architecture') out.architecture = r.value(flag);
+  else return false;
+  return true;
+}
+
+/** The targets of an infrastructure (or architecture) model; its errors go to stderr, and with errors there are none. */
+export async function readInfrastructure(args: InfrastructureArgs): Promise<Record<string, ManifestTarget> | undefined> {
+  if (!args.infrastructure && !args.architecture) throw new UsageError('no infrastructure model given (-i FILE, or -A FILE for an architecture model)');
   await initParser();
-  const analysis = analyseDeployment({ infrastructure: resolve(file) });
+  const analysis = analyseDeployment(args.infrastructure ? { infrastructure: resolve(args.infrastructure) } : { architecture: resolve(args.architecture!) });
   const problems = analysis.diagnostics.filter((d) => d.severity === 'error');
   for (const d of problems) process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
   return problems.length > 0 ? undefined : manifestInfrastructure(analysis);
@@ -59,23 +72,25 @@ export async function readInfrastructure(file: string | undefined): Promise<Reco
 /**
  * Runs `work` on every target at once; a target that fails is reported and the others go on.
  * Resolves with each target's result, in the order of `targets` whatever order they finished
- * in (print from these, so the output is the same every run), and whether all succeeded.
+ * in (print from these, so the output is the same every run), each failed target's error,
+ * and whether all succeeded.
  */
-export async function onEveryTarget<T>(clients: Clients, targets: string[], work: (c: TargetClient) => Promise<T>): Promise<{ results: Map<string, T>; ok: boolean }> {
+export async function onEveryTarget<T>(clients: Clients, targets: string[], work: (c: TargetClient) => Promise<T>): Promise<{ results: Map<string, T>; errors: Map<string, string>; ok: boolean }> {
   const results = new Map<string, T>();
-  let ok = true;
+  const errors = new Map<string, string>();
   try {
     const settled = await Promise.allSettled(targets.map((t) => work(clients.get(t))));
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') results.set(targets[i], s.value);
       else {
-        ok = false;
         const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
-        process.stderr.write(`${message.startsWith(`${targets[i]}:`) ? '' : `${targets[i]}: `}${message}\n`);
+        const line = `${message.startsWith(`${targets[i]}:`) ? '' : `${targets[i]}: `}${message}`;
+        errors.set(targets[i], line);
+        process.stderr.write(line + '\n');
       }
     });
   } finally {
     await clients.close();
   }
-  return { results, ok };
+  return { results, errors, ok: errors.size === 0 };
 }

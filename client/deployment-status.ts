@@ -39,25 +39,47 @@ export class DeploymentStatus implements vscode.Disposable {
     this.item.show();
   }
 
+  /**
+   * The deployment a command acts on: the one the active model file is analysed in, else the
+   * workspace's only one, else the one the user picks. Undefined when there is none (the user
+   * is told) or the pick was cancelled.
+   */
+  async current(): Promise<DeploymentFiles | undefined> {
+    const deployments = await this.deployments();
+    if (!deployments) return undefined;
+    const chosen = deployments.find((d) => d.active) ?? (deployments.length === 1 ? deployments[0] : undefined);
+    return chosen ? chosen.files : this.choose(deployments);
+  }
+
   /** Lets the user pick among every deployment the workspace's model files can form. */
-  async choose(): Promise<void> {
+  async choose(known?: DeploymentInfo[]): Promise<DeploymentFiles | undefined> {
     const client = this.client();
-    if (!client?.isRunning()) return;
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri?.toString() } satisfies DeploymentsParams);
-    if (!deployments.length) {
-      void vscode.window.showInformationMessage('No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).');
-      return;
-    }
+    const deployments = known ?? (await this.deployments());
+    if (!client || !deployments) return undefined;
     const picked = await vscode.window.showQuickPick(
       deployments.map((d) => ({ label: describe(d.files), description: vscode.workspace.asRelativePath(folderOf(d.files)), picked: d.active, files: d.files })),
       { title: 'Disnix: Select Deployment', placeHolder: 'Which models make up the deployment?' },
     );
-    if (!picked) return;
+    if (!picked) return undefined;
     const folder = folderOf(picked.files);
     await this.state.update(MEMENTO_KEY, [...this.remembered().filter((f) => folderOf(f) !== folder), picked.files]);
     await client.sendNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, picked.files);
     await this.refresh();
+    return picked.files;
+  }
+
+  /** Every deployment, marked with whether the active file is analysed in it; undefined (and the user told) when there are none. */
+  private async deployments(): Promise<DeploymentInfo[] | undefined> {
+    const client = this.client();
+    if (!client?.isRunning()) {
+      void vscode.window.showErrorMessage('The Disnix language server is not running (Disnix: Restart Language Server).');
+      return undefined;
+    }
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri?.toString() } satisfies DeploymentsParams);
+    if (deployments.length) return deployments;
+    void vscode.window.showInformationMessage('No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).');
+    return undefined;
   }
 
   dispose(): void {

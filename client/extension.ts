@@ -2,13 +2,18 @@
 // vscode-languageclient, shows and switches the analysed deployment, offers a restart, and
 // shows the deployment's plan and graph. The server only parses and evaluates the models with
 // our own evaluator, which runs no programs; so all of this works in restricted mode
-// (untrusted workspaces) too.
+// (untrusted workspaces) too. Deploying and asking the targets run the dnx command line
+// (dist/cli.js) and need a trusted workspace.
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DeployCommands } from './deploy-commands';
 import { DeploymentStatus } from './deployment-status';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph-panel';
+import { LiveFeed } from './live-feed';
 import { PlanDocuments } from './plan-document';
+import { deployedStateChanged } from './plan-feed';
+import { TargetsView } from './targets-view';
 
 let client: LanguageClient | undefined;
 
@@ -16,7 +21,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Disnix', { log: true });
   const status = new DeploymentStatus(context.workspaceState, () => client);
   const plans = new PlanDocuments(() => client);
-  context.subscriptions.push(output, status, plans);
+  const live = new LiveFeed();
+  const cli = context.asAbsolutePath('dist/cli.js');
+  const targets = new TargetsView(cli, () => status.current(), live, output);
+  const deploys = new DeployCommands(cli, output, () => status.current(), live, async () => {
+    deployedStateChanged.fire();
+    await targets.refresh();
+  });
+  context.subscriptions.push(output, status, plans, live, targets);
+  void vscode.commands.executeCommand('setContext', 'disnix.active', true);
 
   const start = async () => {
     const module = context.asAbsolutePath('dist/server.js');
@@ -44,10 +57,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('disnix.selectDeployment', () => status.choose()),
     vscode.commands.registerCommand('disnix.showOutput', () => output.show()),
     vscode.commands.registerCommand('disnix.planDeployment', (uri?: string) => plans.show(uri ?? activeModel())),
-    vscode.commands.registerCommand('disnix.showGraph', (uri?: string) => GraphPanel.show(context, () => client, uri ?? activeModel())),
+    vscode.commands.registerCommand('disnix.showGraph', (uri?: string) => GraphPanel.show(context, () => client, live, uri ?? activeModel())),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => GraphPanel.restore(panel, context, () => client),
+      deserializeWebviewPanel: async (panel) => GraphPanel.restore(panel, context, () => client, live),
     }),
+    vscode.commands.registerCommand('disnix.deploy', () => deploys.deploy()),
+    vscode.commands.registerCommand('disnix.rollback', () => deploys.rollback()),
+    vscode.commands.registerCommand('disnix.switchGeneration', () => deploys.switchGeneration()),
+    vscode.commands.registerCommand('disnix.undeploy', () => deploys.undeploy()),
+    vscode.commands.registerCommand('disnix.refreshTargets', () => targets.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void targets.refresh()),
   );
   await start();
 }

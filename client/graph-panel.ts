@@ -1,5 +1,6 @@
 // The "Disnix: Show Deployment Graph" panel: hosts the graph webview (dist/webview), sends it
-// the plan's graph whenever the models change, and answers what it asks: open the definition
+// the plan's graph whenever the models change and each service's live state (LiveFeed) as it
+// changes, and answers what it asks: open the definition
 // of a machine or service, save the drawing. One panel, reused; restored after a reload.
 
 import * as vscode from 'vscode';
@@ -7,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PlanResponse } from '../server/protocol';
 import type { HostMessage, ViewMessage, ViewState } from '../webview/messages';
 import { graphHtml } from './graph-html';
+import type { LiveFeed } from './live-feed';
 import { openPlace, PlanFeed, problemLabel } from './plan-feed';
 
 export const GRAPH_VIEW_TYPE = 'disnix.graph';
@@ -20,7 +22,7 @@ export class GraphPanel implements vscode.Disposable {
   private disposed = false;
 
   /** Shows the graph of the deployment `uri` belongs to, in the open panel if there is one. */
-  static show(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, uri: string | undefined): void {
+  static show(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, live: LiveFeed, uri: string | undefined): void {
     const open = GraphPanel.current;
     if (open) {
       open.feed.uri = uri ?? open.feed.uri;
@@ -29,14 +31,14 @@ export class GraphPanel implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Deployment Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, GraphPanel.options(context.extensionUri));
-    GraphPanel.current = new GraphPanel(panel, context, client, uri);
+    GraphPanel.current = new GraphPanel(panel, context, client, live, uri);
   }
 
   /** A panel VS Code kept from before a reload; the webview restores its own zoom and filter. */
-  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: () => LanguageClient | undefined, live: LiveFeed): void {
     panel.webview.options = GraphPanel.options(context.extensionUri);
     GraphPanel.current?.dispose();
-    GraphPanel.current = new GraphPanel(panel, context, client, vscode.window.activeTextEditor?.document.uri.toString());
+    GraphPanel.current = new GraphPanel(panel, context, client, live, vscode.window.activeTextEditor?.document.uri.toString());
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -47,6 +49,7 @@ export class GraphPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
     client: () => LanguageClient | undefined,
+    private readonly live: LiveFeed,
     uri: string | undefined,
   ) {
     const webview = panel.webview;
@@ -56,6 +59,7 @@ export class GraphPanel implements vscode.Disposable {
     this.subscriptions.push(
       this.feed,
       this.feed.onDidUpdate((r) => this.send(r)),
+      live.onDidChange((states) => void this.panel.webview.postMessage({ type: 'live', live: states } satisfies HostMessage)),
       webview.onDidReceiveMessage((m: unknown) => void this.received(m)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -74,6 +78,7 @@ export class GraphPanel implements vscode.Disposable {
     if (m.type === 'ready') {
       const state = this.context.workspaceState.get<ViewState>(VIEW_STATE_KEY);
       if (state) void this.panel.webview.postMessage({ type: 'restore', state } satisfies HostMessage);
+      void this.panel.webview.postMessage({ type: 'live', live: this.live.book.snapshot() } satisfies HostMessage);
       return this.feed.refresh();
     }
     if (m.type === 'state') return void this.context.workspaceState.update(VIEW_STATE_KEY, m.state);

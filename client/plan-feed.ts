@@ -1,11 +1,15 @@
 // The plan and graph of one deployment, asked of the language server again whenever a model
-// may have changed: an edit in an open model (unsaved included), a file changed on disk, or a
-// Disnix setting. Edits in a burst are coalesced, and a request never overlaps the last one,
-// so a view shows the newest models within one analysis of the last keystroke.
+// or what runs may have changed: an edit in an open model (unsaved included), a file changed
+// on disk, a Disnix setting, a deployment from the editor. Edits in a burst are coalesced, and
+// a request never overlaps the last one, so a view shows the newest models within one
+// analysis of the last keystroke.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { PLAN_REQUEST, PLAN_SETTLE_MS, type Place, type PlanFailed, type PlanParams, type PlanResponse } from '../server/protocol';
+
+/** Fired when a deployment may have changed what runs: every plan is against what runs. */
+export const deployedStateChanged = new vscode.EventEmitter<void>();
 
 export class PlanFeed implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<PlanResponse>();
@@ -31,6 +35,7 @@ export class PlanFeed implements vscode.Disposable {
       watcher.onDidDelete(() => this.soon()),
       vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'nix' && e.contentChanges.length > 0 && this.soon()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('disnix') && this.soon()),
+      deployedStateChanged.event(() => this.soon()),
     );
   }
 

@@ -1,10 +1,11 @@
 // The deployment graph webview: draws the laid-out graph as SVG built with DOM calls (every
 // label is text, never markup), and talks to the extension only through typed messages.
 // Click a service or machine to open its definition; hover for details; wheel to zoom, drag
-// to pan, "Fit" to see everything; filter by machine; export the drawing as SVG.
+// to pan, "Fit" to see everything; filter by machine; export the drawing as SVG. A dot on each
+// service shows what it is doing now (running, changing, stopped, failed) once that is known.
 
 import { layout } from './layout';
-import type { DeploymentGraph, GraphService, GraphTarget, HostMessage, ViewMessage, ViewState } from './messages';
+import type { DeploymentGraph, GraphService, GraphTarget, HostMessage, LiveState, LiveStates, ViewMessage, ViewState } from './messages';
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -20,6 +21,9 @@ let state: ViewState = kept ?? { filter: '', transform: { x: 0, y: 0, k: 1 } };
 let telling: ReturnType<typeof setTimeout> | undefined;
 let graph: DeploymentGraph | undefined;
 let drawn = 0;
+let live: LiveStates = { states: {}, known: [] };
+/** The services of the graph drawn last, by id. */
+let drawnServices = new Map<string, GraphService>();
 
 const svg = document.getElementById('graph') as unknown as SVGSVGElement;
 const viewport = document.createElementNS(SVG_NS, 'g');
@@ -62,6 +66,7 @@ async function draw(): Promise<void> {
   const targets = new Map(g.targets.map((t) => [t.id, t]));
   const containers = new Map(g.containers.map((c) => [c.id, c]));
   const services = new Map(g.services.map((s) => [s.id, s]));
+  drawnServices = services;
   details = (item) => describe(item, targets, services);
 
   for (const { kind, id, x, y, width, height } of drawing.boxes) {
@@ -77,15 +82,34 @@ async function draw(): Promise<void> {
       const s = services.get(id)!;
       if (s.status) group.classList.add(s.status);
       text(s.name, x + 12, y + 21, 'label', group);
+      el('circle', { cx: x + width - 9, cy: y + 9, r: 4, class: 'live' }, group);
     }
   }
+  showLive();
   // Edges above the boxes.
   const edges = el('g', { class: 'edges' }, viewport);
   for (const { edge, path } of drawing.routes) {
     el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
   }
-  status.textContent = `${g.services.length} services on ${g.targets.length} machines`;
   document.body.dataset.rendered = String(ticket);
+}
+
+function liveStateOf(s: GraphService): LiveState | undefined {
+  return live.states[s.id] ?? (live.known.includes(s.target) ? 'stopped' : undefined);
+}
+
+/** Marks each drawn service with its live state; redone on every change, without a new layout. */
+function showLive(): void {
+  for (const group of Array.from(viewport.querySelectorAll('g.service'))) {
+    const s = drawnServices.get(group.getAttribute('data-id') ?? '');
+    const now = s && liveStateOf(s);
+    if (now) group.setAttribute('data-live', now);
+    else group.removeAttribute('data-live');
+    group.querySelector(':scope > title')?.remove(); // made again, with the new state, on the next hover
+  }
+  const running = [...drawnServices.values()].filter((s) => liveStateOf(s) === 'running').length;
+  const known = [...drawnServices.values()].some((s) => liveStateOf(s));
+  status.textContent = `${drawnServices.size} services on ${graph?.targets.length ?? 0} machines${known ? `, ${running} running` : ''}`;
 }
 
 /** The details of what is under the pointer, for the current graph. */
@@ -100,6 +124,8 @@ function describe(item: Element, targets: Map<string, GraphTarget>, services: Ma
   if (!s) return undefined;
   const lines = [`${s.name} on ${s.target}`, `type: ${s.type}`, `container: ${s.container}`, `build: ${s.pkg ?? 'known after building'}`];
   if (s.status) lines.push(`plan: ${s.status}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`);
+  const now = liveStateOf(s);
+  if (now) lines.push(`now: ${now}`);
   return lines.join('\n');
 }
 
@@ -154,6 +180,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     if (!kept && !graph) state = m.state;
   } else if (m.type === 'error') {
     document.getElementById('error')!.textContent = m.message;
+  } else if (m.type === 'live') {
+    live = m.live;
+    showLive();
   }
 });
 
@@ -199,6 +228,8 @@ window.addEventListener('pointerup', () => (drag = undefined));
 /** The colours of the exported drawing, which has no stylesheet of the editor's. */
 const EXPORT_STYLE = `.box{fill:#fff;stroke:#888}.target>.box{fill:#f4f4f4}.container>.box{fill:#fafafa;stroke-dasharray:4 3}
 .service.new>.box{fill:#c8e6c9}.service.changed>.box{fill:#fff3c4}.service.removed>.box{fill:#ffcdd2;stroke-dasharray:4 3}
-.label{font:12px sans-serif}.edge{fill:none;stroke:#555}.edge.connectsTo{stroke-dasharray:5 4}`;
+.label{font:12px sans-serif}.edge{fill:none;stroke:#555}.edge.connectsTo{stroke-dasharray:5 4}
+.live{display:none}[data-live]>.live{display:inline;stroke:#fff}[data-live=running]>.live{fill:#2e7d32}[data-live=activating]>.live,[data-live=deactivating]>.live{fill:#f9a825}
+[data-live=stopped]>.live{fill:#9e9e9e}[data-live=failed]>.live{fill:#c62828}`;
 
 vscode.postMessage({ type: 'ready' });

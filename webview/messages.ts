@@ -1,13 +1,16 @@
 // The messages between the graph webview and the extension. Types only, shared by both sides.
 
+import type { LiveState, LiveStates } from '../core/deploy/live-state';
 import type { DeploymentGraph, GraphEdge, GraphService, GraphTarget } from '../core/plan/graph';
 
-export type { DeploymentGraph, GraphEdge, GraphService, GraphTarget };
+export type { DeploymentGraph, GraphEdge, GraphService, GraphTarget, LiveState, LiveStates };
 
 /** Extension to webview. */
 export type HostMessage =
   | { type: 'graph'; graph: DeploymentGraph; title: string }
   | { type: 'error'; message: string }
+  /** What each service instance is doing now, as far as is known. */
+  | { type: 'live'; live: LiveStates }
   /** Before the first graph: the view of the last graph panel, for a panel opened anew. */
   | { type: 'restore'; state: ViewState };
 

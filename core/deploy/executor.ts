@@ -22,7 +22,11 @@ export interface DeployEvent {
   phase: DeployPhase;
   state: 'start' | 'done' | 'failed';
   target?: string;
+  /** With `service`: the container it is in, so the instance is known exactly. */
+  container?: string;
   service?: string;
+  /** What a service step does: tells a rollback's activations from its deactivations. */
+  activity?: 'activate' | 'deactivate';
   message?: string;
 }
 
@@ -161,16 +165,17 @@ async function transition(next: Manifest, previous: Manifest | undefined, graph:
   const cores = (t: string) => Math.max(1, next.infrastructure[t]?.numOfCores ?? prev.infrastructure[t]?.numOfCores ?? 1);
   const run = (manifest: Manifest, op: 'activate' | 'deactivate', phase: DeployPhase) => async (m: ServiceMapping) => {
     const a = activationOf(manifest, m);
-    emit({ phase, state: 'start', target: m.target, service: a.name });
+    const step = { phase, target: m.target, container: m.container, service: a.name, activity: op };
+    emit({ ...step, state: 'start' });
     o.journal?.record(op, m, 'start');
     try {
       await o.client(m.target).call({ op, type: a.type, container: a.container, arguments: a.arguments, path: a.pkg });
       o.journal?.record(op, m, 'done');
     } catch (e) {
-      emit({ phase, state: 'failed', target: m.target, service: a.name, message: (e as Error).message });
+      emit({ ...step, state: 'failed', message: (e as Error).message });
       throw e;
     }
-    emit({ phase, state: 'done', target: m.target, service: a.name });
+    emit({ ...step, state: 'done' });
   };
   const deactivation = await runJobs(graph.toDeactivate, graph.deactivationWaitsFor, cores, run(prev, 'deactivate', 'deactivate'), o.signal);
   result.deactivated = deactivation.done.length;
@@ -303,9 +308,9 @@ async function migrate(next: Manifest, previous: Manifest | undefined, o: Execut
   const arriving = next.snapshotMappings.filter((m) => !was.has(key(m)));
   const step = async (phase: DeployPhase, manifest: Manifest, m: SnapshotMapping, op: 'snapshot' | 'restore' | 'delete-state') => {
     const a = activationOf(manifest, m);
-    emit({ phase, state: 'start', target: m.target, service: a.name });
+    emit({ phase, state: 'start', target: m.target, container: m.container, service: a.name });
     await o.client(m.target).call({ op, type: a.type, container: a.container, arguments: a.arguments, path: a.pkg });
-    emit({ phase, state: 'done', target: m.target, service: a.name });
+    emit({ phase, state: 'done', target: m.target, container: m.container, service: a.name });
   };
   for (const m of leaving) await step('snapshot', previous, m, 'snapshot');
   const sources = groupBy(previous.snapshotMappings, (m) => m.component ?? '');

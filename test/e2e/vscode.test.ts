@@ -2,16 +2,19 @@
 // built extension, driven through Debian's Chromium by Playwright. Opens the hello-world
 // example with a mistake, finds the diagnostic in the Problems panel, completes service names
 // in dependsOn, and opens the deployment graph and the plan from the distribution model's code
-// lenses (the graph follows the fix of the mistake). Screenshots of a failure go to the temporary directory it prints.
+// lenses (the graph follows the fix of the mistake). Then, on the example's local variant, deploys,
+// undeploys, rolls back and switches generations from the command palette, and checks the
+// Disnix Targets view and the graph's live state after each. Screenshots of a failure go to
+// the temporary directory it prints.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../browser';
 import { EXAMPLE } from '../ide/fixture';
 
@@ -24,11 +27,8 @@ const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
 describe('the extension in a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false }, () => {
   let work: string;
   let distribution: string;
-  let server: ChildProcess;
-  let browser: Browser;
+  let editor: Editor;
   let page: Page;
-  let log = '';
-  let failed = false;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'dnx-e2e-'));
@@ -37,46 +37,13 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
     // The mistake: a mapping to a target the infrastructure model does not have.
     distribution = join(project, 'distribution.nix');
     writeFileSync(distribution, readFileSync(distribution, 'utf8').replace('HelloWorld = [ infrastructure.test1 ]', 'HelloWorld = [ infrastructure.test3 ]'));
-    installExtension(join(work, 'extensions'));
-    mkdirSync(join(work, 'user', 'User'), { recursive: true });
-    writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      // Nothing deployed: not the coordinator profiles of whoever runs the tests.
-      'disnix.coordinatorProfilePath': join(work, 'coordinator'),
-    }));
-    const port = await freePort();
-    server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d) => (log += d));
-    server.stderr!.on('data', (d) => (log += d));
-    await waitFor(() => log.includes('HTTP server listening'), 'code-server to listen');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(STEP_MS);
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(project)}`);
-    await page.locator('.monaco-workbench').waitFor();
+    // Nothing deployed: not the coordinator profiles of whoever runs the tests.
+    editor = await startEditor(work, project, { 'disnix.coordinatorProfilePath': join(work, 'coordinator') });
+    page = editor.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    server?.kill();
-    // A failure's screenshots stay for a person to look at.
-    if (!failed) rmSync(work, { recursive: true, force: true });
-  });
-
-  /** A step that, when it fails, leaves a screenshot and the code-server log for a person. */
-  const withScreenshot = (step: () => Promise<void>) => async (t: { name: string }) => {
-    try {
-      await step();
-    } catch (e) {
-      failed = true;
-      const file = join(work, `${t.name.replace(/\W+/g, '-')}.png`);
-      await page.screenshot({ path: file }).catch(() => {});
-      process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);
-      throw e;
-    }
-  };
+  after(() => editor?.close());
+  const withScreenshot = (step: () => Promise<void>) => (t: { name: string }) => editor.step(t.name, step);
 
   it('shows the unknown target in the Problems panel', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');
@@ -127,6 +94,147 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
     await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
   }));
 });
+
+describe('deploying from a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false }, () => {
+  let work: string;
+  let state: string;
+  let editor: Editor;
+  let page: Page;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'dnx-e2e-deploy-'));
+    const project = join(work, 'project');
+    cpSync(join(EXAMPLE, 'local'), project, { recursive: true });
+    // The coordinator profile and the local targets' state: this test's own, through the environment dnx inherits.
+    state = join(work, 'state');
+    editor = await startEditor(work, project, {}, { XDG_STATE_HOME: state, DNX_STATE_DIR: join(state, 'dnx') });
+    page = editor.page;
+  });
+
+  after(async () => {
+    // Whatever the steps left running is stopped, also when one failed.
+    execFileSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'deploy', '--undeploy'], { env: { ...process.env, XDG_STATE_HOME: state, DNX_STATE_DIR: join(state, 'dnx') }, stdio: 'ignore' });
+    await editor?.close();
+  });
+  const withScreenshot = (step: () => Promise<void>) => (t: { name: string }) => editor.step(t.name, step);
+  const graph = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const live = (state: string) => graph().locator(`g.service[data-live="${state}"]`);
+  const targetsView = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Disnix Targets' }) });
+
+  it('deploys from the command palette, then lists what each machine runs and shows it running in the graph', withScreenshot(async () => {
+    await openFile(page, 'distribution.nix');
+    await runCommand(page, 'Disnix: Show Deployment Graph');
+    await graph().locator('g.service').nth(2).waitFor();
+    await runCommand(page, 'Disnix: Deploy');
+    await notification(page, 'Deployed the models').waitFor();
+    // The view starts folded at the foot of the Explorer; unfolded, it asks the targets.
+    const header = page.locator('.pane-header', { hasText: 'Disnix Targets' });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const view = targetsView();
+    await view.locator('.monaco-list-row', { hasText: 'HelloWorldService' }).waitFor();
+    const rows = await view.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => `${e.querySelector('.label-name')?.textContent} | ${e.querySelector('.label-description')?.textContent}`));
+    assert.deepEqual(rows, ['test1 | 2 services', 'HelloService | process', 'HelloWorld | process', 'test2 | 1 service', 'HelloWorldService | process']);
+    await live('running').nth(2).waitFor();
+    assert.equal(await live('running').count(), 3);
+  }));
+
+  it('undeploys, rolls back and switches generations, the graph and the targets following', withScreenshot(async () => {
+    await runCommand(page, 'Disnix: Undeploy');
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Undeploy' }).click();
+    await notification(page, 'Deployed nothing (undeploy)').waitFor();
+    await live('stopped').nth(2).waitFor();
+    await targetsView().locator('.monaco-list-row', { hasText: 'runs nothing' }).nth(1).waitFor();
+
+    await runCommand(page, 'Disnix: Rollback');
+    await notification(page, 'Deployed generation 1').waitFor();
+    await live('running').nth(2).waitFor();
+
+    await runCommand(page, 'Disnix: Switch Generation');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.monaco-list-row', { hasText: 'Generation 1' }).waitFor();
+    assert.deepEqual((await pick.locator('.monaco-list-row .label-name').allInnerTexts()).map((l) => l.trim()), ['Generation 2', 'Generation 1']);
+    await pick.locator('.monaco-list-row', { hasText: 'Generation 2' }).click();
+    await notification(page, 'Deployed generation 2').waitFor();
+    await live('stopped').nth(2).waitFor();
+    assert.equal(await live('running').count(), 0);
+  }));
+
+});
+
+interface Editor {
+  page: Page;
+  /** Runs a step; when it fails, leaves a screenshot and the code-server log for a person. */
+  step(name: string, step: () => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** code-server on `project` with the packaged extension, in Chromium; `env` goes to code-server (and so to the extension). */
+async function startEditor(work: string, project: string, settings: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<Editor> {
+  installExtension(join(work, 'extensions'));
+  mkdirSync(join(work, 'user', 'User'), { recursive: true });
+  writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }));
+  const port = await freePort();
+  const server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let log = '';
+  let failed = false;
+  server.stdout!.on('data', (d) => (log += d));
+  server.stderr!.on('data', (d) => (log += d));
+  await waitFor(() => log.includes('HTTP server listening'), 'code-server to listen');
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(STEP_MS);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(project)}`);
+  await page.locator('.monaco-workbench').waitFor();
+  return {
+    page,
+    async step(name, step) {
+      try {
+        await step();
+      } catch (e) {
+        failed = true;
+        const file = join(work, `${name.replace(/\W+/g, '-')}.png`);
+        await page.screenshot({ path: file }).catch(() => {});
+        process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);
+        throw e;
+      }
+    },
+    async close() {
+      await browser.close();
+      server.kill();
+      // A failure's screenshots stay for a person to look at.
+      if (!failed) rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs a command from the command palette, as a user would: the row with exactly that title is
+ * clicked (the top row may be a recently used command that also matches). The palette is
+ * opened again if it did not list the command yet (it may open before the extension's commands are known).
+ */
+async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt === 3) throw e;
+    }
+  }
+  await row.click();
+}
+
+/** A notification toast saying `text`. */
+function notification(page: Page, text: string) {
+  return page.locator('.notification-toast', { hasText: text }).first();
+}
 
 /** Opens a file from the Explorer, as a user would. */
 async function openFile(page: Page, name: string): Promise<void> {

@@ -1,0 +1,129 @@
+// "Disnix: Deploy", "Rollback", "Switch Generation" and "Undeploy": each runs `dnx deploy`
+// (the same engine and output as the terminal) with a progress notification that names the
+// step under way and a Cancel button (dnx then undoes what changed and unlocks). The full log
+// goes to the Disnix output; each step also updates the live state the graph shows. Deploying
+// builds with Nix and reaches machines, so an untrusted workspace cannot do it.
+
+import * as vscode from 'vscode';
+import type { DeploymentFiles } from '../server/protocol';
+import { coordinatorFlags, modelFlags, modelsFolder } from './dnx-args';
+import { EVENTS_FD, runDnx, type DeployEvent, type DnxRun } from './dnx-cli';
+import type { LiveFeed } from './live-feed';
+
+interface Generation {
+  number: number;
+  date: string;
+  current: boolean;
+}
+
+export class DeployCommands {
+  private running = false;
+
+  constructor(
+    private readonly cli: string,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly deployment: () => Promise<DeploymentFiles | undefined>,
+    private readonly live: LiveFeed,
+    /** Runs after every deployment, whatever its outcome: the views showing the deployed state catch up. */
+    private readonly afterwards: () => Promise<void>,
+  ) {}
+
+  async deploy(): Promise<void> {
+    if (!this.allowed()) return;
+    const files = await this.deployment();
+    if (files) await this.run('Deploying', modelFlags(files), modelsFolder(files));
+  }
+
+  async rollback(): Promise<void> {
+    if (this.allowed()) await this.run('Rolling back', ['--rollback']);
+  }
+
+  async switchGeneration(): Promise<void> {
+    if (!this.allowed()) return;
+    const generations = await this.generations();
+    if (!generations) return;
+    if (generations.length === 0) {
+      void vscode.window.showInformationMessage('Nothing has been deployed with this coordinator profile yet: there are no generations.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      generations.reverse().map((g) => ({ label: `Generation ${g.number}`, description: g.current ? `${g.date} (current)` : g.date, generation: g })),
+      { title: 'Disnix: Switch Generation', placeHolder: 'Which deployment should run again?' },
+    );
+    if (picked) await this.run(`Switching to generation ${picked.generation.number}`, ['--switch-to-generation', String(picked.generation.number)]);
+  }
+
+  async undeploy(): Promise<void> {
+    if (!this.allowed()) return;
+    const answer = await vscode.window.showWarningMessage('Stop and remove every service of the deployment on every target?', { modal: true }, 'Undeploy');
+    if (answer === 'Undeploy') await this.run('Undeploying', ['--undeploy']);
+  }
+
+  private allowed(): boolean {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Deploying builds and runs programs and reaches other machines: trust this workspace first (Manage Workspace Trust).');
+      return false;
+    }
+    if (this.running) {
+      void vscode.window.showInformationMessage('A Disnix deployment is already running; cancel it from its notification, or wait for it to end.');
+      return false;
+    }
+    return true;
+  }
+
+  private async generations(): Promise<Generation[] | undefined> {
+    const run = await runDnx(this.cli, ['deploy', '--list-generations', ...coordinatorFlags()], { cwd: workspaceFolder() });
+    if (run.code !== 0) return void this.failed('The generations could not be listed', run);
+    return [...run.stdout.matchAll(/^\s*(\d+)\s+(\S+ \S+)(\s+\(current\))?$/gm)].map((m) => ({ number: Number(m[1]), date: m[2], current: !!m[3] }));
+  }
+
+  private async run(title: string, flags: string[], cwd = workspaceFolder()): Promise<void> {
+    this.running = true;
+    const args = ['deploy', ...flags, ...coordinatorFlags(), '--events-fd', String(EVENTS_FD)];
+    this.output.info(`dnx ${args.join(' ')}`);
+    try {
+      const options = { location: vscode.ProgressLocation.Notification, title: `Disnix: ${title}`, cancellable: true };
+      const { run, cancelled } = await vscode.window.withProgress(options, async (progress, token) => {
+        token.onCancellationRequested(() => progress.report({ message: 'cancelling: undoing what changed…' }));
+        const run = await runDnx(this.cli, args, {
+          cwd,
+          token,
+          onLine: (line) => this.output.appendLine(line),
+          onEvent: (e) => {
+            this.live.book.step(e);
+            if (e.state === 'start' && !token.isCancellationRequested) progress.report({ message: stepLabel(e) });
+          },
+        });
+        return { run, cancelled: token.isCancellationRequested };
+      });
+      if (run.code === 0) void vscode.window.showInformationMessage(lastLine(run.stdout, /^(Deployed|Nothing)/) ?? `${title}: done.`);
+      else if (cancelled && run.code === 1) void vscode.window.showInformationMessage('Disnix: the deployment was cancelled; the previous configuration runs again.');
+      else this.failed(`Disnix: ${title} failed`, run);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Disnix: dnx could not be started: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.running = false;
+      await this.afterwards();
+    }
+  }
+
+  /** Says what went wrong in dnx's own words, with the way to the full log. */
+  private failed(what: string, run: DnxRun): void {
+    const why = lastLine(run.stderr, /^Deployment failed/) ?? lastLine(run.stderr, /error:/) ?? `exit status ${run.code}`;
+    const advice = lastLine(run.stderr, /^(The previous|Restoring|Removing)/);
+    void vscode.window.showErrorMessage(`${what}: ${why}${advice ? ` ${advice}` : ''}`, 'Show Output').then((a) => a && this.output.show());
+  }
+}
+
+function stepLabel(e: DeployEvent): string {
+  const what = e.service ? `${e.service} on ${e.target}` : e.target ?? '';
+  return `${e.phase}${what ? ` ${what}` : ''}`;
+}
+
+function lastLine(text: string, pattern: RegExp): string | undefined {
+  return text.split('\n').filter((l) => pattern.test(l)).at(-1)?.trim();
+}
+
+function workspaceFolder(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}

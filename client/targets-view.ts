@@ -1,0 +1,112 @@
+// The "Disnix Targets" view: every machine of the deployment's infrastructure and the services
+// its profile holds, as `dnx query -f json` reports them (the targets' own answer to
+// query-installed, not what the coordinator thinks). Asked when the view is first shown, on
+// Refresh, and after each deployment; what it learns also colours the graph (LiveFeed).
+// Asking reaches the machines (and may run a client interface program), so an untrusted
+// workspace is not asked.
+
+import * as vscode from 'vscode';
+import type { ProfileService } from '../core/deploy/profile-manifest';
+import type { DeploymentFiles } from '../server/protocol';
+import { runDnx } from './dnx-cli';
+import { coordinatorFlags, infrastructureFlags, modelsFolder } from './dnx-args';
+import type { LiveFeed } from './live-feed';
+
+export const TARGETS_VIEW_ID = 'disnix.targets';
+
+type Node =
+  | { kind: 'target'; name: string; services?: ProfileService[]; error?: string }
+  | { kind: 'service'; target: string; service: ProfileService }
+  | { kind: 'note'; text: string };
+
+type QueryAnswer = Record<string, ProfileService[] | { error?: string }>;
+
+export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<Node>;
+  private nodes: Node[] | undefined;
+  private asking: Promise<void> | undefined;
+
+  constructor(
+    private readonly cli: string,
+    private readonly deployment: () => Promise<DeploymentFiles | undefined>,
+    private readonly live: LiveFeed,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.view = vscode.window.createTreeView(TARGETS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+  }
+
+  /** Asks the targets again; a refresh asked for while one runs shares it. */
+  refresh(): Promise<void> {
+    this.asking ??= Promise.resolve(vscode.window.withProgress({ location: { viewId: TARGETS_VIEW_ID } }, () => this.ask())).finally(() => (this.asking = undefined));
+    return this.asking;
+  }
+
+  private async ask(): Promise<void> {
+    this.nodes = await this.query();
+    this.changed.fire(undefined);
+  }
+
+  private async query(): Promise<Node[]> {
+    if (!vscode.workspace.isTrusted) return []; // the view's welcome text says why
+    const files = await this.deployment();
+    if (!files) return [{ kind: 'note', text: 'No Disnix deployment chosen.' }];
+    const args = ['query', '-f', 'json', ...infrastructureFlags(files), ...coordinatorFlags()];
+    const run = await runDnx(this.cli, args, { cwd: modelsFolder(files) });
+    let answer: QueryAnswer;
+    try {
+      answer = JSON.parse(run.stdout) as QueryAnswer;
+    } catch {
+      // No answer at all: the infrastructure model is broken, or dnx failed before asking anyone.
+      this.output.error(`dnx ${args.join(' ')}\n${run.stderr}`);
+      return [{ kind: 'note', text: run.stderr.trim().split('\n')[0] || `dnx query failed (exit ${run.code})` }];
+    }
+    return Object.entries(answer).map(([name, a]) => {
+      if (Array.isArray(a)) {
+        this.live.book.installed(name, a);
+        return { kind: 'target', name, services: a };
+      }
+      this.live.book.unknown(name);
+      return { kind: 'target', name, error: a.error ?? 'could not be asked' };
+    });
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      if (!this.nodes) void this.refresh();
+      return this.nodes ?? [];
+    }
+    return node.kind === 'target' ? (node.services ?? []).map((service) => ({ kind: 'service', target: node.name, service })) : [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'note') return { label: node.text, iconPath: new vscode.ThemeIcon('info') };
+    if (node.kind === 'service') {
+      const s = node.service;
+      return {
+        id: `${node.target}/${s.container}/${s.name}`,
+        label: s.name,
+        description: s.container,
+        tooltip: `${s.name} on ${node.target}\ncontainer: ${s.container}\ntype: ${s.type}\n${s.pkg}`,
+        iconPath: new vscode.ThemeIcon('symbol-class'),
+        contextValue: 'disnixService',
+      };
+    }
+    const count = node.services?.length ?? 0;
+    return {
+      id: node.name,
+      label: node.name,
+      description: node.error ? 'could not be asked' : count === 0 ? 'runs nothing' : `${count} service${count === 1 ? '' : 's'}`,
+      tooltip: node.error ?? `${node.name}: ${count} service(s) in its profile`,
+      iconPath: new vscode.ThemeIcon(node.error ? 'error' : 'server'),
+      collapsibleState: count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+      contextValue: 'disnixTarget',
+    };
+  }
+
+  dispose(): void {
+    this.view.dispose();
+    this.changed.dispose();
+  }
+}

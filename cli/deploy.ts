@@ -141,11 +141,14 @@ function parseArgs(argv: string[]): DeployArgs {
 function openFd(flag: string, v: string): number {
   const fd = Number(v);
   if (!Number.isInteger(fd) || fd < 0) throw new UsageError(`${flag} needs a file descriptor number, got '${v}'`);
+  // Node's own descriptors (epoll, eventfd) are open too, but are no file, pipe or socket.
+  let stat;
   try {
-    fstatSync(fd);
+    stat = fstatSync(fd);
   } catch {
     throw new UsageError(`${flag} ${fd}: no such open file descriptor`);
   }
+  if (!stat.isFIFO() && !stat.isFile() && !stat.isSocket() && !stat.isCharacterDevice()) throw new UsageError(`${flag} ${fd}: not an open file, pipe or socket`);
   return fd;
 }
 

@@ -134,12 +134,26 @@ describe('dnx deploy to local targets', () => {
     assert.equal(agent('a', '--unlock', '--owner', owner).status, 0);
   });
 
-  it('deploys the new version, then rolls back to the old one', async () => {
+  it('deploys the new version, then rolls back to the old one, writing each step to --events-fd', async () => {
     assert.equal(deploy().status, 0);
     assert.equal(await answer(), 'v2');
-    const r = dnx('deploy', '--rollback');
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'deploy', '--rollback', '--events-fd', '3'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, DNX_STATE_DIR: state, XDG_STATE_HOME: state } });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Deployed generation 1 /);
     assert.equal(await answer(), 'v1');
+    const events = String(r.output[3]).trim().split('\n').map((l) => JSON.parse(l));
+    const web = events.filter((e) => e.service === 'web').map((e) => `${e.activity} ${e.state} ${e.target}/${e.container}/${e.service}`);
+    assert.deepEqual(web, ['deactivate start a/process/web', 'deactivate done a/process/web', 'activate start a/process/web', 'activate done a/process/web']);
+    assert.ok(events.some((e) => e.phase === 'unlock' && e.target === 'b'), 'every phase is there, not only the service steps');
+  });
+
+  it('refuses an --events-fd that is not open', () => {
+    const r = dnx('deploy', '--rollback', '--events-fd', '99');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--events-fd 99: no such open file descriptor/);
+    // Descriptor 3 is open in any Node process (its event loop's), but it is no file or pipe.
+    const internal = dnx('deploy', '--rollback', '--events-fd', '3');
+    assert.equal(internal.status, 2);
+    assert.match(internal.stderr, /--events-fd 3: not an open file, pipe or socket/);
   });
 });

@@ -35,6 +35,16 @@ describe('extension manifest', () => {
     visit(grammar);
   });
 
+  it('offers the deploy commands and the targets view only in a trusted workspace', () => {
+    const commands = new Map<string, { enablement?: string }>(pkg.contributes.commands.map((c: { command: string }) => [c.command, c]));
+    for (const id of ['disnix.deploy', 'disnix.rollback', 'disnix.switchGeneration', 'disnix.undeploy', 'disnix.refreshTargets']) {
+      assert.equal(commands.get(id)?.enablement, 'isWorkspaceTrusted', id);
+    }
+    const editorDeploy = pkg.contributes.menus['editor/title'].find((m: { command: string }) => m.command === 'disnix.deploy');
+    assert.match(editorDeploy.when, /isWorkspaceTrusted/);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  });
+
   it('has snippets for a service, a target, a mapping and the three model skeletons', () => {
     const prefixes = Object.values(read('snippets/disnix.json')).map((s) => (s as { prefix: string }).prefix);
     for (const p of ['service', 'target', 'mapping', 'services-model', 'infrastructure-model', 'distribution-model']) assert.ok(prefixes.includes(p), p);

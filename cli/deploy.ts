@@ -11,6 +11,7 @@ import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordina
 import { formatPlan } from '../core/plan/format';
 import { planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
+import { buildOnTargets, buildTargets } from '../core/deploy/build-on-targets';
 import { buildSpec, nixBuild } from '../core/deploy/nix-build';
 import { nixInstalled, NixStore } from '../core/deploy/nix-store';
 import { DeployError } from '../core/deploy/errors';
@@ -61,7 +62,9 @@ options:
   --no-target-profiles       do not set the target profiles
   --no-coordinator-profile   do not record the deployment as a generation
   -m, --max-concurrent-transfers N   transfers at once (default 2)
-  --build-on-targets         build on the targets (needs Nix)
+  --build-on-targets         build the derivations on the targets they are distributed to
+                             (Nix instantiates them here, the targets' Nix builds them, and
+                             the results are copied back)
   --events-fd N              also write each step as a line of JSON to file descriptor N
                              (for editors and scripts: {phase, state, target, container,
                              service, activity, message})
@@ -89,6 +92,7 @@ export interface DeployArgs extends ModelArgs, CoordinatorArgs, TargetArgs {
   noTargetProfiles: boolean;
   noCoordinatorProfile: boolean;
   maxTransfers: number;
+  buildOnTargets: boolean;
   /** Where each step goes as a JSON line, besides the terminal. */
   eventsFd?: number;
 }
@@ -110,6 +114,7 @@ export function defaultDeployArgs(files: DeployArgs['files'] = {}, env: NodeJS.P
     noTargetProfiles: false,
     noCoordinatorProfile: false,
     maxTransfers: 2,
+    buildOnTargets: false,
     ...defaultTargetArgs(env),
   };
 }
@@ -119,6 +124,7 @@ function parseArgs(argv: string[]): DeployArgs {
   const flags: Record<string, keyof DeployArgs> = {
     '--dry-run': 'dryRun', '--rollback': 'rollback', '--undeploy': 'undeploy', '--list-generations': 'listGenerations', '--no-upgrade': 'noUpgrade', '--no-lock': 'noLock',
     '--no-rollback': 'noRollback', '--no-migration': 'noMigration', '--delete-state': 'deleteState', '--deploy-state': 'deployState', '--no-target-profiles': 'noTargetProfiles', '--no-coordinator-profile': 'noCoordinatorProfile',
+    '--build-on-targets': 'buildOnTargets',
   };
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
@@ -129,7 +135,6 @@ function parseArgs(argv: string[]): DeployArgs {
     else if (a === '--delete-all-generations') out.deleteGenerations = 'old';
     else if (a === '-m' || a === '--max-concurrent-transfers') out.maxTransfers = positive(a, r.value(a));
     else if (a === '--events-fd') out.eventsFd = openFd(a, r.value(a));
-    else if (a === '--build-on-targets') throw new UsageError('--build-on-targets needs Nix on the targets; it is not available yet');
     else throw new UsageError(`unexpected argument '${a}'`);
   }
   const modes = [out.rollback, out.switchTo !== undefined, out.listGenerations, out.deleteGenerations !== undefined].filter(Boolean).length;
@@ -197,7 +202,7 @@ interface Transition {
   analysis?: Analysis;
 }
 
-async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, withNix: boolean, interrupted: InterruptedDeployment | undefined): Promise<Transition | undefined> {
+async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, nix: NixStore | undefined, stateDir: string, interrupted: InterruptedDeployment | undefined): Promise<Transition | undefined> {
   const recorded = profile.read();
   // After an interrupted deployment, what runs is what its journal says, not the last generation.
   const from = (next: Manifest) => (interrupted ? whatRuns(interrupted, next) : recorded);
@@ -221,14 +226,29 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams: analysed.extraParams });
     for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
     if (!manifest) return undefined;
-    const model = analysis.model;
-    const files = analysis.files;
-    const build: NixBuilder | undefined = withNix ? (services) => nixBuild(buildSpec(model, files, services), { extraParams: args.extraParams, log: (l) => process.stderr.write(`  build| ${l}\n`) }) : undefined;
+    const build = nix ? nixBuilder(args, analysis, manifest, { store, nix, stateDir }) : undefined;
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
   }
   // A deployment that changed nothing adds no generation.
   const record = () => void (recorded && JSON.stringify(recorded) === JSON.stringify(next) ? undefined : profile.add(next));
   return { next, previous: from(next), record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models', analysis };
+}
+
+/** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */
+function nixBuilder(args: DeployArgs, analysis: Analysis, manifest: Manifest, o: { store: LocalStore; nix: NixStore; stateDir: string }): NixBuilder {
+  const log = (l: string) => process.stderr.write(`  build| ${l}\n`);
+  return async (services) => {
+    const spec = buildSpec(analysis.model, analysis.files, services);
+    if (!args.buildOnTargets) return nixBuild(spec, { extraParams: args.extraParams, log });
+    const built = await nixBuild(spec, { extraParams: args.extraParams, log, instantiateOnly: true });
+    const clients = openClients(manifest.infrastructure, args, o.stateDir);
+    try {
+      await buildOnTargets(built, buildTargets(analysis.model, spec.builds), { client: (t) => clients.get(t), store: o.store, nix: o.nix, log });
+    } finally {
+      await clients.close();
+    }
+    return built;
+  };
 }
 
 export interface DeployOutcome {
@@ -240,11 +260,11 @@ export interface DeployOutcome {
 /** Plans and runs a deployment, printing the plan and the progress; the exit status. */
 export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stateDir: string, onDone?: (o: DeployOutcome) => Promise<void>): Promise<number> {
   // What Nix builds stays in the Nix store; the coordinator's own store refers to it.
-  const withNix = nixInstalled();
-  const store = new LocalStore(join(stateDir, 'store'), withNix ? new NixStore() : undefined);
+  const nix = nixInstalled() ? new NixStore() : undefined;
+  const store = new LocalStore(join(stateDir, 'store'), nix);
   const journal = new DeployJournal(profile.journalFile);
   const interrupted = journal.read();
-  const transition = await transitionOf(args, profile, store, withNix, interrupted);
+  const transition = await transitionOf(args, profile, store, nix, stateDir, interrupted);
   if (!transition) return 1;
   const { next, previous } = transition;
   if (interrupted) process.stderr.write(interruptedNote(interrupted, journal.file));

@@ -111,8 +111,9 @@ export class NixStore {
     let sendError: Error | undefined;
     await pipeline(Readable.from(source), child.stdin).catch((e: Error) => (sendError = e));
     const code = await exited;
-    if (code !== 0) throw failure('--import', err, `exit status ${code}`);
-    if (sendError) throw new StoreError(`reading the export failed: ${sendError.message}`);
+    // nix-store stops reading at the export's end marker and may exit before the stream has
+    // closed: a send error matters only when the import itself failed (a cut stream fails it).
+    if (code !== 0) throw failure('--import', err, sendError ? `exit status ${code}; reading the export failed: ${sendError.message}` : `exit status ${code}`);
     return lines(out);
   }
 

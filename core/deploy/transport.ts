@@ -2,6 +2,7 @@
 // (a local agent, SSH, any Disnix client program). Operations are the client interface's
 // (./protocol.ts); closures are streamed in Nix's export format.
 
+import type { Readable } from 'node:stream';
 import type { Request } from './protocol';
 import type { LocalStore } from './store';
 
@@ -12,6 +13,11 @@ export interface TargetClient {
   call(req: Request): Promise<string[]>;
   /** Sends `paths` (in the order given: references first) from `store` to the target's store. */
   sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Streams `paths` (in the order given: references first) from the target's store, in Nix's
+   * export format, into `receive` (`--build-on-targets` fetches what the targets built).
+   */
+  fetchClosure(paths: string[], receive: (exported: Readable) => Promise<void>): Promise<void>;
   /** Makes snapshots (the target's resolved snapshot folders) readable here. */
   fetchSnapshots(paths: string[]): Promise<FetchedSnapshots>;
   /** Copies snapshot folders (named by their ids) to the target. */

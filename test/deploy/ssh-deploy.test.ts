@@ -159,4 +159,24 @@ describe('dnx deploy over SSH to a test network', { skip: canRun ? false : 'need
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout + again.stderr, /0 activated, 0 deactivated/);
   });
+
+  it('builds on the targets with --build-on-targets: each derivation is realised where its service goes, and the result comes back', { skip: hasNix ? false : 'needs Nix (nix-bin)' }, async () => {
+    const example = join(root, 'examples', 'hello-world', 'testnet');
+    const env = { DNX_SSH_CONFIG: state.sshConfig, DNX_STATE_DIR: join(dir, 'nix-state'), XDG_STATE_HOME: join(dir, 'nix-state') };
+    assert.equal(dnx(env, 'deploy', '--undeploy').status, 0, 'the previous test\'s services stop first');
+    // A fresh build: these derivations are new to every store, the coordinator's included.
+    const nonce = `${process.pid}-${Date.now()}`;
+    writeFileSync(join(dir, 'bot-services.nix'), readFileSync(join(example, 'services.nix'), 'utf8').replace(/\.\/pkgs\//g, `${example}/pkgs/`).replace('#!/usr/bin/env node', `#!/usr/bin/env node\n    // built for ${nonce}`));
+    const r = dnx(env, 'deploy', '--build-on-targets', '-s', 'bot-services.nix', '-i', state.infrastructure, '-d', join(example, 'distribution.nix'));
+    assert.equal(r.status, 0, r.stderr);
+    for (const t of ['test1', 'test2', 'test3']) assert.match(r.stderr, new RegExp(`^  build\\| ${t}: building 1 derivation\\(s\\)$`, 'm'));
+    assert.equal(await (await fetch(`http://${state.hosts[2].address}:18080/`)).text(), 'Hello world!\n');
+    // The store derivation went only where its service runs; its output came back here.
+    const drvsOn = (h: TestnetHost) => readdirSync(join(net, 'hosts', h.name, 'nix', 'store')).filter((f) => f.endsWith('.drv'));
+    assert.ok(drvsOn(state.hosts[0]).some((f) => f.endsWith('-hello-service.drv')), 'test1 got the derivation of HelloService');
+    assert.equal(drvsOn(state.hosts[2]).some((f) => f.endsWith('-hello-service.drv')), false, 'test3 did not');
+    const built = readdirSync(join(net, 'hosts', 'test1', 'nix', 'store')).find((f) => f.endsWith('-hello-service') && readFileSync(join(net, 'hosts', 'test1', 'nix', 'store', f, 'bin', 'hello-service'), 'utf8').includes(nonce));
+    assert.ok(built, 'test1 built HelloService');
+    assert.ok(existsSync(join('/nix/store', built!)), 'and the coordinator has it');
+  });
 });

@@ -2,7 +2,7 @@
 // ...`), e.g. a real `disnix-ssh-client` or a custom protocol. Closures go through a temporary
 // file, as Disnix's clients take them (`--import --localfile FILE`).
 
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -35,6 +35,13 @@ export class ExecClient implements TargetClient {
     } finally {
       await removeTree(dir);
     }
+  }
+
+  /** Disnix's clients copy the export to a file here and print its name; the file is theirs. */
+  async fetchClosure(paths: string[], receive: (exported: Readable) => Promise<void>): Promise<void> {
+    const [file] = await this.call({ op: 'export', paths });
+    if (!file) throw new TargetError(this.target, 'export', 'the client printed no file name');
+    await receive(createReadStream(file));
   }
 
   /**

@@ -2,6 +2,10 @@
 // state directory, so several local targets can stand side by side (the embedded network of
 // `npm run demo`). No SSH, no root, no Nix.
 
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Readable } from 'node:stream';
 import { toArgv, type Request } from '../protocol';
 import type { LocalStore } from '../store';
 import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
@@ -29,7 +33,16 @@ export class LocalClient implements TargetClient {
     await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
   }
 
-  // The snapshot folders are on this machine already: the agent prints where.
+  /** The agent writes the export to a temporary file of its own, here; it is read, then removed. */
+  async fetchClosure(paths: string[], receive: (exported: Readable) => Promise<void>): Promise<void> {
+    const [file] = await this.call({ op: 'export', paths });
+    try {
+      await receive(createReadStream(file));
+    } finally {
+      await rm(dirname(file), { recursive: true, force: true });
+    }
+  }
+
   /** The target's own folders: they are on this machine already. */
   async fetchSnapshots(paths: string[]): Promise<FetchedSnapshots> {
     return { folders: await this.call({ op: 'export-snapshots', paths }), dispose: async () => undefined };

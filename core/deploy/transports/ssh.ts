@@ -52,6 +52,10 @@ export class SshClient implements TargetClient {
     await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
   }
 
+  async fetchClosure(paths: string[], receive: (exported: Readable) => Promise<void>): Promise<void> {
+    await this.run(toArgv({ op: 'export', paths, stdout: true }), 'export', undefined, undefined, receive);
+  }
+
   /** Streams the snapshot folders here (core/deploy/snapshot-stream.ts), into a temporary folder. */
   async fetchSnapshots(paths: string[]): Promise<FetchedSnapshots> {
     const dir = await snapshotsTempDir();

@@ -41,20 +41,20 @@ export class DeploymentStatus implements vscode.Disposable {
 
   /**
    * The deployment a command acts on: the one the active model file is analysed in, else the
-   * workspace's only one, else the one the user picks. Undefined when there is none (the user
-   * is told) or the pick was cancelled.
+   * workspace's only one, else (when `ask`) the one the user picks. Undefined when there is
+   * none (the user is told) or the pick was cancelled or not asked for.
    */
-  async current(): Promise<DeploymentFiles | undefined> {
-    const deployments = await this.deployments();
+  async current(ask = true): Promise<DeploymentFiles | undefined> {
+    const deployments = await this.deployments(ask);
     if (!deployments) return undefined;
     const chosen = deployments.find((d) => d.active) ?? (deployments.length === 1 ? deployments[0] : undefined);
-    return chosen ? chosen.files : this.choose(deployments);
+    return chosen ? chosen.files : ask ? this.choose(deployments) : undefined;
   }
 
   /** Lets the user pick among every deployment the workspace's model files can form. */
   async choose(known?: DeploymentInfo[]): Promise<DeploymentFiles | undefined> {
     const client = this.client();
-    const deployments = known ?? (await this.deployments());
+    const deployments = known ?? (await this.deployments(true));
     if (!client || !deployments) return undefined;
     const picked = await vscode.window.showQuickPick(
       deployments.map((d) => ({ label: describe(d.files), description: vscode.workspace.asRelativePath(folderOf(d.files)), picked: d.active, files: d.files })),
@@ -68,16 +68,16 @@ export class DeploymentStatus implements vscode.Disposable {
     return picked.files;
   }
 
-  /** Every deployment, marked with whether the active file is analysed in it; undefined (and the user told) when there are none. */
-  private async deployments(): Promise<DeploymentInfo[] | undefined> {
+  /** Every deployment, marked with whether the active file is analysed in it; undefined (and the user told, if `tell`) when there are none. */
+  private async deployments(tell: boolean): Promise<DeploymentInfo[] | undefined> {
     const client = this.client();
     if (!client?.isRunning()) {
-      void vscode.window.showErrorMessage('The Disnix language server is not running (Disnix: Restart Language Server).');
+      if (tell) void vscode.window.showErrorMessage('The Disnix language server is not running (Disnix: Restart Language Server).');
       return undefined;
     }
     const uri = vscode.window.activeTextEditor?.document.uri;
     const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri?.toString() } satisfies DeploymentsParams);
-    if (deployments.length) return deployments;
+    if (deployments.length || !tell) return deployments.length ? deployments : undefined;
     void vscode.window.showInformationMessage('No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).');
     return undefined;
   }

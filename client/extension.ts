@@ -23,10 +23,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const plans = new PlanDocuments(() => client);
   const live = new LiveFeed();
   const cli = context.asAbsolutePath('dist/cli.js');
-  const targets = new TargetsView(cli, () => status.current(), live, output);
+  const targets = new TargetsView(cli, (ask) => status.current(ask), live, output);
   const deploys = new DeployCommands(cli, output, () => status.current(), live, async () => {
     deployedStateChanged.fire();
-    await targets.refresh();
+    await targets.refresh(false);
   });
   context.subscriptions.push(output, status, plans, live, targets);
   void vscode.commands.executeCommand('setContext', 'disnix.active', true);
@@ -46,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client = new LanguageClient('disnix', 'Disnix Language Server', serverOptions, clientOptions);
     await client.start();
     await status.refresh();
+    await targets.refreshIfShown();
   };
 
   context.subscriptions.push(
@@ -65,8 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('disnix.rollback', () => deploys.rollback()),
     vscode.commands.registerCommand('disnix.switchGeneration', () => deploys.switchGeneration()),
     vscode.commands.registerCommand('disnix.undeploy', () => deploys.undeploy()),
-    vscode.commands.registerCommand('disnix.refreshTargets', () => targets.refresh()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void targets.refresh()),
+    vscode.commands.registerCommand('disnix.refreshTargets', () => targets.refresh(true)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void targets.refresh(false)),
   );
   await start();
 }

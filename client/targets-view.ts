@@ -30,28 +30,37 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   constructor(
     private readonly cli: string,
-    private readonly deployment: () => Promise<DeploymentFiles | undefined>,
+    /** The deployment to ask about; `ask`: the user may be asked to pick one. */
+    private readonly deployment: (ask: boolean) => Promise<DeploymentFiles | undefined>,
     private readonly live: LiveFeed,
     private readonly output: vscode.LogOutputChannel,
   ) {
     this.view = vscode.window.createTreeView(TARGETS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
   }
 
-  /** Asks the targets again; a refresh asked for while one runs shares it. */
-  refresh(): Promise<void> {
-    this.asking ??= Promise.resolve(vscode.window.withProgress({ location: { viewId: TARGETS_VIEW_ID } }, () => this.ask())).finally(() => (this.asking = undefined));
+  /**
+   * Asks the targets again; a refresh asked for while one runs shares it. `ask`: with several
+   * deployments and none active, the user picks one (an explicit refresh), else nothing is asked.
+   */
+  refresh(ask = true): Promise<void> {
+    this.asking ??= Promise.resolve(vscode.window.withProgress({ location: { viewId: TARGETS_VIEW_ID } }, () => this.ask(ask))).finally(() => (this.asking = undefined));
     return this.asking;
   }
 
-  private async ask(): Promise<void> {
-    this.nodes = await this.query();
+  /** Asks again if the view has been shown: what it showed may have been asked too early (before the server ran). */
+  refreshIfShown(): Promise<void> {
+    return this.nodes ? this.refresh(false) : Promise.resolve();
+  }
+
+  private async ask(ask: boolean): Promise<void> {
+    this.nodes = await this.query(ask);
     this.changed.fire(undefined);
   }
 
-  private async query(): Promise<Node[]> {
+  private async query(ask: boolean): Promise<Node[]> {
     if (!vscode.workspace.isTrusted) return []; // the view's welcome text says why
-    const files = await this.deployment();
-    if (!files) return [{ kind: 'note', text: 'No Disnix deployment chosen.' }];
+    const files = await this.deployment(ask);
+    if (!files) return [{ kind: 'note', text: 'Which deployment? Open one of its models, or pick it with Disnix: Select Deployment, then Refresh.' }];
     const args = ['query', '-f', 'json', ...infrastructureFlags(files), ...coordinatorFlags()];
     const run = await runDnx(this.cli, args, { cwd: modelsFolder(files) });
     let answer: QueryAnswer;
@@ -74,7 +83,7 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      if (!this.nodes) void this.refresh();
+      if (!this.nodes) void this.refresh(false);
       return this.nodes ?? [];
     }
     return node.kind === 'target' ? (node.services ?? []).map((service) => ({ kind: 'service', target: node.name, service })) : [];

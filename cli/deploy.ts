@@ -11,11 +11,13 @@ import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordina
 import { formatPlan } from '../core/plan/format';
 import { planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
-import { buildOnTargets, buildTargets } from '../core/deploy/build-on-targets';
+import { buildOnTargets } from '../core/deploy/build-on-targets';
+import type { Clients } from '../core/deploy/clients';
 import { buildSpec, nixBuild } from '../core/deploy/nix-build';
 import { nixInstalled, NixStore } from '../core/deploy/nix-store';
 import { DeployError } from '../core/deploy/errors';
-import { execute, type DeployEvent, type DeployResult } from '../core/deploy/executor';
+import type { DeployEvent } from '../core/deploy/events';
+import { execute, type DeployResult } from '../core/deploy/executor';
 import { DeployJournal, whatRuns, type InterruptedDeployment } from '../core/deploy/journal';
 import { describeOwner, parseLockOwner, thisLockOwner } from '../core/deploy/lock-owner';
 import { realise, type NixBuilder } from '../core/deploy/realise';
@@ -202,7 +204,7 @@ interface Transition {
   analysis?: Analysis;
 }
 
-async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, nix: NixStore | undefined, stateDir: string, interrupted: InterruptedDeployment | undefined): Promise<Transition | undefined> {
+async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, nix: NixStore | undefined, clients: Clients, interrupted: InterruptedDeployment | undefined): Promise<Transition | undefined> {
   const recorded = profile.read();
   // After an interrupted deployment, what runs is what its journal says, not the last generation.
   const from = (next: Manifest) => (interrupted ? whatRuns(interrupted, next) : recorded);
@@ -226,7 +228,7 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams: analysed.extraParams });
     for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
     if (!manifest) return undefined;
-    const build = nix ? nixBuilder(args, analysis, manifest, { store, nix, stateDir }) : undefined;
+    const build = nix ? nixBuilder(args, analysis, manifest, { store, nix, clients }) : undefined;
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
   }
   // A deployment that changed nothing adds no generation.
@@ -235,18 +237,14 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
 }
 
 /** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */
-function nixBuilder(args: DeployArgs, analysis: Analysis, manifest: Manifest, o: { store: LocalStore; nix: NixStore; stateDir: string }): NixBuilder {
+function nixBuilder(args: DeployArgs, analysis: Analysis, manifest: Manifest, o: { store: LocalStore; nix: NixStore; clients: Clients }): NixBuilder {
   const log = (l: string) => process.stderr.write(`  build| ${l}\n`);
   return async (services) => {
     const spec = buildSpec(analysis.model, analysis.files, services);
     if (!args.buildOnTargets) return nixBuild(spec, { extraParams: args.extraParams, log });
     const built = await nixBuild(spec, { extraParams: args.extraParams, log, instantiateOnly: true });
-    const clients = openClients(manifest.infrastructure, args, o.stateDir);
-    try {
-      await buildOnTargets(built, buildTargets(analysis.model, spec.builds), { client: (t) => clients.get(t), store: o.store, nix: o.nix, log });
-    } finally {
-      await clients.close();
-    }
+    o.clients.add(manifest.infrastructure);
+    await buildOnTargets(built, analysis.model, { client: (t) => o.clients.get(t), store: o.store, nix: o.nix, log });
     return built;
   };
 }
@@ -264,21 +262,24 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   const store = new LocalStore(join(stateDir, 'store'), nix);
   const journal = new DeployJournal(profile.journalFile);
   const interrupted = journal.read();
-  const transition = await transitionOf(args, profile, store, nix, stateDir, interrupted);
-  if (!transition) return 1;
-  const { next, previous } = transition;
-  if (interrupted) process.stderr.write(interruptedNote(interrupted, journal.file));
-  const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
-  const against = interrupted ? 'what the interrupted deployment left running' : previous ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
-  process.stdout.write(formatPlan(plan, next, { against }));
-  if (args.dryRun) return 0;
-
-  const infrastructure = { ...(previous?.infrastructure ?? {}), ...next.infrastructure };
-  const clients = openClients(infrastructure, args, stateDir);
-  const started = Date.now();
-  const printEvent = eventPrinter();
+  // One client per target for the whole run: building on the targets and deploying share the connections.
+  const clients = openClients({}, args, stateDir);
+  let transition: Transition | undefined;
   let result: DeployResult;
+  let started: number;
   try {
+    transition = await transitionOf(args, profile, store, nix, clients, interrupted);
+    if (!transition) return 1;
+    const { next, previous } = transition;
+    if (interrupted) process.stderr.write(interruptedNote(interrupted, journal.file));
+    const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
+    const against = interrupted ? 'what the interrupted deployment left running' : previous ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
+    process.stdout.write(formatPlan(plan, next, { against }));
+    if (args.dryRun) return 0;
+
+    clients.add({ ...(previous?.infrastructure ?? {}), ...next.infrastructure });
+    started = Date.now();
+    const printEvent = eventPrinter();
     result = await execute(next, previous, {
       client: (t) => clients.get(t),
       store,
@@ -305,7 +306,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status === 0) process.stdout.write(`\nDeployed ${transition.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
   else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error}\n${STATUS_TEXT[result.status]}\n`);
-  await onDone?.({ result, next, analysis: transition.analysis });
+  await onDone?.({ result, next: transition.next, analysis: transition.analysis });
   return result.status;
 }
 

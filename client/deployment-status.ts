@@ -2,10 +2,11 @@
 // [+ packages], or an architecture model) the open model file is analysed in, and the command
 // that switches it. The choice is remembered per workspace and handed to the server.
 
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, type DeploymentFiles, type DeploymentInfo, type DeploymentsParams } from '../server/protocol';
+import { modelsFolder } from './dnx-args';
 
 const MEMENTO_KEY = 'disnix.chosenDeployments';
 
@@ -57,12 +58,12 @@ export class DeploymentStatus implements vscode.Disposable {
     const deployments = known ?? (await this.deployments(true));
     if (!client || !deployments) return undefined;
     const picked = await vscode.window.showQuickPick(
-      deployments.map((d) => ({ label: describe(d.files), description: vscode.workspace.asRelativePath(folderOf(d.files)), picked: d.active, files: d.files })),
+      deployments.map((d) => ({ label: describe(d.files), description: vscode.workspace.asRelativePath(modelsFolder(d.files)), picked: d.active, files: d.files })),
       { title: 'Disnix: Select Deployment', placeHolder: 'Which models make up the deployment?' },
     );
     if (!picked) return undefined;
-    const folder = folderOf(picked.files);
-    await this.state.update(MEMENTO_KEY, [...this.remembered().filter((f) => folderOf(f) !== folder), picked.files]);
+    const folder = modelsFolder(picked.files);
+    await this.state.update(MEMENTO_KEY, [...this.remembered().filter((f) => modelsFolder(f) !== folder), picked.files]);
     await client.sendNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, picked.files);
     await this.refresh();
     return picked.files;
@@ -91,8 +92,4 @@ export class DeploymentStatus implements vscode.Disposable {
 function describe(files: DeploymentFiles): string {
   if (files.architecture) return basename(files.architecture);
   return [files.services, files.infrastructure, files.distribution, files.packages].filter((p): p is string => !!p).map((p) => basename(p, '.nix')).join(' · ');
-}
-
-function folderOf(files: DeploymentFiles): string {
-  return dirname(Object.values(files).find((p): p is string => !!p) ?? '');
 }

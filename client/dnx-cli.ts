@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type * as vscode from 'vscode';
-import type { DeployEvent } from '../core/deploy/executor';
+import type { DeployEvent } from '../core/deploy/events';
 
 export type { DeployEvent };
 

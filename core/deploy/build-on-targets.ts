@@ -9,7 +9,7 @@ import { DeployError } from './errors';
 import type { BuiltService } from './nix-build';
 import type { NixStore } from './nix-store';
 import type { LocalStore } from './store';
-import type { TargetClient } from './transport';
+import { lackedBy, type TargetClient } from './transport';
 
 export interface BuildOnTargetsOptions {
   client: (target: string) => TargetClient;
@@ -19,37 +19,31 @@ export interface BuildOnTargetsOptions {
   log?: (line: string) => void;
 }
 
-/** Which target builds each service for each system (keyed `service\0system`): the first it is distributed to that has that system. */
-export function buildTargets(model: DeploymentModel, builds: { service: string; system: string }[]): Map<string, string> {
-  const chosen = new Map<string, string>();
-  for (const b of builds) {
-    const targets = (model.distribution.get(b.service)?.targets ?? []).map((t) => t.target);
-    const target = targets.find((t) => (model.infrastructure.get(t)?.system ?? model.system) === b.system);
-    if (!target) throw new DeployError(`${b.service}: no target it is distributed to has system ${b.system}, so none can build it`);
-    chosen.set(`${b.service}\0${b.system}`, target);
-  }
-  return chosen;
-}
-
 /** Realises the instantiated services on their targets and copies the results here. */
-export async function buildOnTargets(built: BuiltService[], placement: Map<string, string>, o: BuildOnTargetsOptions): Promise<void> {
+export async function buildOnTargets(built: BuiltService[], model: DeploymentModel, o: BuildOnTargetsOptions): Promise<void> {
   const perTarget = new Map<string, Set<string>>();
   for (const b of built) {
-    const target = placement.get(`${b.service}\0${b.system}`);
-    if (!target) throw new DeployError(`${b.service}: no target was chosen to build it`);
+    const target = builderOf(model, b);
     if (!perTarget.has(target)) perTarget.set(target, new Set());
     perTarget.get(target)!.add(b.drv);
   }
   await Promise.all([...perTarget].map(([target, drvs]) => buildOn(target, [...drvs], o)));
 }
 
+/** The target that builds a service for a system: the first it is distributed to that has that system. */
+function builderOf(model: DeploymentModel, b: BuiltService): string {
+  const targets = (model.distribution.get(b.service)?.targets ?? []).map((t) => t.target);
+  const target = targets.find((t) => (model.infrastructure.get(t)?.system ?? model.system) === b.system);
+  if (!target) throw new DeployError(`${b.service}: no target it is distributed to has system ${b.system}, so none can build it`);
+  return target;
+}
+
 async function buildOn(target: string, drvs: string[], o: BuildOnTargetsOptions): Promise<void> {
   const client = o.client(target);
   const closure = o.nix.closure(drvs);
-  const lacking = await client.call({ op: 'print-invalid', paths: closure });
-  const missing = new Set(lacking);
-  o.log?.(`${target}: sending ${missing.size} of ${closure.length} paths of the derivations' closure`);
-  if (missing.size > 0) await client.sendClosure(o.store, closure.filter((p) => missing.has(p)));
+  const missing = await lackedBy(client, closure);
+  o.log?.(`${target}: sending ${missing.length} of ${closure.length} paths of the derivations' closure`);
+  if (missing.length > 0) await client.sendClosure(o.store, missing);
   o.log?.(`${target}: building ${drvs.length} derivation(s)`);
   const outputs = await client.call({ op: 'realise', paths: drvs });
   const requisites = await client.call({ op: 'query-requisites', paths: outputs });

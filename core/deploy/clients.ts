@@ -35,12 +35,20 @@ export function sshOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<ClientOptions, '
 /** Makes each target's client once, on first use. */
 export class Clients {
   private readonly made = new Map<string, TargetClient>();
+  private readonly infrastructure: Record<string, ManifestTarget>;
   private sshConfig?: SshConfig;
 
   constructor(
-    private readonly infrastructure: Record<string, ManifestTarget>,
+    infrastructure: Record<string, ManifestTarget>,
     private readonly options: ClientOptions,
-  ) {}
+  ) {
+    this.infrastructure = { ...infrastructure };
+  }
+
+  /** Makes the targets of `more` reachable too; a target known already keeps how it is reached. */
+  add(more: Record<string, ManifestTarget>): void {
+    for (const [name, target] of Object.entries(more)) this.infrastructure[name] ??= target;
+  }
 
   get(target: string): TargetClient {
     let c = this.made.get(target);

@@ -11,24 +11,11 @@ import { transitionGraph } from '../plan/transition';
 import { WaitGraph } from '../plan/wait-graph';
 import { activationOf } from './activations';
 import { DeployError, TargetError } from './errors';
+import type { DeployEvent, DeployPhase } from './events';
 import type { DeployJournal } from './journal';
 import { isStale, lockHolderIn, lockRefusal, describeOwner } from './lock-owner';
 import type { LocalStore } from './store';
-import type { TargetClient } from './transport';
-
-export type DeployPhase = 'distribute' | 'lock' | 'deactivate' | 'activate' | 'snapshot' | 'restore' | 'delete-state' | 'set-profile' | 'unlock' | 'rollback';
-
-export interface DeployEvent {
-  phase: DeployPhase;
-  state: 'start' | 'done' | 'failed';
-  target?: string;
-  /** With `service`: the container it is in, so the instance is known exactly. */
-  container?: string;
-  service?: string;
-  /** What a service step does: tells a rollback's activations from its deactivations. */
-  activity?: 'activate' | 'deactivate';
-  message?: string;
-}
+import { lackedBy, type TargetClient } from './transport';
 
 /** 0: deployed; 1: failed, previous configuration restored; 2: restoring obsolete services failed; 3: removing new services failed. */
 export type DeployStatus = 0 | 1 | 2 | 3;
@@ -90,8 +77,7 @@ export async function execute(next: Manifest, previous: Manifest | undefined, o:
         if (!path) throw new DeployError(`the profile of ${t} has not been built`);
         emit({ phase: 'distribute', state: 'start', target: t });
         const closure = o.store.closure([path]);
-        const invalid = new Set(await o.client(t).call({ op: 'print-invalid', paths: closure }));
-        missing.set(t, { paths: closure.filter((p) => invalid.has(p)), of: closure.length });
+        missing.set(t, { paths: await lackedBy(o.client(t), closure), of: closure.length });
       }),
     );
     const sent = (t: string) => emit({ phase: 'distribute', state: 'done', target: t, message: `${missing.get(t)!.paths.length} of ${missing.get(t)!.of} paths sent` });

@@ -4,15 +4,7 @@
 // with it. Instances are named as in the graph: `target/container/name`.
 
 import { instanceId } from '../plan/graph';
-
-/** What a deployment step (executor.ts's DeployEvent) says; spelt out here so the webview can import the types without the executor. */
-export interface StepEvent {
-  state: 'start' | 'done' | 'failed';
-  target?: string;
-  container?: string;
-  service?: string;
-  activity?: 'activate' | 'deactivate';
-}
+import type { DeployEvent } from './events';
 
 export type LiveState = 'running' | 'activating' | 'deactivating' | 'stopped' | 'failed';
 
@@ -24,7 +16,7 @@ export interface LiveStates {
 }
 
 /** One instance's state after a deployment step, or undefined when the step says nothing about it. */
-export function stateAfter(e: StepEvent): LiveState | undefined {
+export function stateAfter(e: DeployEvent): LiveState | undefined {
   if (!e.activity || !e.service) return undefined;
   if (e.state === 'failed') return 'failed';
   if (e.activity === 'activate') return e.state === 'start' ? 'activating' : 'running';
@@ -38,7 +30,7 @@ export class LiveStateBook {
   constructor(private readonly changed: () => void = () => undefined) {}
 
   /** A deployment step: the instance it is about changes state. */
-  step(e: StepEvent): void {
+  step(e: DeployEvent): void {
     const state = stateAfter(e);
     if (!state || !e.target || !e.container || !e.service) return;
     this.states.set(instanceId(e.target, e.container, e.service), state);

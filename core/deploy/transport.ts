@@ -25,6 +25,12 @@ export interface TargetClient {
   close(): Promise<void>;
 }
 
+/** The paths of `closure` the target lacks, in the closure's order (references first). */
+export async function lackedBy(client: TargetClient, closure: string[]): Promise<string[]> {
+  const invalid = new Set(await client.call({ op: 'print-invalid', paths: closure }));
+  return closure.filter((p) => invalid.has(p));
+}
+
 /** Snapshot folders on this machine, each named by its id; `dispose` removes copies made for the move. */
 export interface FetchedSnapshots {
   folders: string[];

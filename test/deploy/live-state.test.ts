@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DeployEvent } from '../../core/deploy/executor';
+import type { DeployEvent } from '../../core/deploy/events';
 import { LiveStateBook } from '../../core/deploy/live-state';
 
 const step = (activity: 'activate' | 'deactivate', state: DeployEvent['state'], service = 'web'): DeployEvent => ({ phase: activity, state, target: 'a', container: 'process', service, activity });

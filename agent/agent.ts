@@ -191,29 +191,26 @@ export class Agent {
     return JSON.stringify({ host: hostname(), pid: process.ppid } satisfies LockOwner);
   }
 
+  /** Asks every installed service (all at once: they do not depend on each other) whether it can be locked. */
   private async lock(profile: string, owner: string, io: AgentIO): Promise<void> {
     this.locks.acquire(profile, owner);
-    const locked: ProfileService[] = [];
-    try {
-      for (const s of this.installed(profile)) {
-        await this.invoke('lock', s, io);
-        locked.push(s);
-      }
-    } catch (e) {
-      // A service refused: undo what was locked, and the lock itself.
-      for (const s of locked.reverse()) await this.invoke('unlock', s, io).catch((u: Error) => io.log(`unlocking ${s.name} failed too: ${u.message}`));
-      this.locks.release(profile, owner, true);
-      throw e;
-    }
+    const services = this.installed(profile);
+    const results = await Promise.allSettled(services.map((s) => this.invoke('lock', s, io)));
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!refused) return;
+    // A service refused: undo what was locked, and the lock itself.
+    const locked = services.filter((_, i) => results[i].status === 'fulfilled');
+    await Promise.all(locked.map((s) => this.invoke('unlock', s, io).catch((u: Error) => io.log(`unlocking ${s.name} failed too: ${u.message}`))));
+    this.locks.release(profile, owner, true);
+    throw refused.reason;
   }
 
   private async unlock(profile: string, owner: string | undefined, force: boolean, io: AgentIO): Promise<void> {
-    let failure: Error | undefined;
-    if (this.locks.owner(profile) !== undefined) {
-      this.locks.release(profile, owner, force);
-      for (const s of this.installed(profile)) await this.invoke('unlock', s, io).catch((e: Error) => (failure ??= e));
-    }
-    if (failure) throw failure;
+    if (this.locks.owner(profile) === undefined) return;
+    this.locks.release(profile, owner, force);
+    const results = await Promise.allSettled(this.installed(profile).map((s) => this.invoke('unlock', s, io)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async activity(req: Extract<Request, { op: ComponentActivity }>, io: AgentIO): Promise<void> {

@@ -1,15 +1,16 @@
 // `dnx agent` (also the stand-alone bundle `dist/agent.js`, to copy to a machine): runs one
 // client interface operation with Disnix's command line, like `disnix-run-activity`.
 // Results go to standard output, one per line; messages to standard error; exit status 0 on
-// success, 1 on failure, 2 on a usage error.
+// success, 1 on failure, 2 on a usage error. `--session` serves many operations instead
+// (core/deploy/session-protocol.ts).
 
-import { NarError } from '../core/deploy/nar';
-import { parseArgv, ProtocolError } from '../core/deploy/protocol';
-import { StoreError } from '../core/deploy/store';
+import { AGENT_ERROR, parseArgv, ProtocolError } from '../core/deploy/protocol';
 import { Agent } from './agent';
 import { nixStoreWritable } from '../core/deploy/nix-store';
 import { defaultStateDir, storeKindFor } from './config';
-import { AgentError } from './errors';
+import { runOperation } from './operation';
+import { SESSION_FLAG } from '../core/deploy/session-protocol';
+import { serveSession } from './session';
 import { supervise, SUPERVISE_FLAG } from './supervisor';
 
 export const agentUsage = `usage: dnx agent [--state-dir DIR] OPERATION [OPTIONS] [PATHS...]
@@ -25,6 +26,7 @@ Runs one operation of Disnix's client interface on this machine (as disnix-run-a
   --print-missing-snapshots|--resolve-snapshots|--export-snapshots PATHS
   --import-snapshots --localfile -C CONTAINER -c COMPONENT FOLDERS
   --clean-snapshots [--keep N] [-C CONTAINER] [-c COMPONENT]
+  --session                        operations as JSON lines on standard input, until it ends
 
 The state (store, profiles, locks, Dysnomia state) lives in --state-dir, else
 $DNX_AGENT_STATE_DIR, else /var/lib/dnx-agent (root) or ~/.local/state/dnx/agent.
@@ -50,10 +52,11 @@ export async function agentMain(argv: string[], selfCommand: string[]): Promise<
       return 0;
     } else rest.push(argv[i]);
   }
+  const session = rest.length === 1 && rest[0] === SESSION_FLAG;
   let request;
   try {
     if (!stateDir) throw new ProtocolError('--state-dir needs a value');
-    request = parseArgv(rest).request;
+    if (!session) request = parseArgv(rest).request;
   } catch (e) {
     process.stderr.write(`dnx agent: ${(e as Error).message}\n${agentUsage}\n`);
     return 2;
@@ -62,26 +65,19 @@ export async function agentMain(argv: string[], selfCommand: string[]): Promise<
   try {
     agent = new Agent(stateDir, selfCommand, process.env, storeKindFor(stateDirGiven, process.env, nixStoreWritable));
   } catch (e) {
-    process.stderr.write(`dnx agent: error: ${(e as Error).message}\n`);
+    process.stderr.write(`${AGENT_ERROR}${(e as Error).message}\n`);
     return 1;
   }
-  try {
-    await agent.run(request, {
-      out: (line) => process.stdout.write(line + '\n'),
-      log: (line) => process.stderr.write(line + '\n'),
-      stdout: process.stdout,
-      stdin: process.stdin,
-    });
+  if (session) {
+    await serveSession(agent, process.stdin, process.stdout);
     return 0;
-  } catch (e) {
-    if (e instanceof AgentError || e instanceof ProtocolError || e instanceof StoreError || e instanceof NarError) {
-      process.stderr.write(`dnx agent: error: ${e.message}\n`);
-      return 1;
-    }
-    const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`dnx agent: error: ${err.code && err.path ? `${err.code}: ${err.path}` : (err.stack ?? err.message)}\n`);
-    return 1;
   }
+  return runOperation(agent, request!, {
+    out: (line) => process.stdout.write(line + '\n'),
+    log: (line) => process.stderr.write(line + '\n'),
+    stdout: process.stdout,
+    stdin: process.stdin,
+  });
 }
 
 /** Runs the agent with this process's command line and sets its exit status. */

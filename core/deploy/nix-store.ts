@@ -41,21 +41,29 @@ export function nixStoreWritable(): boolean {
 
 export class NixStore {
   private readonly infos = new Map<string, PathInfo>();
+  /**
+   * Paths found valid: they stay so until garbage is collected, so a long-lived agent asks Nix
+   * once per path, not once per operation on it.
+   */
+  private readonly valid = new Set<string>();
 
   realPath(storePath: string): string {
     return storePath;
   }
 
   isValid(storePath: string): boolean {
-    if (this.infos.has(storePath)) return true;
+    if (this.infos.has(storePath) || this.valid.has(storePath)) return true;
     if (!isStorePath(storePath) || !existsSync(storePath)) return false;
     return this.invalid([storePath]).length === 0;
   }
 
-  /** `paths` that the store does not hold. */
+  /** `paths` that the store does not hold (always asked of Nix). */
   invalid(paths: string[]): string[] {
     if (paths.length === 0) return [];
-    return lines(nixSync(['--check-validity', '--print-invalid', ...paths]));
+    const invalid = lines(nixSync(['--check-validity', '--print-invalid', ...paths]));
+    const missing = new Set(invalid);
+    for (const p of paths) if (!missing.has(p)) this.valid.add(p);
+    return invalid;
   }
 
   /** The path's registration; undefined when the store does not hold it. */
@@ -135,6 +143,7 @@ export class NixStore {
     const dead = lines(await nixAsync(['--gc', '--print-dead']));
     await nixAsync(['--gc']);
     this.infos.clear();
+    this.valid.clear();
     return dead;
   }
 

@@ -30,6 +30,9 @@ export type Request =
 
 export class ProtocolError extends Error {}
 
+/** How our agent's last message begins when an operation failed; the rest says why. */
+export const AGENT_ERROR = 'dnx agent: error: ';
+
 const PATH_OPS = ['print-invalid', 'realise', 'query-requisites', 'print-missing-snapshots', 'resolve-snapshots'] as const;
 const ACTIVITIES = ['activate', 'deactivate', 'snapshot', 'restore', 'delete-state', 'shell'] as const;
 const SHORT: Record<string, string> = { '-r': '--realise', '-q': '--query-installed', '-p': '--profile', '-d': '--delete-old', '-t': '--target', '-C': '--container', '-c': '--component' };

@@ -130,8 +130,8 @@ describe('faults during a deployment over SSH', { skip: canRun ? false : 'needs 
   it('the agent dying mid-transition: the deployment stops and rolls back (exit 1); the next one converges', async () => {
     const run = deployInBackground('attempt.nix');
     await waitForFile(started);
-    const agents = processesIn(hosts[1], (c) => c.some((w) => w.endsWith('agent.js')) && c.includes('--activate'));
-    assert.ok(agents.length > 0, 'the agent activating the gate runs on test2');
+    const agents = processesIn(hosts[1], (c) => c.some((w) => w.endsWith('agent.js')) && c.includes('--session'));
+    assert.ok(agents.length > 0, 'the agent (its session, activating the gate) runs on test2');
     for (const pid of agents) process.kill(pid, 'SIGKILL');
     const r = await run.done;
     assert.equal(r.status, 1, r.stderr);

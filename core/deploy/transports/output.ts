@@ -3,11 +3,11 @@
 // failure can say what the target said.
 
 import { TargetError } from '../errors';
+import { AGENT_ERROR } from '../protocol';
 import { LineSplitter } from '../lines';
 import type { TargetLog } from '../transport';
 
 const TAIL = 15;
-const AGENT_ERROR = 'dnx agent: error: ';
 
 export class ClientOutput {
   private out = '';
@@ -20,7 +20,7 @@ export class ClientOutput {
     private readonly log: TargetLog,
   ) {}
 
-  stdout(chunk: Buffer): void {
+  stdout(chunk: Buffer | string): void {
     this.out += chunk.toString();
   }
 
@@ -28,7 +28,8 @@ export class ClientOutput {
     this.errLines.push(chunk);
   }
 
-  private line(l: string): void {
+  /** One whole line of standard error (a session delivers them so). */
+  line(l: string): void {
     this.log(this.target, l);
     this.tail.push(l);
     if (this.tail.length > TAIL) this.tail.shift();

@@ -1,7 +1,10 @@
 // `ssh` (Disnix's `disnix-ssh-client`): our agent on the target, reached over one SSH
-// connection per target that every operation shares. The agent's command line crosses the
-// remote shell with each word quoted on its own; closures stream into the agent's standard
-// input, so nothing is held in memory or written to a temporary file.
+// connection per target that every operation shares. Operations go to one agent session
+// (../session-protocol.ts), started with the connection; an agent without sessions runs one
+// process per operation instead. Streams get a channel and an agent process of their own:
+// closures stream into the agent's standard input, so nothing is held in memory or written to
+// a temporary file. The agent's command line crosses the remote shell with each word quoted on
+// its own.
 
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -9,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ClientChannel } from 'ssh2';
 import { TargetError } from '../errors';
 import { toArgv, type Request } from '../protocol';
+import { SESSION_FLAG } from '../session-protocol';
 import { connectSsh, type SshConnection } from '../ssh/connect';
 import type { SshConfig } from '../ssh/config';
 import { shellQuote } from '../ssh/quote';
@@ -16,6 +20,7 @@ import type { LocalStore } from '../store';
 import { readSnapshotStream, snapshotStream, snapshotsTempDir } from '../snapshot-stream';
 import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
 import { ClientOutput } from './output';
+import { AgentSession } from './session';
 
 /** Reads an operation's standard output as bytes (the channel), instead of as lines. */
 type Sink = (stdout: Readable) => Promise<void>;
@@ -35,6 +40,10 @@ export interface SshClientOptions {
 
 export class SshClient implements TargetClient {
   private connection?: Promise<SshConnection>;
+  /** The agent's session; it resolves to undefined when the agent has none. */
+  private session?: Promise<AgentSession | undefined>;
+  /** The target's agent has no sessions: every operation starts an agent of its own. */
+  private sessionless = false;
   private open = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -44,8 +53,9 @@ export class SshClient implements TargetClient {
     private readonly o: SshClientOptions,
   ) {}
 
-  call(req: Request): Promise<string[]> {
-    return this.run(toArgv(req), req.op);
+  async call(req: Request): Promise<string[]> {
+    const session = await this.agentSession(req.op);
+    return session ? session.call(toArgv(req), req.op) : this.run(toArgv(req), req.op);
   }
 
   async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
@@ -77,6 +87,9 @@ export class SshClient implements TargetClient {
   }
 
   async close(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    (await s?.catch(() => undefined))?.close();
     const c = this.connection;
     this.connection = undefined;
     if (c) (await c.catch(() => undefined))?.close();
@@ -95,75 +108,132 @@ export class SshClient implements TargetClient {
     return opening;
   }
 
-  /** Runs the agent with `argv`; its output is read as lines, or by `sink` as a byte stream. */
-  private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
-    let connection: SshConnection;
+  private agentSession(operation: string): Promise<AgentSession | undefined> {
+    if (this.sessionless) return Promise.resolve(undefined);
+    if (!this.session) {
+      const starting = this.startSession(operation);
+      this.session = starting;
+      starting.catch(() => {
+        if (this.session === starting) this.session = undefined;
+      });
+    }
+    return this.session;
+  }
+
+  /** Starts `agent --session` on a channel it keeps until the session ends. */
+  private async startSession(operation: string): Promise<AgentSession | undefined> {
+    const connection = await this.connected(operation);
+    await this.slot();
+    let channel: ClientChannel;
     try {
-      connection = await this.connect();
+      channel = await this.channel(connection, this.command([SESSION_FLAG]), operation);
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+    const session = new AgentSession(this.target, channel, this.o.log);
+    let code: number | null = null;
+    let killedBy: string | null = null;
+    channel.on('data', (c: Buffer) => session.stdout(c));
+    channel.stderr.on('data', (c: Buffer) => session.stderr(c));
+    channel.on('exit', (status: number | null, signalName?: string) => {
+      code = status;
+      killedBy = signalName ?? null;
+    });
+    const mine = this.session;
+    channel.on('close', () => {
+      this.release();
+      if (this.session === mine) this.session = undefined;
+      session.end(code === null && killedBy === null ? 'the SSH connection was lost' : `the agent ended (${killedBy ? `killed by ${killedBy}` : `exit status ${code}`})`);
+    });
+    if (await session.ready) return session;
+    if (code === null && killedBy === null) throw new TargetError(this.target, operation, 'the SSH connection was lost');
+    this.sessionless = true;
+    return undefined;
+  }
+
+  private async connected(operation: string): Promise<SshConnection> {
+    try {
+      return await this.connect();
     } catch (e) {
       this.connection = undefined;
       throw new TargetError(this.target, operation, (e as Error).message);
     }
+  }
+
+  /** The agent's command line with `argv`, for the remote shell. */
+  private command(argv: string[]): string {
+    return [...this.o.remoteAgent, ...argv].map(shellQuote).join(' ');
+  }
+
+  /** A channel running `command`; once it is open, its 'close' also tells of a lost connection. */
+  private channel(connection: SshConnection, command: string, operation: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
+      connection.client.once('close', lost);
+      connection.client.exec(command, (err, channel: ClientChannel) => {
+        connection.client.off('close', lost);
+        if (err) reject(new TargetError(this.target, operation, `cannot start the agent over SSH: ${err.message}`));
+        else resolve(channel);
+      });
+    });
+  }
+
+  /** Runs the agent with `argv` as a process of its own; its output is read as lines, or by `sink` as a byte stream. */
+  private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
+    const connection = await this.connected(operation);
     if (signal?.aborted) throw new TargetError(this.target, operation, 'cancelled');
     await this.slot();
     try {
-      return await this.exec(connection, [...this.o.remoteAgent, ...argv].map(shellQuote).join(' '), operation, input, signal, sink);
+      return await this.exec(connection, this.command(argv), operation, input, signal, sink);
     } finally {
       this.release();
     }
   }
 
-  private exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
+  private async exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
     const output = new ClientOutput(this.target, operation, this.o.log);
+    const channel = await this.channel(connection, command, operation);
     return new Promise((resolve, reject) => {
-      const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
-      connection.client.once('close', lost);
-      connection.client.exec(command, (err, channel: ClientChannel) => {
-        if (err) {
-          connection.client.off('close', lost);
-          return reject(new TargetError(this.target, operation, `cannot start the agent over SSH: ${err.message}`));
-        }
-        let code: number | null = null;
-        let killedBy: string | null = null;
-        let sendError: Error | undefined;
-        const abort = () => {
-          channel.signal('TERM');
+      let code: number | null = null;
+      let killedBy: string | null = null;
+      let sendError: Error | undefined;
+      const abort = () => {
+        channel.signal('TERM');
+        channel.close();
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      let sinkError: Error | undefined;
+      // Whatever the sink leaves unread is drained: the channel closes only once read out.
+      const sunk = sink?.(channel).then(
+        () => void channel.resume(),
+        (e: Error) => {
+          sinkError = e;
+          channel.resume();
           channel.close();
-        };
-        signal?.addEventListener('abort', abort, { once: true });
-        let sinkError: Error | undefined;
-        // Whatever the sink leaves unread is drained: the channel closes only once read out.
-        const sunk = sink?.(channel).then(
-          () => void channel.resume(),
-          (e: Error) => {
-            sinkError = e;
-            channel.resume();
-            channel.close();
-          },
-        );
-        if (!sink) channel.on('data', (c: Buffer) => output.stdout(c));
-        channel.stderr.on('data', (c: Buffer) => output.stderr(c));
-        channel.on('exit', (status: number | null, signalName?: string) => {
-          code = status;
-          killedBy = signalName ?? null;
-        });
-        if (input) pipeline(Readable.from(input), channel).catch((e: Error) => (sendError = e));
-        else channel.end();
-        channel.on('close', async () => {
-          await sunk;
-          connection.client.off('close', lost);
-          signal?.removeEventListener('abort', abort);
-          if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
-          if (code === 127) return reject(new TargetError(this.target, operation, `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)`));
-          if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
-          try {
-            const lines = output.finish(code, killedBy, sendError);
-            if (sinkError) throw new TargetError(this.target, operation, sinkError.message);
-            resolve(lines);
-          } catch (e) {
-            reject(e);
-          }
-        });
+        },
+      );
+      if (!sink) channel.on('data', (c: Buffer) => output.stdout(c));
+      channel.stderr.on('data', (c: Buffer) => output.stderr(c));
+      channel.on('exit', (status: number | null, signalName?: string) => {
+        code = status;
+        killedBy = signalName ?? null;
+      });
+      if (input) pipeline(Readable.from(input), channel).catch((e: Error) => (sendError = e));
+      else channel.end();
+      channel.on('close', async () => {
+        await sunk;
+        signal?.removeEventListener('abort', abort);
+        if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
+        if (code === 127) return reject(new TargetError(this.target, operation, `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)`));
+        if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
+        try {
+          const lines = output.finish(code, killedBy, sendError);
+          if (sinkError) throw new TargetError(this.target, operation, sinkError.message);
+          resolve(lines);
+        } catch (e) {
+          reject(e);
+        }
       });
     });
   }

@@ -49,7 +49,7 @@ export class Agent {
     private readonly selfCommand: string[],
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** `nix`: packages go into the real Nix store, profiles are Nix GC roots; `own`: our store. */
-    storeKind: 'own' | 'nix' = 'own',
+    readonly storeKind: 'own' | 'nix' = 'own',
   ) {
     this.paths = agentPaths(stateDir, env);
     if (storeKind === 'nix') {
@@ -183,7 +183,8 @@ export class Agent {
 
   installed(profile: string): ProfileService[] {
     const current = this.profiles.current(profile);
-    return current ? readProfileManifest(this.where(current)).services : [];
+    // The profile keeps its generation in the store: no need to ask the store whether it is there.
+    return current ? readProfileManifest(this.store.realPath(current)).services : [];
   }
 
   /** A lock taken without `--owner` belongs to the program that asked (a Disnix client, say). */

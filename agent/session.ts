@@ -29,7 +29,7 @@ export async function serveSession(agent: Agent, input: Readable, output: Writab
     send({ id, exit });
   };
 
-  send({ session: 1 });
+  send({ session: 1, store: agent.storeKind });
   const running = new Set<Promise<void>>();
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;

@@ -6,11 +6,12 @@
 //   itself reported, plus the longest transfer;
 // - the same after changing one service: the time, and how many activations, deactivations
 //   and paths sent it took;
-// - a 100 MB closure sent to one host: against `ssh host 'cat > /dev/null'` of the same bytes.
+// - a 100 MB closure sent to one host: against `ssh host 'cat > /dev/null'` of the same bytes,
+//   and against Nix's own `nix-copy-closure --to host`.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,7 @@ const LAYERS = 10;
 const ACTIVATION_S = 0.2;
 const BIG_MB = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TRANSFER_RUNS = Number(process.env.BENCH_TRANSFER_RUNS ?? 5);
 
 const name = (layer: number, host: number) => `s${layer}x${host}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -58,9 +60,9 @@ interface Run {
   stderr: string;
 }
 
-function deploy(dir: string, net: TestnetState): Run {
+function deploy(dir: string, net: TestnetState, options: string[] = []): Run {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix'], {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'dnx'), 'deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix', ...options], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, DNX_SSH_CONFIG: net.sshConfig, DNX_STATE_DIR: join(dir, 'state'), XDG_STATE_HOME: join(dir, 'state') },
@@ -93,13 +95,32 @@ function criticalPath(r: Run): { bound: number; chain: number; transfer: number 
   return { bound: chain + transfer, chain, transfer };
 }
 
-async function rawSsh(net: TestnetState, file: string): Promise<number> {
+/** Runs `measure` with ssh options that go through one master connection to `host`, opened before and closed after. */
+async function overMaster<T>(net: TestnetState, host: string, measure: (sshOptions: string[]) => Promise<T>): Promise<T> {
+  const options = ['-F', net.sshConfig, '-S', join(net.dir, 'bench-master.sock')];
+  execFileSync('ssh', [...options, '-M', '-N', '-f', host], { stdio: 'ignore' });
+  try {
+    return await measure(options);
+  } finally {
+    execFileSync('ssh', [...options, '-O', 'exit', host], { stdio: 'ignore' });
+  }
+}
+
+/** Seconds `ssh host 'cat > /dev/null'` takes for the bytes of `file`. */
+async function sshCat(sshOptions: string[], host: string, file: string): Promise<number> {
   const t = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const ssh = spawn('ssh', ['-F', net.sshConfig, net.hosts[0].name, 'cat > /dev/null'], { stdio: ['pipe', 'ignore', 'inherit'] });
-    createReadStream(file).pipe(ssh.stdin);
-    ssh.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh exited with ${code}`))));
+    const child = spawn('ssh', [...sshOptions, host, 'cat > /dev/null'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    createReadStream(file).pipe(child.stdin);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh exited with ${code}`))));
   });
+  return (performance.now() - t) / 1000;
+}
+
+/** Seconds Nix's own `nix-copy-closure --to host` takes for `path` (in this machine's Nix store). */
+async function nixCopyClosure(sshOptions: string[], host: string, path: string): Promise<number> {
+  const t = performance.now();
+  execFileSync('nix-copy-closure', ['--to', host, path], { stdio: 'ignore', env: { ...process.env, NIX_SSHOPTS: sshOptions.join(' ') } });
   return (performance.now() - t) / 1000;
 }
 
@@ -128,9 +149,11 @@ async function main(): Promise<void> {
       process.stderr.write(`run ${run + 1}: fresh ${first.wall.toFixed(2)} s (critical path ${fresh[run].bound.toFixed(2)} s), redeploy ${second.wall.toFixed(2)} s\n`);
     }
 
-    // One service holding a 100 MB file of random bytes, sent to h1; then the same bytes by ssh.
-    const transfers: { dnx: number; ssh: number }[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    // One service holding a 100 MB file of random bytes, sent to h1 by dnx; then the same bytes
+    // by ssh, and by Nix's nix-copy-closure (from this machine's Nix store, under another name).
+    const h1 = net.hosts[0].name;
+    const transfers: { send: number; step: number; ssh: number; nix: number }[] = [];
+    for (let run = 0; run < TRANSFER_RUNS; run++) {
       const models = join(dir, `big${run}`);
       mkdirSync(join(models, 'big'), { recursive: true });
       const file = join(models, 'big', 'blob');
@@ -139,41 +162,64 @@ async function main(): Promise<void> {
       closeSync(fd);
       writeInfrastructure(models, net);
       writeFileSync(join(models, 'services.nix'), '{ system, pkgs, distribution, invDistribution }: {\n  big = { name = "big"; pkg = ./big; type = "echo"; };\n}\n');
-      writeFileSync(join(models, 'distribution.nix'), `{ infrastructure }: { big = [ infrastructure.${net.hosts[0].name} ]; }\n`);
+      writeFileSync(join(models, 'distribution.nix'), `{ infrastructure }: { big = [ infrastructure.${h1} ]; }\n`);
+      cpSync(join(models, 'big'), join(models, 'reference'), { recursive: true });
+      const reference = execFileSync('nix-store', ['--add', join(models, 'reference')], { encoding: 'utf8' }).trim();
+      // Every copy starts with nothing left to write to disk: the file system's journal would
+      // otherwise make the next fsync (the target's Nix database) wait for earlier writes. The
+      // dry run puts the package into the coordinator's store, so the deployment only sends it.
+      deploy(models, net, ['--dry-run']);
+      execFileSync('sync');
       const r = deploy(models, net);
-      const dnx = stepTimes(r.stderr, 'distribute').get(net.hosts[0].name) ?? NaN;
-      const ssh = await rawSsh(net, file);
-      transfers.push({ dnx, ssh });
+      execFileSync('sync');
+      const line = new RegExp(`^distribute +${h1} - .*: ([\\d.]+) MB in ([\\d.]+) s.* \\(([\\d.]+) s\\)$`, 'm').exec(r.stderr);
+      if (!line) throw new Error(`no transfer to ${h1} in:\n${r.stderr}`);
+      const [ssh, nix] = await overMaster(net, h1, async (options) => {
+        const ssh = await sshCat(options, h1, file);
+        execFileSync('sync');
+        return [ssh, await nixCopyClosure(options, h1, reference)];
+      });
+      transfers.push({ send: Number(line[2]), step: Number(line[3]), ssh, nix });
+      execFileSync('ssh', ['-F', net.sshConfig, h1, `nix-store --delete ${reference}; dnx-agent --collect-garbage -d`], { stdio: 'ignore' });
+      execFileSync('nix-store', ['--delete', reference], { stdio: 'ignore' });
       rmSync(models, { recursive: true, force: true });
-      execFileSync('ssh', ['-F', net.sshConfig, net.hosts[0].name, 'dnx-agent --collect-garbage -d'], { stdio: 'ignore' });
-      process.stderr.write(`transfer ${run + 1}: dnx ${dnx.toFixed(2)} s, ssh cat ${ssh.toFixed(2)} s\n`);
+      process.stderr.write(`transfer ${run + 1}: dnx ${line[2]} s (distribute step ${line[3]} s), ssh cat ${ssh.toFixed(2)} s, nix-copy-closure ${nix.toFixed(2)} s\n`);
     }
 
     const f = (x: number) => x.toFixed(2);
     const wall = median(fresh.map((x) => x.wall));
     const bound = median(fresh.map((x) => x.bound));
     const mb = (s: number) => (BIG_MB / s).toFixed(0);
-    const t = { dnx: median(transfers.map((x) => x.dnx)), ssh: median(transfers.map((x) => x.ssh)) };
+    const t = { send: median(transfers.map((x) => x.send)), step: median(transfers.map((x) => x.step)), ssh: median(transfers.map((x) => x.ssh)), nix: median(transfers.map((x) => x.nix)) };
     const re = redeploys[0];
     writeSection(
       'deploy',
       `### Deploying over SSH (\`npm run bench:deploy\`, needs root)
 
 ${machine()} A five-host \`dnx testnet\` on this machine (network namespaces, one sshd each).
-Medians of ${RUNS} runs; every run's figures are printed by the command.
+Medians of ${RUNS} deployments and ${TRANSFER_RUNS} transfers; every run's figures are printed by the command.
 
 | | dnx | lower bound | ratio |
 |---|---|---|---|
 | 50 services on 5 hosts, from nothing (wall time of \`dnx deploy\`) | ${f(wall)} s | ${f(bound)} s (critical path; medians of its parts: ${f(median(fresh.map((x) => x.chain)))} s of activations, ${f(median(fresh.map((x) => x.transfer)))} s transfer) | ${(wall / bound).toFixed(2)}x |
 | redeploy after changing one service | ${f(median(redeploys.map((x) => x.wall)))} s: ${re.activated} activated, ${re.deactivated} deactivated, ${re.sent} paths sent | | |
-| ${BIG_MB} MB closure to one host | ${f(t.dnx)} s (${mb(t.dnx)} MB/s) | \`ssh host 'cat > /dev/null'\`: ${f(t.ssh)} s (${mb(t.ssh)} MB/s) | ${(t.dnx / t.ssh).toFixed(2)}x |
+| ${BIG_MB} MB closure to one host | ${f(t.send)} s (${mb(t.send)} MB/s) | \`ssh host 'cat > /dev/null'\`: ${f(t.ssh)} s (${mb(t.ssh)} MB/s) | ${(t.send / t.ssh).toFixed(2)}x |
+| the same, Nix's own copy | | \`nix-copy-closure --to host\`: ${f(t.nix)} s (${mb(t.nix)} MB/s) | ${(t.send / t.nix).toFixed(2)}x |
 
 The services form 10 layers of 5, one per host per layer, each depending on two services of
 the layer before on other hosts; activating one takes ${ACTIVATION_S} s (a \`wrapper\` that
 sleeps). The critical path is computed from the activation times the deployment itself
-printed, so the agent's start-up on the target counts in the bound; what the ratio measures is
-everything else: evaluation and building on the coordinator, distribution, locking, the
-waiting between layers, setting the profiles and unlocking.`,
+printed, plus its longest distribute step (which holds connecting and starting the agent on
+the target, as far as that was not done while the coordinator evaluated and built); what the
+ratio measures is everything else: starting \`dnx\`, evaluation and building on the coordinator,
+locking, the waiting between layers, setting the profiles and unlocking.
+
+The transfer is timed as the deployment prints it (\`N MB in T s\`: from opening the channel
+until the target's store holds the closure); the whole distribute step, which first asks the
+target what it lacks over a connection that may still be opening, took ${f(t.step)} s. \`ssh\`
+and \`nix-copy-closure\` go through a master connection opened beforehand, so none of the three
+counts connecting. \`ssh\` only discards the bytes; dnx and \`nix-copy-closure\` also unpack
+them into the target's Nix store, hashing them on the way (\`nix-store --import\` there).`,
     );
   } finally {
     await testnetDown(netDir);

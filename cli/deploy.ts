@@ -228,6 +228,7 @@ async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store
     const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams: analysed.extraParams });
     for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
     if (!manifest) return undefined;
+    if (!args.dryRun) clients.prepare(manifest.infrastructure);
     const build = nix ? nixBuilder(args, analysis, manifest, { store, nix, clients }) : undefined;
     next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
   }

@@ -50,6 +50,18 @@ export class Clients {
     for (const [name, target] of Object.entries(more)) this.infrastructure[name] ??= target;
   }
 
+  /** Adds `more` and starts connecting to its targets while the coordinator does other work (building, say). */
+  prepare(more: Record<string, ManifestTarget>): void {
+    this.add(more);
+    for (const name of Object.keys(more)) {
+      try {
+        this.get(name).prepare?.();
+      } catch {
+        // A target that cannot be reached as configured is reported when it is used.
+      }
+    }
+  }
+
   get(target: string): TargetClient {
     let c = this.made.get(target);
     if (!c) this.made.set(target, (c = this.make(target)));

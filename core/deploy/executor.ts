@@ -80,15 +80,16 @@ export async function execute(next: Manifest, previous: Manifest | undefined, o:
         missing.set(t, { paths: await lackedBy(o.client(t), closure), of: closure.length });
       }),
     );
-    const sent = (t: string) => emit({ phase: 'distribute', state: 'done', target: t, message: `${missing.get(t)!.paths.length} of ${missing.get(t)!.of} paths sent` });
+    const sent = (t: string, how = '') => emit({ phase: 'distribute', state: 'done', target: t, message: `${missing.get(t)!.paths.length} of ${missing.get(t)!.of} paths sent${how}` });
     for (const t of targets) if (missing.get(t)!.paths.length === 0) sent(t);
     await inParallel(
       targets.filter((t) => missing.get(t)!.paths.length > 0),
       o.maxConcurrentTransfers ?? 2,
       async (t) => {
         checkCancel(o.signal);
-        await o.client(t).sendClosure(o.store, missing.get(t)!.paths, o.signal);
-        sent(t);
+        const started = performance.now();
+        const bytes = await o.client(t).sendClosure(o.store, missing.get(t)!.paths, o.signal);
+        sent(t, `: ${transferred(bytes, (performance.now() - started) / 1000)}`);
       },
     );
   } catch (e) {
@@ -195,6 +196,12 @@ async function transition(next: Manifest, previous: Manifest | undefined, graph:
     return await undo(e);
   }
   return result;
+}
+
+/** How much was sent in how long, e.g. `104.9 MB in 0.95 s, 110 MB/s`. */
+function transferred(bytes: number, secs: number): string {
+  const mb = bytes / 1e6;
+  return `${mb.toFixed(1)} MB in ${secs.toFixed(2)} s${secs > 0 ? `, ${(mb / secs).toFixed(0)} MB/s` : ''}`;
 }
 
 function fail(result: DeployResult, status: DeployStatus, error: unknown): DeployResult {

@@ -13,6 +13,11 @@ export const SESSION_FLAG = '--session';
 /** The agent's first message: it serves a session of this version. */
 export interface SessionReady {
   session: 1;
+  /**
+   * Where the agent keeps packages. `nix`: in Nix's store, so closures may go straight into
+   * `nix-store --import` on the target (the agent would only pass them on).
+   */
+  store: 'nix' | 'own';
 }
 
 export interface SessionRequest {

@@ -11,8 +11,8 @@ export interface TargetClient {
   readonly target: string;
   /** Runs one operation on the target; resolves with the lines it printed. */
   call(req: Request): Promise<string[]>;
-  /** Sends `paths` (in the order given: references first) from `store` to the target's store. */
-  sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void>;
+  /** Sends `paths` (in the order given: references first) from `store` to the target's store; resolves with the bytes sent. */
+  sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<number>;
   /**
    * Streams `paths` (in the order given: references first) from the target's store, in Nix's
    * export format, into `receive` (`--build-on-targets` fetches what the targets built).
@@ -22,6 +22,8 @@ export interface TargetClient {
   fetchSnapshots(paths: string[]): Promise<FetchedSnapshots>;
   /** Copies snapshot folders (named by their ids) to the target. */
   sendSnapshots(container: string, component: string, folders: string[]): Promise<void>;
+  /** Starts connecting before the first operation needs it (transports that connect); a failure is reported by that operation. */
+  prepare?(): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,14 @@ export interface TargetClient {
 export async function lackedBy(client: TargetClient, closure: string[]): Promise<string[]> {
   const invalid = new Set(await client.call({ op: 'print-invalid', paths: closure }));
   return closure.filter((p) => invalid.has(p));
+}
+
+/** `chunks` as they are, adding up their size in `sent.bytes` as they pass. */
+export function* counting(chunks: Iterable<Buffer>, sent: { bytes: number }): Generator<Buffer> {
+  for (const c of chunks) {
+    sent.bytes += c.length;
+    yield c;
+  }
 }
 
 /** Snapshot folders on this machine, each named by its id; `dispose` removes copies made for the move. */

@@ -109,6 +109,21 @@ describe('dnx deploy over SSH to a test network', { skip: canRun ? false : 'need
     for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'no answer');
   });
 
+  it('deploys through an agent without sessions (an older dnx-agent) with one agent per operation', () => {
+    const older = join(dir, 'older-agent');
+    writeFileSync(older, `#!/bin/sh\n[ "$1" = --session ] && { echo "dnx agent: unknown operation --session" >&2; exit 2; }\necho "$1" >> "$DNX_AGENT_STATE_DIR/operations.log"\nexec dnx-agent "$@"\n`);
+    chmodSync(older, 0o755);
+    const env = { DNX_SSH_CONFIG: state.sshConfig, DNX_REMOTE_AGENT: older };
+    const r = dnx(env, 'deploy', '-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix');
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /unknown operation/, 'the older agent refusing a session is not shown');
+    for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'Hello world!', `HelloWorld on ${h.name}`);
+    const operations = readFileSync(join(state.hosts[1].agentState, 'operations.log'), 'utf8').trim().split('\n');
+    for (const op of ['--print-invalid', '--lock', '--activate', '--set', '--unlock']) assert.ok(operations.includes(op), `${op} ran as an agent of its own: ${operations.join(' ')}`);
+    const undeploy = dnx(env, 'deploy', '--undeploy');
+    assert.equal(undeploy.status, 0, undeploy.stderr);
+  });
+
   it('moves the state of a deployState service from one host to another through the coordinator', () => {
     // A fileset service whose state is its data folder, under each host's own target folder.
     const notes = join(dir, 'notes');

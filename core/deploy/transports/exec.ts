@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { TargetError } from '../errors';
 import { toArgv, type Request } from '../protocol';
 import { removeTree, type LocalStore } from '../store';
-import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
+import { counting, type FetchedSnapshots, type TargetClient, type TargetLog } from '../transport';
 import { runChild } from './child';
 
 export class ExecClient implements TargetClient {
@@ -26,12 +26,14 @@ export class ExecClient implements TargetClient {
     return runChild({ target: this.target, operation: req.op, command: [this.program, '--target', this.address, ...toArgv(req)], log: this.log });
   }
 
-  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
+  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<number> {
     const dir = await mkdtemp(join(tmpdir(), 'dnx-closure-'));
     try {
       const file = join(dir, 'closure');
-      await pipeline(Readable.from(store.exportPaths(paths)), createWriteStream(file), { signal });
+      const sent = { bytes: 0 };
+      await pipeline(Readable.from(counting(store.exportPaths(paths), sent)), createWriteStream(file), { signal });
       await this.call({ op: 'import', file });
+      return sent.bytes;
     } finally {
       await removeTree(dir);
     }

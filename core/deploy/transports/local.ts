@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { toArgv, type Request } from '../protocol';
 import type { LocalStore } from '../store';
-import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
+import { counting, type FetchedSnapshots, type TargetClient, type TargetLog } from '../transport';
 import { runChild } from './child';
 
 export class LocalClient implements TargetClient {
@@ -29,8 +29,10 @@ export class LocalClient implements TargetClient {
     return this.run(toArgv(req), req.op);
   }
 
-  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
-    await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
+  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<number> {
+    const sent = { bytes: 0 };
+    await this.run(['--import', '--localfile', '-'], 'import', counting(store.exportPaths(paths), sent), signal);
+    return sent.bytes;
   }
 
   /** The agent writes the export to a temporary file of its own, here; it is read, then removed. */

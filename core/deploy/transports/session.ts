@@ -27,6 +27,8 @@ export class AgentSession {
   /** The agent's last messages outside any operation (why it ended, when it does). */
   private readonly said: string[] = [];
   private isReady = false;
+  /** Where the agent keeps packages, as it said once ready. */
+  store?: SessionReady['store'];
   private endedWhy?: string;
   private settleReady!: (ready: boolean) => void;
   /** Whether the agent serves sessions: settles with its first message, or when it ends before that. */
@@ -84,6 +86,7 @@ export class AgentSession {
     }
     if ('session' in m) {
       this.isReady = true;
+      this.store = m.store;
       return this.settleReady(true);
     }
     const w = this.waiting.get(m.id);

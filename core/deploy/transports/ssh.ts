@@ -1,10 +1,10 @@
 // `ssh` (Disnix's `disnix-ssh-client`): our agent on the target, reached over one SSH
 // connection per target that every operation shares. Operations go to one agent session
 // (../session-protocol.ts), started with the connection; an agent without sessions runs one
-// process per operation instead. Streams get a channel and an agent process of their own:
-// closures stream into the agent's standard input, so nothing is held in memory or written to
-// a temporary file. The agent's command line crosses the remote shell with each word quoted on
-// its own.
+// process per operation instead. Streams get a channel and a process of their own: closures
+// stream into the agent's standard input (or straight into `nix-store --import`, when the
+// agent keeps packages in Nix's store), so nothing is held in memory or written to a temporary
+// file. Command lines cross the remote shell with each word quoted on its own.
 
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -18,7 +18,7 @@ import type { SshConfig } from '../ssh/config';
 import { shellQuote } from '../ssh/quote';
 import type { LocalStore } from '../store';
 import { readSnapshotStream, snapshotStream, snapshotsTempDir } from '../snapshot-stream';
-import type { FetchedSnapshots, TargetClient, TargetLog } from '../transport';
+import { counting, type FetchedSnapshots, type TargetClient, type TargetLog } from '../transport';
 import { ClientOutput } from './output';
 import { AgentSession } from './session';
 
@@ -55,15 +55,20 @@ export class SshClient implements TargetClient {
 
   async call(req: Request): Promise<string[]> {
     const session = await this.agentSession(req.op);
-    return session ? session.call(toArgv(req), req.op) : this.run(toArgv(req), req.op);
+    return session ? session.call(toArgv(req), req.op) : this.run(this.agent(toArgv(req)), req.op);
   }
 
-  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<void> {
-    await this.run(['--import', '--localfile', '-'], 'import', store.exportPaths(paths), signal);
+  async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<number> {
+    // An agent keeping packages in Nix's store would only pass the export on to nix-store.
+    const session = await this.agentSession('import');
+    const command = session?.store === 'nix' ? ['nix-store', '--import'] : this.agent(['--import', '--localfile', '-']);
+    const sent = { bytes: 0 };
+    await this.run(command, 'import', counting(store.exportPaths(paths), sent), signal);
+    return sent.bytes;
   }
 
   async fetchClosure(paths: string[], receive: (exported: Readable) => Promise<void>): Promise<void> {
-    await this.run(toArgv({ op: 'export', paths, stdout: true }), 'export', undefined, undefined, receive);
+    await this.run(this.agent(toArgv({ op: 'export', paths, stdout: true })), 'export', undefined, undefined, receive);
   }
 
   /** Streams the snapshot folders here (core/deploy/snapshot-stream.ts), into a temporary folder. */
@@ -72,7 +77,7 @@ export class SshClient implements TargetClient {
     const dispose = () => rm(dir, { recursive: true, force: true });
     let folders: string[] = [];
     try {
-      await this.run(toArgv({ op: 'export-snapshots', paths, stdout: true }), 'export-snapshots', undefined, undefined, async (stdout) => {
+      await this.run(this.agent(toArgv({ op: 'export-snapshots', paths, stdout: true })), 'export-snapshots', undefined, undefined, async (stdout) => {
         folders = await readSnapshotStream(stdout, dir);
       });
     } catch (e) {
@@ -83,7 +88,7 @@ export class SshClient implements TargetClient {
   }
 
   async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {
-    await this.run(toArgv({ op: 'import-snapshots', container, component, paths: ['-'] }), 'import-snapshots', snapshotStream(folders));
+    await this.run(this.agent(toArgv({ op: 'import-snapshots', container, component, paths: ['-'] })), 'import-snapshots', snapshotStream(folders));
   }
 
   async close(): Promise<void> {
@@ -108,16 +113,22 @@ export class SshClient implements TargetClient {
     return opening;
   }
 
-  private agentSession(operation: string): Promise<AgentSession | undefined> {
-    if (this.sessionless) return Promise.resolve(undefined);
-    if (!this.session) {
-      const starting = this.startSession(operation);
-      this.session = starting;
-      starting.catch(() => {
-        if (this.session === starting) this.session = undefined;
-      });
+  /** Connects and starts the agent's session now, so both are up when the first operation comes. */
+  prepare(): void {
+    if (this.sessionless || this.session) return;
+    this.session = this.startSession('connect');
+    this.session.catch(() => undefined); // the first operation reports it
+  }
+
+  private async agentSession(operation: string): Promise<AgentSession | undefined> {
+    if (this.sessionless) return undefined;
+    const starting = (this.session ??= this.startSession(operation));
+    try {
+      return await starting;
+    } catch (e) {
+      if (this.session === starting) this.session = undefined;
+      throw e;
     }
-    return this.session;
   }
 
   /** Starts `agent --session` on a channel it keeps until the session ends. */
@@ -126,7 +137,7 @@ export class SshClient implements TargetClient {
     await this.slot();
     let channel: ClientChannel;
     try {
-      channel = await this.channel(connection, this.command([SESSION_FLAG]), operation);
+      channel = await this.channel(connection, this.agent([SESSION_FLAG]), operation);
     } catch (e) {
       this.release();
       throw e;
@@ -161,17 +172,18 @@ export class SshClient implements TargetClient {
     }
   }
 
-  /** The agent's command line with `argv`, for the remote shell. */
-  private command(argv: string[]): string {
-    return [...this.o.remoteAgent, ...argv].map(shellQuote).join(' ');
+  /** The agent's command line with `argv`. */
+  private agent(argv: string[]): string[] {
+    return [...this.o.remoteAgent, ...argv];
   }
 
   /** A channel running `command`; once it is open, its 'close' also tells of a lost connection. */
-  private channel(connection: SshConnection, command: string, operation: string): Promise<ClientChannel> {
+  private channel(connection: SshConnection, command: string[], operation: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       const lost = () => reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
       connection.client.once('close', lost);
-      connection.client.exec(command, (err, channel: ClientChannel) => {
+      // Each word quoted on its own: the remote shell sees them as they are.
+      connection.client.exec(command.map(shellQuote).join(' '), (err, channel: ClientChannel) => {
         connection.client.off('close', lost);
         if (err) reject(new TargetError(this.target, operation, `cannot start the agent over SSH: ${err.message}`));
         else resolve(channel);
@@ -179,19 +191,19 @@ export class SshClient implements TargetClient {
     });
   }
 
-  /** Runs the agent with `argv` as a process of its own; its output is read as lines, or by `sink` as a byte stream. */
-  private async run(argv: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
+  /** Runs `command` as a process of its own; its output is read as lines, or by `sink` as a byte stream. */
+  private async run(command: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
     const connection = await this.connected(operation);
     if (signal?.aborted) throw new TargetError(this.target, operation, 'cancelled');
     await this.slot();
     try {
-      return await this.exec(connection, this.command(argv), operation, input, signal, sink);
+      return await this.exec(connection, command, operation, input, signal, sink);
     } finally {
       this.release();
     }
   }
 
-  private async exec(connection: SshConnection, command: string, operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
+  private async exec(connection: SshConnection, command: string[], operation: string, input?: Iterable<Buffer>, signal?: AbortSignal, sink?: Sink): Promise<string[]> {
     const output = new ClientOutput(this.target, operation, this.o.log);
     const channel = await this.channel(connection, command, operation);
     return new Promise((resolve, reject) => {
@@ -225,7 +237,7 @@ export class SshClient implements TargetClient {
         await sunk;
         signal?.removeEventListener('abort', abort);
         if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
-        if (code === 127) return reject(new TargetError(this.target, operation, `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)`));
+        if (code === 127) return reject(new TargetError(this.target, operation, command[0] === this.o.remoteAgent[0] ? `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)` : `'${command[0]}' was not found there`));
         if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
         try {
           const lines = output.finish(code, killedBy, sendError);

@@ -11,3 +11,21 @@ export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T
   }
   return groups;
 }
+
+/** Runs `run` on every item, at most `limit` at once; after a failure nothing new starts, and the first failure is thrown once the running ones end. */
+export async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let error: unknown;
+  const worker = async () => {
+    while (next < items.length && error === undefined) {
+      const item = items[next++];
+      try {
+        await run(item);
+      } catch (e) {
+        error ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (error !== undefined) throw error;
+}

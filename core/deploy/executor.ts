@@ -5,7 +5,7 @@
 // the deployment is cancelled, what changed is undone and the previous configuration runs
 // again; the result says how far the undoing got, with `disnix-activate`'s exit codes.
 
-import { groupBy } from '../collections';
+import { groupBy, inParallel } from '../collections';
 import { mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } from '../plan/types';
 import { transitionGraph } from '../plan/transition';
 import { WaitGraph } from '../plan/wait-graph';
@@ -269,23 +269,6 @@ async function runJobs(jobs: ServiceMapping[], waitsFor: (key: string) => string
     };
     pump();
   });
-}
-
-async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let error: unknown;
-  const worker = async () => {
-    while (next < items.length && error === undefined) {
-      const item = items[next++];
-      try {
-        await run(item);
-      } catch (e) {
-        error ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (error !== undefined) throw error;
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeStorePath, storeSourceOf } from '../nix/store';
 import type { Manifest } from '../plan/types';
 import { profileManifestOf } from './activations';
+import { inParallel } from '../collections';
 import { DeployError } from './errors';
 import type { BuiltService } from './nix-build';
 import { PROFILE_MANIFEST_FILE } from './profile-manifest';
@@ -35,20 +36,24 @@ export async function realise(manifest: Manifest, evaluation: object, store: Loc
     services.set(s.pkg, s.name);
   }
   const derivations = new Map<string, string>();
+  const copied = new Map<string, string>();
   for (const [pkg, name] of services) {
-    if (store.isValid(pkg) || storeSourceOf(evaluation, pkg)) await realisePath(pkg, name, evaluation, store);
+    if (store.isValid(pkg) || storeSourceOf(evaluation, pkg)) copied.set(pkg, name);
     else derivations.set(pkg, name);
   }
-  for (const p of Object.values(manifest.profiles))
-    for (const pkg of p.packages) if (pkg !== null && !services.has(pkg)) await realisePath(pkg, pkg, evaluation, store);
+  for (const p of Object.values(manifest.profiles)) for (const pkg of p.packages) if (pkg !== null && !services.has(pkg)) copied.set(pkg, pkg);
+  // Copies overlap their file system calls; two wanting the same object keep the first.
+  await inParallel([...copied], COPIES_AT_ONCE, ([pkg, name]) => realisePath(pkg, name, evaluation, store));
   if (derivations.size > 0 && !o.planOnly) await buildDerivations(derivations, store, o.build);
 
   const profiles: Manifest['profiles'] = {};
-  for (const [target, profile] of Object.entries(manifest.profiles)) {
-    const packages = profile.packages.filter((p): p is string => p !== null);
-    profiles[target] = { ...profile, path: await makeProfile(manifest, target, packages, store) };
-  }
-  return { ...manifest, profiles };
+  await Promise.all(
+    Object.entries(manifest.profiles).map(async ([target, profile]) => {
+      const packages = profile.packages.filter((p): p is string => p !== null);
+      profiles[target] = { ...profile, path: await makeProfile(manifest, target, packages, store) };
+    }),
+  );
+  return { ...manifest, profiles: Object.fromEntries(Object.keys(manifest.profiles).map((t) => [t, profiles[t]])) };
 }
 
 async function buildDerivations(derivations: Map<string, string>, store: LocalStore, build: NixBuilder | undefined): Promise<void> {
@@ -85,6 +90,8 @@ async function realisePath(pkg: string, name: string, evaluation: object, store:
 }
 
 const STORE_NAME = /[^A-Za-z0-9+\-._?=]/g;
+/** Packages copied into the store at once: enough to overlap file system calls, few enough for open files. */
+const COPIES_AT_ONCE = 16;
 
 /** The target's profile object: its profile manifest, referring to its packages. */
 function makeProfile(manifest: Manifest, target: string, packages: string[], store: LocalStore): Promise<string> {

@@ -151,6 +151,7 @@ export class SshClient implements TargetClient {
       code = status;
       killedBy = signalName ?? null;
     });
+    // The promise this start returned: it was stored before the first await above.
     const mine = this.session;
     channel.on('close', () => {
       this.release();

@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { firstRejection } from '../core/collections';
 import type { LockOwner } from '../core/deploy/lock-owner';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
@@ -197,7 +198,7 @@ export class Agent {
     this.locks.acquire(profile, owner);
     const services = this.installed(profile);
     const results = await Promise.allSettled(services.map((s) => this.invoke('lock', s, io)));
-    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const refused = firstRejection(results);
     if (!refused) return;
     // A service refused: undo what was locked, and the lock itself.
     const locked = services.filter((_, i) => results[i].status === 'fulfilled');
@@ -210,7 +211,7 @@ export class Agent {
     if (this.locks.owner(profile) === undefined) return;
     this.locks.release(profile, owner, force);
     const results = await Promise.allSettled(this.installed(profile).map((s) => this.invoke('unlock', s, io)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failed = firstRejection(results);
     if (failed) throw failed.reason;
   }
 

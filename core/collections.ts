@@ -12,6 +12,11 @@ export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T
   return groups;
 }
 
+/** The first of `results` that failed, if any (`Promise.allSettled`'s answer). */
+export function firstRejection<T>(results: PromiseSettledResult<T>[]): PromiseRejectedResult | undefined {
+  return results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+}
+
 /** Runs `run` on every item, at most `limit` at once; after a failure nothing new starts, and the first failure is thrown once the running ones end. */
 export async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -5,7 +5,7 @@
 // the deployment is cancelled, what changed is undone and the previous configuration runs
 // again; the result says how far the undoing got, with `disnix-activate`'s exit codes.
 
-import { groupBy, inParallel } from '../collections';
+import { firstRejection, groupBy, inParallel } from '../collections';
 import { mappingKey, type Manifest, type ServiceMapping, type SnapshotMapping } from '../plan/types';
 import { transitionGraph } from '../plan/transition';
 import { WaitGraph } from '../plan/wait-graph';
@@ -325,7 +325,7 @@ async function setProfiles(next: Manifest, prev: Manifest, targets: string[], o:
       emit({ phase: 'set-profile', state: 'done', target: t });
     }),
   );
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failure = firstRejection(results);
   if (!failure) return;
   await Promise.all(
     set.map(async (t) => {

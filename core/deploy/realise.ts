@@ -7,8 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeStorePath, storeSourceOf } from '../nix/store';
 import type { Manifest } from '../plan/types';
-import { profileManifestOf } from './activations';
 import { inParallel } from '../collections';
+import { profileManifestOf } from './activations';
 import { DeployError } from './errors';
 import type { BuiltService } from './nix-build';
 import { PROFILE_MANIFEST_FILE } from './profile-manifest';
@@ -46,14 +46,13 @@ export async function realise(manifest: Manifest, evaluation: object, store: Loc
   await inParallel([...copied], COPIES_AT_ONCE, ([pkg, name]) => realisePath(pkg, name, evaluation, store));
   if (derivations.size > 0 && !o.planOnly) await buildDerivations(derivations, store, o.build);
 
-  const profiles: Manifest['profiles'] = {};
-  await Promise.all(
+  const profiles = await Promise.all(
     Object.entries(manifest.profiles).map(async ([target, profile]) => {
       const packages = profile.packages.filter((p): p is string => p !== null);
-      profiles[target] = { ...profile, path: await makeProfile(manifest, target, packages, store) };
+      return [target, { ...profile, path: await makeProfile(manifest, target, packages, store) }] as const;
     }),
   );
-  return { ...manifest, profiles: Object.fromEntries(Object.keys(manifest.profiles).map((t) => [t, profiles[t]])) };
+  return { ...manifest, profiles: Object.fromEntries(profiles) };
 }
 
 async function buildDerivations(derivations: Map<string, string>, store: LocalStore, build: NixBuilder | undefined): Promise<void> {

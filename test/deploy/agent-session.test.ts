@@ -46,6 +46,7 @@ describe('agent sessions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dnx-session-'));
   const stateDir = join(dir, 'agent');
   const gateOpen = join(dir, 'open');
+  const activating = join(dir, 'activating');
   let gate: string;
   let exportFile: string;
   let agent: Started;
@@ -54,7 +55,7 @@ describe('agent sessions', () => {
     // A package whose activation waits until the test opens the gate.
     const pkg = join(dir, 'gate');
     mkdirSync(join(pkg, 'bin'), { recursive: true });
-    writeFileSync(join(pkg, 'bin', 'wrapper'), `#!/bin/sh\nif [ "$1" = activate ]; then while [ ! -e ${JSON.stringify(gateOpen)} ]; do sleep 0.05; done; echo "gate opened"; fi\n`);
+    writeFileSync(join(pkg, 'bin', 'wrapper'), `#!/bin/sh\nif [ "$1" = activate ]; then : > ${JSON.stringify(activating)}; while [ ! -e ${JSON.stringify(gateOpen)} ]; do sleep 0.05; done; echo "gate opened"; fi\n`);
     chmodSync(join(pkg, 'bin', 'wrapper'), 0o755);
     const store = new LocalStore(join(dir, 'coordinator-store'));
     gate = await store.add((dest) => copyTree(pkg, dest), (hash) => makeStorePath('source', hash, 'gate'));
@@ -102,13 +103,14 @@ describe('agent sessions', () => {
     assert.deepEqual(await agent.session.call(['--print-invalid', MISSING], 'print-invalid'), [MISSING]);
   });
 
-  it('fails every waiting operation when the agent dies, naming how it ended', async () => {
+  it('fails every waiting operation when the agent dies, naming how it ended', { timeout: 20_000 }, async () => {
     const other = start([process.execPath, agentJs, '--state-dir', join(dir, 'other'), '--session']);
     assert.equal(await other.session.ready, true);
     rmSync(gateOpen, { force: true });
+    rmSync(activating, { force: true });
     await other.session.call(['--import', '--localfile', exportFile], 'import');
     const waiting = other.session.call(toArgv({ op: 'activate', type: 'wrapper', container: 'wrapper', arguments: [], path: gate }), 'activate');
-    await new Promise((r) => setTimeout(r, 300));
+    while (!existsSync(activating)) await new Promise((r) => setTimeout(r, 20));
     other.child.kill('SIGKILL');
     await assert.rejects(waiting, /t1: activate: the agent ended \(killed by SIGKILL\)/);
     await assert.rejects(other.session.call(['--query-installed'], 'query-installed'), /t1: query-installed: the agent ended/);

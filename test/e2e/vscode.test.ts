@@ -23,8 +23,9 @@ const CODE_SERVER = join(REPO, '.cache', 'code-server', 'node_modules', 'code-se
 const STEP_MS = 90_000;
 
 const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
+const skip = missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false;
 
-describe('the extension in a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false }, () => {
+describe('the extension in a real VS Code', { skip }, () => {
   let work: string;
   let distribution: string;
   let editor: Editor;
@@ -95,7 +96,7 @@ describe('the extension in a real VS Code', { skip: missing.length ? `not instal
   }));
 });
 
-describe('deploying from a real VS Code', { skip: missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false }, () => {
+describe('deploying from a real VS Code', { skip }, () => {
   let work: string;
   let state: string;
   let editor: Editor;

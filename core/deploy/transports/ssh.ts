@@ -143,23 +143,18 @@ export class SshClient implements TargetClient {
       throw e;
     }
     const session = new AgentSession(this.target, channel, this.o.log);
-    let code: number | null = null;
-    let killedBy: string | null = null;
+    const ended = exitOf(channel);
     channel.on('data', (c: Buffer) => session.stdout(c));
     channel.stderr.on('data', (c: Buffer) => session.stderr(c));
-    channel.on('exit', (status: number | null, signalName?: string) => {
-      code = status;
-      killedBy = signalName ?? null;
-    });
     // The promise this start returned: it was stored before the first await above.
     const mine = this.session;
     channel.on('close', () => {
       this.release();
       if (this.session === mine) this.session = undefined;
-      session.end(code === null && killedBy === null ? 'the SSH connection was lost' : `the agent ended (${killedBy ? `killed by ${killedBy}` : `exit status ${code}`})`);
+      session.end(lost(ended) ? 'the SSH connection was lost' : `the agent ended (${ended.signal ? `killed by ${ended.signal}` : `exit status ${ended.code}`})`);
     });
     if (await session.ready) return session;
-    if (code === null && killedBy === null) throw new TargetError(this.target, operation, 'the SSH connection was lost');
+    if (lost(ended)) throw new TargetError(this.target, operation, 'the SSH connection was lost');
     this.sessionless = true;
     return undefined;
   }
@@ -208,8 +203,7 @@ export class SshClient implements TargetClient {
     const output = new ClientOutput(this.target, operation, this.o.log);
     const channel = await this.channel(connection, command, operation);
     return new Promise((resolve, reject) => {
-      let code: number | null = null;
-      let killedBy: string | null = null;
+      const ended = exitOf(channel);
       let sendError: Error | undefined;
       const abort = () => {
         channel.signal('TERM');
@@ -228,20 +222,16 @@ export class SshClient implements TargetClient {
       );
       if (!sink) channel.on('data', (c: Buffer) => output.stdout(c));
       channel.stderr.on('data', (c: Buffer) => output.stderr(c));
-      channel.on('exit', (status: number | null, signalName?: string) => {
-        code = status;
-        killedBy = signalName ?? null;
-      });
       if (input) pipeline(Readable.from(input), channel).catch((e: Error) => (sendError = e));
       else channel.end();
       channel.on('close', async () => {
         await sunk;
         signal?.removeEventListener('abort', abort);
         if (signal?.aborted) return reject(new TargetError(this.target, operation, 'cancelled'));
-        if (code === 127) return reject(new TargetError(this.target, operation, command[0] === this.o.remoteAgent[0] ? `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)` : `'${command[0]}' was not found there`));
-        if (code === null && killedBy === null) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
+        if (ended.code === 127) return reject(new TargetError(this.target, operation, command[0] === this.o.remoteAgent[0] ? `the agent is not installed there: '${this.o.remoteAgent.join(' ')}' was not found (install dnx-agent on the target, or set DNX_REMOTE_AGENT)` : `'${command[0]}' was not found there`));
+        if (lost(ended)) return reject(new TargetError(this.target, operation, 'the SSH connection was lost'));
         try {
-          const lines = output.finish(code, killedBy, sendError);
+          const lines = output.finish(ended.code, ended.signal, sendError);
           if (sinkError) throw new TargetError(this.target, operation, sinkError.message);
           resolve(lines);
         } catch (e) {
@@ -264,4 +254,24 @@ export class SshClient implements TargetClient {
     if (next) next();
     else this.open--;
   }
+}
+
+/** How the program on `channel` ended, once the channel says so; both stay null if it never does. */
+interface ExitStatus {
+  code: number | null;
+  signal: string | null;
+}
+
+function exitOf(channel: ClientChannel): ExitStatus {
+  const status: ExitStatus = { code: null, signal: null };
+  channel.on('exit', (code: number | null, signal?: string) => {
+    status.code = code;
+    status.signal = signal ?? null;
+  });
+  return status;
+}
+
+/** A channel that closed without an exit status: the connection went away under it. */
+function lost(status: ExitStatus): boolean {
+  return status.code === null && status.signal === null;
 }

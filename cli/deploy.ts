@@ -1,26 +1,20 @@
-// `dnx deploy`: `disnix-env`. Builds the manifest of the models, puts its packages and the
-// target profiles into the coordinator's store, and deploys it (core/deploy/executor.ts), then
-// records it as a new coordinator generation. Also rolls back, switches generations, lists
-// and deletes them, and undeploys.
+// `dnx deploy`: `disnix-env`. Reads the arguments into the options of core/deploy/disnix-env.ts
+// (which plans, builds and runs the deployment and records the coordinator generation), and
+// prints the plan, each step and the outcome. Also lists and deletes generations.
 
 import { fstatSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
-import { buildManifest } from '../core/plan/manifest';
 import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
-import { planTransition } from '../core/plan/transition';
-import { emptyManifest, type Manifest } from '../core/plan/types';
-import { buildOnTargets } from '../core/deploy/build-on-targets';
-import type { Clients } from '../core/deploy/clients';
-import { buildSpec, nixBuild } from '../core/deploy/nix-build';
+import type { Manifest } from '../core/plan/types';
+import { prepareDeployment, runDeployment, type Deployment, type DeploymentSource, type EnvOptions } from '../core/deploy/disnix-env';
 import { nixInstalled, NixStore } from '../core/deploy/nix-store';
 import { DeployError } from '../core/deploy/errors';
 import type { DeployEvent } from '../core/deploy/events';
-import { execute, type DeployResult } from '../core/deploy/executor';
-import { DeployJournal, whatRuns, type InterruptedDeployment } from '../core/deploy/journal';
+import type { DeployResult } from '../core/deploy/executor';
+import type { InterruptedDeployment } from '../core/deploy/journal';
 import { describeOwner, parseLockOwner, thisLockOwner } from '../core/deploy/lock-owner';
-import { realise, type NixBuilder } from '../core/deploy/realise';
 import { LocalStore } from '../core/deploy/store';
 import { ArgReader, UsageError } from './args';
 import { cancellation } from './cancel';
@@ -193,121 +187,64 @@ export async function runDeploy(argv: string[]): Promise<number> {
   }
 }
 
-/** What a deployment goes from and to, and how it is recorded once done. */
-interface Transition {
-  next: Manifest;
-  previous?: Manifest;
-  /** Records the deployment: a new generation, or a move to an existing one. */
-  record: () => void;
-  describe: string;
-  /** The analysed models, when the deployment is of models. */
-  analysis?: Analysis;
-}
-
-async function transitionOf(args: DeployArgs, profile: CoordinatorProfile, store: LocalStore, nix: NixStore | undefined, clients: Clients, interrupted: InterruptedDeployment | undefined): Promise<Transition | undefined> {
-  const recorded = profile.read();
-  // After an interrupted deployment, what runs is what its journal says, not the last generation.
-  const from = (next: Manifest) => (interrupted ? whatRuns(interrupted, next) : recorded);
-  const current = profile.currentNumber();
-  if (args.rollback || args.switchTo !== undefined) {
-    const gens = profile.generations().map((g) => g.number);
-    const n = args.switchTo ?? gens.filter((g) => current !== undefined && g < current).at(-1);
-    if (n === undefined) throw new DeployError(`there is no generation before the current one (${current ?? 'none'}) to roll back to`);
-    const next = profile.read(n)!;
-    return { next, previous: from(next), record: () => profile.switchTo(n), describe: `generation ${n}` };
-  }
-  let next: Manifest;
-  let analysis: Analysis | undefined;
-  if (args.undeploy && !hasModels(args.files)) {
-    const deployed = from(emptyManifest());
-    if (!deployed) throw new DeployError('nothing is deployed, so there is nothing to undeploy');
-    next = await realise(emptyManifest(deployed.infrastructure), {}, store);
-  } else {
-    const analysed = await analyseModels(args);
-    analysis = analysed.analysis;
-    const { manifest, diagnostics } = buildManifest(analysis, { deployState: args.deployState, extraParams: analysed.extraParams });
-    for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
-    if (!manifest) return undefined;
-    if (!args.dryRun) clients.prepare(manifest.infrastructure);
-    const build = nix ? nixBuilder(args, analysis, manifest, { store, nix, clients }) : undefined;
-    next = await realise(args.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, store, { build, planOnly: args.dryRun });
-  }
-  // A deployment that changed nothing adds no generation.
-  const record = () => void (recorded && JSON.stringify(recorded) === JSON.stringify(next) ? undefined : profile.add(next));
-  return { next, previous: from(next), record, describe: args.undeploy ? 'nothing (undeploy)' : 'the models', analysis };
-}
-
-/** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */
-function nixBuilder(args: DeployArgs, analysis: Analysis, manifest: Manifest, o: { store: LocalStore; nix: NixStore; clients: Clients }): NixBuilder {
-  const log = (l: string) => process.stderr.write(`  build| ${l}\n`);
-  return async (services) => {
-    const spec = buildSpec(analysis.model, analysis.files, services);
-    if (!args.buildOnTargets) return nixBuild(spec, { extraParams: args.extraParams, log });
-    const built = await nixBuild(spec, { extraParams: args.extraParams, log, instantiateOnly: true });
-    o.clients.add(manifest.infrastructure);
-    await buildOnTargets(built, analysis.model, { client: (t) => o.clients.get(t), store: o.store, nix: o.nix, log });
-    return built;
-  };
-}
-
 export interface DeployOutcome {
   result: DeployResult;
   next: Manifest;
   analysis?: Analysis;
 }
 
+/** What `args` asks to deploy. */
+async function sourceOf(args: DeployArgs): Promise<DeploymentSource> {
+  if (args.rollback || args.switchTo !== undefined) return { kind: 'generation', number: args.switchTo };
+  if (args.undeploy && !hasModels(args.files)) return { kind: 'undeploy' };
+  const { analysis, extraParams } = await analyseModels(args);
+  return { kind: 'models', analysis, extraParams: { values: extraParams, expression: args.extraParams }, deployState: args.deployState, undeploy: args.undeploy };
+}
+
 /** Plans and runs a deployment, printing the plan and the progress; the exit status. */
 export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stateDir: string, onDone?: (o: DeployOutcome) => Promise<void>): Promise<number> {
   // What Nix builds stays in the Nix store; the coordinator's own store refers to it.
   const nix = nixInstalled() ? new NixStore() : undefined;
-  const store = new LocalStore(join(stateDir, 'store'), nix);
-  const journal = new DeployJournal(profile.journalFile);
-  const interrupted = journal.read();
-  // One client per target for the whole run: building on the targets and deploying share the connections.
-  const clients = openClients({}, args, stateDir);
-  let transition: Transition | undefined;
+  const env: EnvOptions = {
+    profile,
+    store: new LocalStore(join(stateDir, 'store'), nix),
+    nix,
+    clients: openClients({}, args, stateDir),
+    transition: { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration, deleteState: args.deleteState, noTargetProfiles: args.noTargetProfiles, noCoordinatorProfile: args.noCoordinatorProfile },
+    dryRun: args.dryRun,
+    buildOnTargets: args.buildOnTargets,
+    log: (l) => process.stderr.write(`  build| ${l}\n`),
+  };
+  let deployment: Deployment | undefined;
   let result: DeployResult;
   let started: number;
   try {
-    transition = await transitionOf(args, profile, store, nix, clients, interrupted);
-    if (!transition) return 1;
-    const { next, previous } = transition;
-    if (interrupted) process.stderr.write(interruptedNote(interrupted, journal.file));
-    const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
-    const against = interrupted ? 'what the interrupted deployment left running' : previous ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
-    process.stdout.write(formatPlan(plan, next, { against }));
+    const prepared = await prepareDeployment(await sourceOf(args), env);
+    for (const d of prepared.diagnostics) process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
+    deployment = prepared.deployment;
+    if (!deployment) return 1;
+    if (deployment.interrupted) process.stderr.write(interruptedNote(deployment.interrupted, profile.journalFile));
+    process.stdout.write(formatPlan(deployment.plan, { against: deployment.against }));
     if (args.dryRun) return 0;
-
-    clients.add({ ...(previous?.infrastructure ?? {}), ...next.infrastructure });
     started = Date.now();
     const printEvent = eventPrinter();
-    result = await execute(next, previous, {
-      client: (t) => clients.get(t),
-      store,
-      profile: profile.profile,
-      lockOwner: thisLockOwner(),
-      noLock: args.noLock,
-      noUpgrade: args.noUpgrade,
+    result = await runDeployment(deployment, env, {
+      targets: { profile: profile.profile, lockOwner: thisLockOwner() },
       noRollback: args.noRollback,
-      noMigration: args.noMigration,
-      deleteState: args.deleteState,
-      noTargetProfiles: args.noTargetProfiles,
       maxConcurrentTransfers: args.maxTransfers,
       signal: cancellation(),
       onEvent: (e) => {
         process.stderr.write(printEvent(e));
         if (args.eventsFd !== undefined) writeAll(args.eventsFd, JSON.stringify(e) + '\n');
       },
-      commit: args.noCoordinatorProfile ? undefined : transition.record,
-      journal,
     });
   } finally {
-    await clients.close();
+    await env.clients.close();
   }
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status === 0) process.stdout.write(`\nDeployed ${transition.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
+  if (result.status === 0) process.stdout.write(`\nDeployed ${deployment.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
   else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error}\n${STATUS_TEXT[result.status]}\n`);
-  await onDone?.({ result, next: transition.next, analysis: transition.analysis });
+  await onDone?.({ result, next: deployment.plan.next, analysis: deployment.analysis });
   return result.status;
 }
 

@@ -3,7 +3,7 @@
 
 import { CoordinatorError } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
-import { planTransition } from '../core/plan/transition';
+import { planSummary, planTransition } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
@@ -89,7 +89,7 @@ export async function runPlan(argv: string[]): Promise<number> {
   }
 
   const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
-  if (args.json) process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
-  else process.stdout.write(formatPlan(plan, next, { against, showUnchanged: args.showUnchanged }));
+  if (args.json) process.stdout.write(JSON.stringify(planSummary(plan), null, 2) + '\n');
+  else process.stdout.write(formatPlan(plan, { against, showUnchanged: args.showUnchanged }));
   return 0;
 }

@@ -2,7 +2,7 @@
 // editor reads them from `dnx deploy --events-fd`, and the graph's live state follows them).
 // Types only, with no imports, so the webview can use them too.
 
-export type DeployPhase = 'distribute' | 'lock' | 'deactivate' | 'activate' | 'snapshot' | 'restore' | 'delete-state' | 'set-profile' | 'unlock' | 'rollback';
+export type DeployPhase = 'distribute' | 'lock' | 'deactivate' | 'activate' | 'snapshot' | 'restore' | 'delete-state' | 'set-profile' | 'set-coordinator-profile' | 'unlock' | 'rollback';
 
 export interface DeployEvent {
   phase: DeployPhase;

@@ -41,7 +41,7 @@ export function planView(state: IdeState, options: PlanViewOptions = {}): PlanVi
   const { manifest, diagnostics } = buildManifest(state.analysis);
   if (!manifest) return { errors: diagnostics.filter((d) => d.severity === 'error') };
   const plan = planTransition(manifest, options.previous);
-  const { text, refs } = describePlan(plan, manifest, { against: options.against, showUnchanged: true });
+  const { text, refs } = describePlan(plan, { against: options.against, showUnchanged: true });
   const graph = deploymentGraph(manifest, { changes: plan.changes, previous: options.previous });
 
   const model = state.analysis.model;

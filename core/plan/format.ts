@@ -4,8 +4,7 @@
 
 import { groupBy } from '../collections';
 import type { ChangeStatus } from './changes';
-import type { Plan, Step } from './transition';
-import type { Manifest } from './types';
+import type { Step, TransitionPlan } from './transition';
 
 const MARK: Record<ChangeStatus, string> = { new: '+', removed: '-', changed: '~', unchanged: ' ' };
 
@@ -32,12 +31,13 @@ export interface PlanText {
 /** A piece of a line: text, or text naming a target or a service on one. */
 type Part = string | { text: string; target: string; service?: string };
 
-export function formatPlan(plan: Plan, next: Manifest, options: FormatOptions = {}): string {
-  return describePlan(plan, next, options).text;
+export function formatPlan(plan: TransitionPlan, options: FormatOptions = {}): string {
+  return describePlan(plan, options).text;
 }
 
 /** The plan in words, with where it names targets and services (the editor links those). */
-export function describePlan(plan: Plan, next: Manifest, options: FormatOptions = {}): PlanText {
+export function describePlan(plan: TransitionPlan, options: FormatOptions = {}): PlanText {
+  const { next } = plan;
   const out: PlanText = { text: '', refs: [] };
   const line = (...parts: Part[]) => {
     for (const p of parts) {
@@ -80,7 +80,7 @@ export function describePlan(plan: Plan, next: Manifest, options: FormatOptions 
   const builds = of('build');
   if (builds.length > 0) item([`build ${count(builds.length, 'package')}${builds.some((b) => b.pkg === null) ? ` (${builds.filter((b) => b.pkg === null).length} known only after evaluating Nixpkgs)` : ''}`]);
   const dist = of('distribute');
-  if (dist.length > 0) item(['distribute closures'], dist.map((d) => [{ text: d.target!, target: d.target! }, `: ${count(d.paths!.length, 'package')}`]));
+  if (dist.length > 0) item(['distribute closures (each target is sent what it lacks)'], dist.map((d) => [{ text: d.target!, target: d.target! }, `: ${d.paths!.length > 0 ? `${count(d.paths!.length, 'new package')}` : 'no new packages'}`]));
   const locks = of('lock');
   if (locks.length > 0) item(['lock ', ...targetsOf(locks)]);
   const rounds = (steps: Step[]): Part[][] => [...groupBy(steps, (st) => st.round!)].map(([r, list]) => [`round ${r}: `, ...joined(list.map(onTarget))]);
@@ -88,12 +88,12 @@ export function describePlan(plan: Plan, next: Manifest, options: FormatOptions 
   if (deact.length > 0) item([`deactivate ${count(deact.length, 'service')}, dependents first`], rounds(deact));
   const act = of('activate');
   if (act.length > 0) item([`activate ${count(act.length, 'service')}, dependencies first, at most numOfCores at a time per target`], rounds(act));
-  const snaps = of('snapshot');
-  const restores = of('restore');
-  if (snaps.length + restores.length > 0) item(['migrate state'], [...snaps.map((x) => ['snapshot ', ...onTarget(x)]), ...restores.map((x) => ['restore ', ...onTarget(x)])]);
+  const state = plan.steps.filter((x) => x.kind === 'snapshot' || x.kind === 'restore' || x.kind === 'delete-state');
+  const stateLine = (x: Step): Part[] => [`${x.kind === 'delete-state' ? 'delete the state of' : x.kind} `, ...onTarget(x), ...(x.from ? [' (state from ', { text: x.from.target, target: x.from.target }, ')'] : [])];
+  if (state.length > 0) item(['migrate state'], state.map(stateLine));
   const profiles = of('set-profile');
   if (profiles.length > 0) item(['set the profiles of ', ...targetsOf(profiles)]);
-  item(['record the new coordinator generation']);
+  if (of('set-coordinator-profile').length > 0) item(['record the new coordinator generation']);
   const unlocks = of('unlock');
   if (unlocks.length > 0) item(['unlock ', ...targetsOf(unlocks)]);
   if (s.new + s.changed + s.removed === 0 && builds.length === 0) {

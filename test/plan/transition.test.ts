@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withBuilds } from '../../core/plan/identity';
-import { planTransition, type Plan, type Step } from '../../core/plan/transition';
+import { planTransition, type Step, type TransitionPlan as Plan } from '../../core/plan/transition';
 import { emptyManifest } from '../../core/plan/types';
 import { hashOf, manifest, twoTargets } from './fixture';
 
@@ -91,7 +91,8 @@ describe('transition plan', () => {
     const m = await manifest(web('test2'));
     const p = planTransition(m, structuredClone(m));
     assert.deepEqual(p.summary, { new: 0, removed: 0, changed: 0, unchanged: 4 });
-    assert.deepEqual(p.steps.filter((s) => ['build', 'distribute', 'activate', 'deactivate', 'snapshot', 'restore'].includes(s.kind)), []);
+    assert.deepEqual(p.steps.filter((s) => ['build', 'activate', 'deactivate', 'snapshot', 'restore'].includes(s.kind)), []);
+    assert.deepEqual(steps(p, 'distribute').map((s) => [s.target, s.paths]), [['test1', []], ['test2', []], ['test3', []]], 'each target is only asked what it lacks');
   });
 
   it('does not deactivate on a target that left the infrastructure', async () => {
@@ -123,6 +124,36 @@ describe('transition plan', () => {
   it('leaves out locks with --no-lock and state moves with --no-migration', async () => {
     const p = planTransition(await manifest(web('test3')), await manifest(web('test2')), { noLock: true, noMigration: true });
     assert.deepEqual(p.steps.filter((s) => ['lock', 'unlock', 'snapshot', 'restore'].includes(s.kind)), []);
+  });
+
+  it('leaves out the profiles with --no-target-profiles and --no-coordinator-profile', async () => {
+    const p = planTransition(await manifest(web('test3')), await manifest(web('test2')), { noTargetProfiles: true, noCoordinatorProfile: true });
+    assert.deepEqual(p.steps.filter((s) => ['set-profile', 'set-coordinator-profile'].includes(s.kind)), []);
+    const q = planTransition(await manifest(web('test3')), await manifest(web('test2')));
+    assert.equal(steps(q, 'set-profile').length, 3);
+    assert.equal(steps(q, 'set-coordinator-profile').length, 1);
+  });
+
+  it('moves state: snapshot where it leaves, restore where it arrives with its source, delete with --delete-state', async () => {
+    const p = planTransition(await manifest(web('test3')), await manifest(web('test2')), { deleteState: true });
+    const state = p.steps.filter((s) => ['snapshot', 'restore', 'delete-state'].includes(s.kind)).map((s) => `${s.kind} ${s.service}@${s.target}${s.from ? ` from ${s.from.target}` : ''}`);
+    assert.deepEqual(state, ['snapshot Db@test2', 'restore Db@test3 from test2', 'delete-state Db@test2']);
+    assert.deepEqual(steps(planTransition(await manifest(web('test3')), await manifest(web('test2'))), 'delete-state'), [], 'no deleting without --delete-state');
+  });
+
+  it('with --no-upgrade snapshots and restores every stateful service, in place', async () => {
+    const m = await manifest(web('test2'));
+    const p = planTransition(m, structuredClone(m), { noUpgrade: true });
+    const state = p.steps.filter((s) => ['snapshot', 'restore'].includes(s.kind)).map((s) => `${s.kind} ${s.service}@${s.target}${s.from ? ` from ${s.from.target}` : ''}`);
+    assert.deepEqual(state, ['snapshot Db@test2', 'restore Db@test2']);
+  });
+
+  it('takes no state from a target that left the infrastructure', async () => {
+    const before = await manifest(web('test3'));
+    const after = await manifest({ ...web('test2'), infrastructure: '{ test1 = { properties.hostname = "test1"; containers.process = { }; }; test2 = { properties.hostname = "test2"; containers.process = { }; }; }' });
+    const p = planTransition(after, before);
+    assert.deepEqual(steps(p, 'snapshot'), []);
+    assert.deepEqual(steps(p, 'restore').map((s) => [s.target, s.from?.target]), [['test2', 'test3']], 'the restore still names where the state was');
   });
 
   it('keeps a service whose build needs Nixpkgs running when nothing else about it changed', async () => {

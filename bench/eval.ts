@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evalToJson } from '../cli/eval';
+import { evalToJson } from '../core/nix/instantiate';
 import { Evaluator } from '../core/nix/eval';
 import { ParseCache } from '../core/nix/parse-cache';
 import { initParser } from '../core/nix/parser';

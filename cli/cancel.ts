@@ -16,4 +16,4 @@ export function cancellation(): AbortSignal {
 }
 
 /** Commands that roll back on Ctrl-C instead of stopping at once. */
-export const CANCELLABLE_COMMANDS = ['deploy', 'demo'];
+export const CANCELLABLE_COMMANDS = ['deploy', 'demo', 'distribute', 'activate', 'migrate', 'set'];

@@ -2,7 +2,6 @@
 // (which plans, builds and runs the deployment and records the coordinator generation), and
 // prints the plan, each step and the outcome. Also lists and deletes generations.
 
-import { fstatSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
 import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
@@ -11,7 +10,6 @@ import type { Manifest } from '../core/plan/types';
 import { prepareDeployment, runDeployment, type Deployment, type DeploymentSource, type EnvOptions } from '../core/deploy/disnix-env';
 import { nixInstalled, NixStore } from '../core/deploy/nix-store';
 import { DeployError } from '../core/deploy/errors';
-import type { DeployEvent } from '../core/deploy/events';
 import type { DeployResult } from '../core/deploy/executor';
 import type { InterruptedDeployment } from '../core/deploy/journal';
 import { describeOwner, parseLockOwner, thisLockOwner } from '../core/deploy/lock-owner';
@@ -22,7 +20,8 @@ import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type Coordina
 import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 import { dnxStateDir } from '../core/state-home';
 import { defaultTargetArgs, openClients, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
-import { formatDiagnostic } from './validate';
+import { eventPrinter, openFd, STATUS_TEXT, writeAll } from './progress';
+import { formatDiagnostic } from '../core/nix/diagnostic';
 
 export const deployUsage = `usage: dnx deploy -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
        dnx deploy -A ARCHITECTURE [options]
@@ -139,32 +138,6 @@ function parseArgs(argv: string[]): DeployArgs {
   return out;
 }
 
-function openFd(flag: string, v: string): number {
-  const fd = Number(v);
-  if (!Number.isInteger(fd) || fd < 0) throw new UsageError(`${flag} needs a file descriptor number, got '${v}'`);
-  // Node's own descriptors (epoll, eventfd) are open too, but are no file, pipe or socket.
-  let stat;
-  try {
-    stat = fstatSync(fd);
-  } catch {
-    throw new UsageError(`${flag} ${fd}: no such open file descriptor`);
-  }
-  if (!stat.isFIFO() && !stat.isFile() && !stat.isSocket() && !stat.isCharacterDevice()) throw new UsageError(`${flag} ${fd}: not an open file, pipe or socket`);
-  return fd;
-}
-
-/** A whole line to a descriptor that may be a non-blocking pipe (EAGAIN: its reader is behind). */
-function writeAll(fd: number, text: string): void {
-  let rest = Buffer.from(text);
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(fd, rest));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-    }
-  }
-}
-
 function positive(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive number, got '${v}'`);
@@ -252,28 +225,6 @@ function interruptedNote(j: InterruptedDeployment, file: string): string {
   const owner = parseLockOwner(j.owner);
   const steps = j.entries.filter((e) => e.state === 'done').length;
   return `An earlier deployment${owner ? ` (${describeOwner(owner)})` : ''} did not end cleanly after ${steps} step(s); its journal (${file}) says what runs, and this deployment starts from there.\n`;
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  1: 'The previous configuration was restored.',
-  2: 'Restoring the previous services failed: some of them may not run. Deploy again, or roll back.',
-  3: 'Removing the new services failed: some of them may still run. Deploy again, or roll back.',
-};
-
-/** Prints each finished step, with how long it took when that is worth saying. */
-function eventPrinter(): (e: DeployEvent) => string {
-  const started = new Map<string, number>();
-  return (e) => {
-    const key = `${e.phase}\0${e.target ?? ''}\0${e.service ?? ''}`;
-    if (e.state === 'start') started.set(key, Date.now());
-    if (e.state === 'start' && e.phase !== 'rollback') return '';
-    const since = started.get(key);
-    const took = since !== undefined && e.state !== 'start' ? (Date.now() - since) / 1000 : undefined;
-    const what = [e.target, e.service].filter(Boolean).join(': ');
-    const mark = e.state === 'failed' ? 'FAILED ' : '';
-    const time = took !== undefined && took >= 0.05 ? ` (${took.toFixed(2)} s)` : '';
-    return `${e.phase.padEnd(12)} ${mark}${what}${e.message ? `${what ? ' - ' : ''}${e.message}` : ''}${time}\n`;
-  };
 }
 
 function listGenerations(profile: CoordinatorProfile): number {

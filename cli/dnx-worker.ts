@@ -9,6 +9,7 @@ import { deployUsage, runDeploy } from './deploy';
 import { evalUsage, runEval } from './eval';
 import { lockUsage, runLock } from './lock';
 import { manifestUsage, runManifest } from './manifest';
+import { PHASE_COMMANDS, phaseUsage, runPhase } from './phases';
 import { planUsage, runPlan } from './plan';
 import { queryUsage, runQuery } from './query';
 import { runTestnet, testnetUsage } from './testnet';
@@ -23,6 +24,9 @@ commands:
   manifest   print the manifest of the models (JSON, or Disnix's XML with --xml)
   plan       show what deploying the models would change, and the steps, in order
   deploy     deploy the models (as disnix-env), roll back, switch or list generations
+  distribute | activate | migrate | set
+             one phase of a deployment, over a built manifest (as disnix-distribute,
+             disnix-activate, disnix-migrate and disnix-set)
   query      list the services each target runs
   lock       lock (or unlock) the targets against deployments
   collect-garbage  delete what no profile keeps from every target's store
@@ -47,6 +51,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   visualize: { run: runVisualize, usage: visualizeUsage },
   demo: { run: runDemo, usage: demoUsage },
   testnet: { run: runTestnet, usage: testnetUsage },
+  ...Object.fromEntries(PHASE_COMMANDS.map((name) => [name, { run: (argv: string[]) => runPhase(name, argv), usage: phaseUsage(name) }])),
 };
 
 async function main(argv: string[]): Promise<number> {

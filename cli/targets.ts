@@ -11,7 +11,7 @@ import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
 import type { TargetClient } from '../core/deploy/transport';
 import { dnxStateDir } from '../core/state-home';
 import { type ArgReader, UsageError } from './args';
-import { formatDiagnostic } from './validate';
+import { formatDiagnostic } from '../core/nix/diagnostic';
 
 export const targetOptionsHelp = `reaching the targets:
   --interface PROGRAM        the client interface for every target (default: each target's clientInterface)

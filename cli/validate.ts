@@ -2,8 +2,7 @@
 // (`FILE:LINE:COL: error: message [code]`) or as JSON with LSP-style ranges. Exit 1 when
 // there is an error.
 
-import { relative } from 'node:path';
-import type { Diagnostic } from '../core/nix/diagnostic';
+import { diagnosticJson, formatDiagnostic } from '../core/nix/diagnostic';
 import { ArgReader, UsageError } from './args';
 import { analyseModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 
@@ -38,20 +37,6 @@ function parseArgs(argv: string[]): ValidateArgs {
   return out;
 }
 
-export function formatDiagnostic(d: Diagnostic, cwd: string): string {
-  const where = (loc: Diagnostic['loc']) => {
-    const p = loc.source.position(loc.start);
-    const path = loc.source.path.startsWith('/') ? relative(cwd, loc.source.path) : loc.source.path;
-    return `${path}:${p.line + 1}:${p.character + 1}`;
-  };
-  const lines = [`${where(d.loc)}: ${d.severity}: ${d.message} [${d.code}]`];
-  for (const r of d.related ?? []) lines.push(`${where(r.loc)}: note: ${r.message}`);
-  return lines.join('\n');
-}
-
-export function diagnosticJson(d: Diagnostic) {
-  return { file: d.loc.source.path, range: d.loc.source.range(d.loc), severity: d.severity, code: d.code, message: d.message };
-}
 
 export async function runValidate(argv: string[]): Promise<number> {
   const args = parseArgs(argv);

@@ -1,7 +1,8 @@
 // Shared helpers for tests that evaluate Nix text in-process.
 
 import { EvalError } from '../core/nix/errors';
-import { Evaluator, UnknownSignal, type EvaluatorOptions } from '../core/nix/eval';
+import { Evaluator, type EvaluatorOptions } from '../core/nix/eval';
+import { UnknownSignal } from '../core/nix/values';
 import { parseNix } from '../core/nix/lower';
 import { initParser } from '../core/nix/parser';
 import { Source } from '../core/nix/source';

@@ -20,11 +20,17 @@ import type { NixStore } from './nix-store';
 import { realise, type NixBuilder } from './realise';
 import type { LocalStore } from './store';
 
-/** What to deploy: the models (or nothing, keeping their targets), a generation again, or nothing at all. */
-export type DeploymentSource =
-  | { kind: 'models'; analysis: Analysis; extraParams?: { values?: Map<string, Lazy>; expression?: string }; deployState: boolean; undeploy: boolean }
-  | { kind: 'generation'; /** Absent: the one before the current (`--rollback`). */ number?: number }
-  | { kind: 'undeploy' };
+/** The analysed models; with `undeploy`, only their targets (everything on them is removed). */
+export interface ModelsSource {
+  kind: 'models';
+  analysis: Analysis;
+  extraParams?: { values?: Map<string, Lazy>; expression?: string };
+  deployState: boolean;
+  undeploy?: boolean;
+}
+
+/** What to deploy: the models, a generation again, or nothing at all. */
+export type DeploymentSource = ModelsSource | { kind: 'generation'; /** Absent: the one before the current (`--rollback`). */ number?: number } | { kind: 'undeploy' };
 
 export interface EnvOptions {
   profile: CoordinatorProfile;
@@ -41,6 +47,9 @@ export interface EnvOptions {
   /** Where Nix's build log goes, line by line. */
   log?: (line: string) => void;
 }
+
+/** What building the models takes: without clients, no connection is opened (and nothing is built on targets). */
+export type BuildOptions = Pick<EnvOptions, 'store' | 'nix' | 'dryRun' | 'buildOnTargets' | 'log'> & { clients?: Clients };
 
 /** A planned deployment, ready to run. */
 export interface Deployment {
@@ -88,26 +97,40 @@ export async function prepareDeployment(source: DeploymentSource, o: EnvOptions)
     const next = await realise(emptyManifest(deployed.infrastructure), {}, o.store);
     return { deployment: planned(next, addGeneration(next), 'nothing (undeploy)'), diagnostics: [] };
   }
+  const built = await buildModels(source, o);
+  const next = built.manifest && (source.undeploy ? await realise(emptyManifest(built.manifest.infrastructure), {}, o.store, { planOnly: o.dryRun }) : built.manifest);
+  return { deployment: next && planned(next, addGeneration(next), source.undeploy ? 'nothing (undeploy)' : 'the models', source.analysis), diagnostics: built.diagnostics };
+}
+
+/**
+ * `disnix-manifest`: the manifest of the models, its packages and the target profiles built
+ * into the coordinator's store (with `dryRun`, named but not built); none when the models have
+ * errors. The diagnostics are the models' errors and warnings.
+ */
+export async function buildModels(source: ModelsSource, o: BuildOptions): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
   const { analysis } = source;
   const { manifest, diagnostics } = buildManifest(analysis, { deployState: source.deployState, extraParams: source.extraParams?.values });
   const shown = diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
   if (!manifest) return { diagnostics: shown };
-  if (!o.dryRun) o.clients.prepare(manifest.infrastructure);
+  if (source.undeploy) return { manifest, diagnostics: shown };
+  // Connections open while the coordinator builds.
+  if (!o.dryRun) o.clients?.prepare(manifest.infrastructure);
   const build = o.nix ? nixBuilder(source, analysis, manifest, o, o.nix) : undefined;
-  const next = await realise(source.undeploy ? emptyManifest(manifest.infrastructure) : manifest, analysis.evaluator, o.store, { build, planOnly: o.dryRun });
-  return { deployment: planned(next, addGeneration(next), source.undeploy ? 'nothing (undeploy)' : 'the models', analysis), diagnostics: shown };
+  return { manifest: await realise(manifest, analysis.evaluator, o.store, { build, planOnly: o.dryRun }), diagnostics: shown };
 }
 
 /** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */
-function nixBuilder(source: Extract<DeploymentSource, { kind: 'models' }>, analysis: Analysis, manifest: Manifest, o: EnvOptions, nix: NixStore): NixBuilder {
+function nixBuilder(source: ModelsSource, analysis: Analysis, manifest: Manifest, o: BuildOptions, nix: NixStore): NixBuilder {
   const log = o.log ?? (() => undefined);
   const extraParams = source.extraParams?.expression;
   return async (services) => {
     const spec = buildSpec(analysis.model, analysis.files, services);
     if (!o.buildOnTargets) return nixBuild(spec, { extraParams, log });
+    const clients = o.clients;
+    if (!clients) throw new DeployError('building on the targets needs their clients');
     const built = await nixBuild(spec, { extraParams, log, instantiateOnly: true });
-    o.clients.add(manifest.infrastructure);
-    await buildOnTargets(built, analysis.model, { client: (t) => o.clients.get(t), store: o.store, nix, log });
+    clients.add(manifest.infrastructure);
+    await buildOnTargets(built, analysis.model, { client: (t) => clients.get(t), store: o.store, nix, log });
     return built;
   };
 }

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Loc } from './source';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -11,4 +12,21 @@ export interface Diagnostic {
   related?: { loc: Loc; message: string }[];
   /** The name the problem is about and, for a likely typo, the known name meant: what quick fixes work from. */
   subject?: { name: string; suggestion?: string };
+}
+
+/** `FILE:LINE:COL: severity: message [code]`, as compilers print, with a `note:` line per related place; paths relative to `cwd`. */
+export function formatDiagnostic(d: Diagnostic, cwd: string): string {
+  const where = (loc: Diagnostic['loc']) => {
+    const p = loc.source.position(loc.start);
+    const path = loc.source.path.startsWith('/') ? relative(cwd, loc.source.path) : loc.source.path;
+    return `${path}:${p.line + 1}:${p.character + 1}`;
+  };
+  const lines = [`${where(d.loc)}: ${d.severity}: ${d.message} [${d.code}]`];
+  for (const r of d.related ?? []) lines.push(`${where(r.loc)}: note: ${r.message}`);
+  return lines.join('\n');
+}
+
+/** As `dnx validate --json` prints it: LSP-style ranges (0-based lines, UTF-16 columns). */
+export function diagnosticJson(d: Diagnostic) {
+  return { file: d.loc.source.path, range: d.loc.source.range(d.loc), severity: d.severity, code: d.code, message: d.message };
 }

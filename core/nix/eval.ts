@@ -11,8 +11,9 @@ import { sharedParseCache, type ParseCache, type ParsedFile } from './parse-cach
 import { canonPath } from './paths';
 import { Source, type Loc } from './source';
 import { copyPathToStore } from './store';
+import { wrapInt } from './numbers';
 import {
-  ContextString, Env, Lambda, NixAttrs, NixPath, PartialPrimOp, PrimOp, Thunk, Unknown,
+  ContextString, Env, Lambda, NixAttrs, NixPath, PartialPrimOp, PrimOp, Thunk, Unknown, UnknownSignal,
   compareStrings, isString, makeString, showType, stringOf, type Lazy, type Value,
 } from './values';
 
@@ -28,7 +29,7 @@ export interface EvaluatorOptions {
   currentSystem?: string;
   /** Reads a file's text; the editor passes unsaved documents through this. */
   readText?: (path: string) => string;
-  /** Where `builtins.trace` writes. */
+  /** Where `builtins.trace` writes (nowhere by default: the command line prints it on stderr, as Nix does). */
   onTrace?: (message: string) => void;
   /** Parsed files to reuse; the process-wide cache by default. */
   parseCache?: ParseCache;
@@ -36,10 +37,6 @@ export interface EvaluatorOptions {
 
 
 const INT_MIN = -(2n ** 63n);
-
-export function wrapInt(n: bigint): bigint {
-  return BigInt.asIntN(64, n);
-}
 
 export function nixSystem(): string {
   const arch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch === 'ia32' ? 'i686' : process.arch;
@@ -773,11 +770,6 @@ function lexicalSlot(env: Env, level: number, index: number): Lazy {
   return en.vals[index];
 }
 
-/** Raised inside coercions when an unknown value turns up; callers turn it into that value. */
-export class UnknownSignal {
-  constructor(readonly value: Unknown) {}
-}
-
 function not(v: Value): Value {
   return v instanceof Unknown ? v : !v;
 }
@@ -804,18 +796,3 @@ export function formatFixed(x: number): string {
   return (neg ? '-' : '') + body;
 }
 
-/** C++ ostream's default float output (`%g`, 6 significant digits), used by toJSON and toXML. */
-export function formatFloat(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mant, expStr] = x.toExponential(5).split('e');
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 6) {
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
-    const sign = exp < 0 ? '-' : '+';
-    const digits = String(Math.abs(exp)).padStart(2, '0');
-    return `${m}e${sign}${digits}`;
-  }
-  const fixed = x.toFixed(Math.max(0, 5 - exp));
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
-}

@@ -2,9 +2,10 @@
 // packages that would need a build are shown as such instead of failing.
 
 import { EvalError } from './errors';
-import { UnknownSignal, formatFloat, type Evaluator } from './eval';
+import type { Evaluator } from './eval';
+import { formatFloat } from './numbers';
 import { jsonString } from './builtins/json';
-import { ContextString, NixAttrs, NixPath, Unknown, isFunction, type Lazy, type Value } from './values';
+import { ContextString, NixAttrs, NixPath, Unknown, UnknownSignal, isFunction, type Lazy, type Value } from './values';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 

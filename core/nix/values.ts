@@ -186,3 +186,8 @@ export function showType(v: Value): string {
 export function isFunction(v: Value): v is Lambda | PrimOp | PartialPrimOp {
   return v instanceof Lambda || v instanceof PrimOp || v instanceof PartialPrimOp;
 }
+
+/** Raised inside coercions when an unknown value turns up; callers turn it into that value. */
+export class UnknownSignal {
+  constructor(readonly value: Unknown) {}
+}

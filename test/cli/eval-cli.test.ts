@@ -67,6 +67,13 @@ describe('dnx eval', () => {
     assert.match(r.stderr, /error: attribute 'missing' missing/);
   });
 
+  it('prints builtins.trace on stderr, as Nix does, and the value on stdout', () => {
+    const r = run('eval', '-E', 'builtins.trace "looked at" 1');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, 'trace: looked at\n');
+    assert.equal(r.stdout, '1');
+  });
+
   it('refuses to print a value that needs things outside the workspace', () => {
     const r = run('eval', '-E', '(import <nixpkgs> { }).hello');
     assert.equal(r.code, 1);

@@ -1,7 +1,7 @@
 // Runs one corpus case through our evaluator, the way `dnx eval` does, and compares the
 // outcome with what Nix recorded: the same stdout, or an error of the same kind at the same place.
 
-import { evalToJson } from '../../cli/eval';
+import { evalToJson } from '../../core/nix/instantiate';
 import { EvalError } from '../../core/nix/errors';
 import { Evaluator } from '../../core/nix/eval';
 import type { Case, Outcome } from './corpus';

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyseDeployment } from '../../core/model/analyse';
-import { formatDiagnostic } from '../../cli/validate';
+import { formatDiagnostic } from '../../core/nix/diagnostic';
 import { ready } from '../helpers';
 
 before(() => ready);

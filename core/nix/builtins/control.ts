@@ -21,7 +21,7 @@ export function registerControl(define: Define): void {
   define('trace', 2, (ev, [msg, v], loc) => {
     const m = known(ev, msg);
     const text = typeof m === 'string' ? m : ev.coerceToString(m, new Set(), loc, { coerceMore: true });
-    (ev.options.onTrace ?? ((s: string) => process.stderr.write(`trace: ${s}\n`)))(text);
+    ev.options.onTrace?.(text);
     return ev.force(v);
   });
   define('tryEval', 1, (ev, [v]) => {

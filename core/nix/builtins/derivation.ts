@@ -4,10 +4,10 @@
 // made-up ones.
 
 import { EvalError } from '../errors';
-import { UnknownSignal, type Evaluator } from '../eval';
+import type { Evaluator } from '../eval';
 import type { Loc } from '../source';
 import { checkStoreName, makeStorePath, makeTextPath, sha256 } from '../store';
-import { NixAttrs, Unknown, makeString, type Lazy } from '../values';
+import { NixAttrs, Unknown, UnknownSignal, makeString, type Lazy } from '../values';
 import { forceAttrs, forceStringNoContext, known, type Define } from './helpers';
 
 interface Drv {

@@ -2,10 +2,10 @@
 // builtin's result unknown: builtins never report errors about values nobody can know.
 
 import { EvalError } from '../errors';
-import { UnknownSignal, type Evaluator } from '../eval';
+import type { Evaluator } from '../eval';
 import type { Loc } from '../source';
 import {
-  ContextString, Lambda, NixAttrs, NixPath, PartialPrimOp, PrimOp, Unknown, isString, stringOf,
+  ContextString, Lambda, NixAttrs, NixPath, PartialPrimOp, PrimOp, Unknown, UnknownSignal, isString, stringOf,
   type Lazy, type Value,
 } from '../values';
 

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, lstatSync } from 'node:fs';
 import { EvalError } from '../errors';
-import { UnknownSignal } from '../eval';
 import { baseNameOf, canonPath, dirOf } from '../paths';
 import { checkStoreName, makeTextPath, recordText, sha256, toNixBase32 } from '../store';
-import { NixAttrs, NixPath, Unknown, makeString, type Lazy } from '../values';
+import { NixAttrs, NixPath, Unknown, UnknownSignal, makeString, type Lazy } from '../values';
 import { coerceToPath, forceString, forceStringNoContext, forceStringText, known, type Define } from './helpers';
 
 export function registerIo(define: Define): void {

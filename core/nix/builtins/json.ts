@@ -1,8 +1,9 @@
 import { EvalError } from '../errors';
-import { UnknownSignal, formatFloat, type Evaluator } from '../eval';
+import type { Evaluator } from '../eval';
+import { formatFloat } from '../numbers';
 import type { Loc } from '../source';
 import { copyPathToStore } from '../store';
-import { ContextString, Lambda, NixAttrs, NixPath, Unknown, makeString, showType, type Lazy, type Value } from '../values';
+import { ContextString, Lambda, NixAttrs, NixPath, Unknown, UnknownSignal, makeString, showType, type Lazy, type Value } from '../values';
 import { forceStringText, known, type Define } from './helpers';
 
 /** A JSON string exactly as Nix writes it: only quotes, backslashes and control characters escaped. */

@@ -1,5 +1,5 @@
 import { EvalError } from '../errors';
-import { wrapInt } from '../eval';
+import { wrapInt } from '../numbers';
 import { forceInt, known, type Define } from './helpers';
 
 export function registerNumbers(define: Define): void {

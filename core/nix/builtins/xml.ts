@@ -1,6 +1,7 @@
-import { formatFloat, UnknownSignal, type Evaluator } from '../eval';
+import type { Evaluator } from '../eval';
+import { formatFloat } from '../numbers';
 import type { Loc } from '../source';
-import { ContextString, Lambda, NixAttrs, NixPath, Unknown, isString, makeString, stringOf, type Value } from '../values';
+import { ContextString, Lambda, NixAttrs, NixPath, Unknown, UnknownSignal, isString, makeString, stringOf, type Value } from '../values';
 import { known, type Define } from './helpers';
 
 /** Escapes an XML attribute value as Nix's toXML does. */

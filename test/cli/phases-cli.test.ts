@@ -1,0 +1,83 @@
+// The phases as commands of their own, composed by hand as Disnix's small tools are:
+// `dnx manifest --build`, `dnx distribute`, `dnx lock`, `dnx activate`, `dnx set`, `dnx lock -u`,
+// on local targets with a real process; what they leave is what `dnx deploy` would.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'dnx-phases-'));
+const state = join(dir, 'state');
+const PORT = 18193;
+const dnx = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dnx'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DNX_STATE_DIR: state, XDG_STATE_HOME: state } });
+const models = ['-s', 'services.nix', '-i', 'infrastructure.nix', '-d', 'distribution.nix'];
+
+async function answer(): Promise<string> {
+  try {
+    return await (await fetch(`http://127.0.0.1:${PORT}/`)).text();
+  } catch {
+    return 'no answer';
+  }
+}
+
+describe('dnx distribute, activate and set, one phase at a time', () => {
+  before(() => {
+    const bin = join(dir, 'web', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'web'), `#!/usr/bin/env node\nrequire('node:http').createServer((q, r) => r.end('phased')).listen(${PORT}, '127.0.0.1');\n`);
+    chmodSync(join(bin, 'web'), 0o755);
+    writeFileSync(join(dir, 'services.nix'), '{ system, pkgs, distribution, invDistribution }: { web = { name = "web"; pkg = ./web; type = "process"; }; }');
+    writeFileSync(join(dir, 'infrastructure.nix'), '{ a = { properties.hostname = "a"; containers.process = { }; clientInterface = "disnix-run-activity"; }; }');
+    writeFileSync(join(dir, 'distribution.nix'), '{ infrastructure }: { web = [ infrastructure.a ]; }');
+  });
+  after(() => {
+    dnx('deploy', '--undeploy');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to distribute a manifest that was not built, naming the profile', () => {
+    const plain = dnx('manifest', ...models);
+    assert.equal(plain.status, 0, plain.stderr);
+    writeFileSync(join(dir, 'plain.json'), plain.stdout);
+    const r = dnx('distribute', 'plain.json');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /the profile of a has not been built/);
+  });
+
+  it('builds the manifest, distributes it, and prints the activations a dry run would make', () => {
+    const built = dnx('manifest', '--build', ...models);
+    assert.equal(built.status, 0, built.stderr);
+    assert.match(JSON.parse(built.stdout).profiles.a.path, /^\/nix\/store\/[a-z0-9]{32}-/);
+    writeFileSync(join(dir, 'built.json'), built.stdout);
+    const sent = dnx('distribute', 'built.json');
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.match(sent.stderr, /^distribute {3}a - 2 of 2 paths sent/m);
+    const dry = dnx('activate', '--dry-run', 'built.json');
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.equal(dry.stdout, 'activate web on a (round 1)\n');
+  });
+
+  it('activates under a lock and sets the profiles: the service answers and is generation 1', async () => {
+    assert.equal(dnx('lock', 'built.json').status, 0);
+    const act = dnx('activate', 'built.json');
+    assert.equal(act.status, 0, act.stderr);
+    assert.equal(await answer(), 'phased');
+    const set = dnx('set', 'built.json');
+    assert.equal(set.status, 0, set.stderr);
+    assert.equal(set.stdout, "now generation 1 of profile 'default'\n");
+    assert.equal(dnx('lock', '--unlock', 'built.json').status, 0);
+    const query = dnx('query', '-i', 'infrastructure.nix');
+    assert.match(query.stdout, /web/);
+  });
+
+  it('then has nothing to activate, and dnx deploy of the same models nothing to do', () => {
+    assert.equal(dnx('activate', '--dry-run', 'built.json').stdout, 'nothing to do\n');
+    const again = dnx('deploy', ...models);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /0 activated, 0 deactivated; now generation 1 /);
+  });
+});

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,6 +42,15 @@ function start(command: string[]): Started {
   return { session, child, logged, ended };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('agent sessions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dnx-session-'));
   const stateDir = join(dir, 'agent');
@@ -55,7 +64,7 @@ describe('agent sessions', () => {
     // A package whose activation waits until the test opens the gate.
     const pkg = join(dir, 'gate');
     mkdirSync(join(pkg, 'bin'), { recursive: true });
-    writeFileSync(join(pkg, 'bin', 'wrapper'), `#!/bin/sh\nif [ "$1" = activate ]; then : > ${JSON.stringify(activating)}; while [ ! -e ${JSON.stringify(gateOpen)} ]; do sleep 0.05; done; echo "gate opened"; fi\n`);
+    writeFileSync(join(pkg, 'bin', 'wrapper'), `#!/bin/sh\nif [ "$1" = activate ]; then echo $$ > ${JSON.stringify(activating)}; while [ ! -e ${JSON.stringify(gateOpen)} ]; do sleep 0.05; done; echo "gate opened"; fi\n`);
     chmodSync(join(pkg, 'bin', 'wrapper'), 0o755);
     const store = new LocalStore(join(dir, 'coordinator-store'));
     gate = await store.add((dest) => copyTree(pkg, dest), (hash) => makeStorePath('source', hash, 'gate'));
@@ -110,11 +119,16 @@ describe('agent sessions', () => {
     rmSync(activating, { force: true });
     await other.session.call(['--import', '--localfile', exportFile], 'import');
     const waiting = other.session.call(toArgv({ op: 'activate', type: 'wrapper', container: 'wrapper', arguments: [], path: gate }), 'activate');
-    while (!existsSync(activating)) await new Promise((r) => setTimeout(r, 20));
+    // The wrapper writes its pid once it runs.
+    const pidOf = () => (existsSync(activating) ? Number(readFileSync(activating, 'utf8').trim()) : 0);
+    while (!pidOf()) await new Promise((r) => setTimeout(r, 20));
     other.child.kill('SIGKILL');
     await assert.rejects(waiting, /t1: activate: the agent ended \(killed by SIGKILL\)/);
     await assert.rejects(other.session.call(['--query-installed'], 'query-installed'), /t1: query-installed: the agent ended/);
+    // The activation the killed agent started is orphaned, still waiting: open its gate and see it end.
+    const orphan = pidOf();
     writeFileSync(gateOpen, '');
+    while (alive(orphan)) await new Promise((r) => setTimeout(r, 20));
   });
 
   it('tells an agent without sessions apart, without showing its complaint', async () => {

@@ -12,14 +12,14 @@ import { firstRejection } from '../core/collections';
 import type { LockOwner } from '../core/deploy/lock-owner';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
-import { NixStore } from '../core/deploy/nix-store';
 import { jsonToNix } from '../core/plan/json-to-nix';
 import { readSnapshotStream, snapshotStream, snapshotsTempDir } from '../core/deploy/snapshot-stream';
-import { isStorePath, LocalStore, NIX_STORE, type ObjectStore } from '../core/deploy/store';
+import { isStorePath, NIX_STORE, type ObjectStore } from '../core/deploy/store';
 import { agentPaths, type AgentPaths } from './config';
 import { checkSegment, componentName, DysnomiaState } from './dysnomia-state';
 import { AgentError } from './errors';
 import { Locks } from './locks';
+import { nixPackageStore, ownPackageStore, type PackageStore } from './package-store';
 import type { Activity } from './modules/module';
 import { resolveModule } from './modules/index';
 import { Profiles, readProfileManifest } from './profiles';
@@ -38,9 +38,7 @@ const ENV_KEY = /^[^=\0]+$/;
 export class Agent {
   readonly paths: AgentPaths;
   readonly store: ObjectStore;
-  /** The real Nix store, when this agent keeps everything there. */
-  private readonly nix?: NixStore;
-  private readonly own?: LocalStore;
+  private readonly packages: PackageStore;
   readonly profiles: Profiles;
   readonly locks: Locks;
   readonly state: DysnomiaState;
@@ -53,14 +51,9 @@ export class Agent {
     readonly storeKind: 'own' | 'nix' = 'own',
   ) {
     this.paths = agentPaths(stateDir, env);
-    if (storeKind === 'nix') {
-      const nix = (this.nix = new NixStore());
-      this.store = nix;
-      this.profiles = new Profiles(this.paths.profiles, (link, path) => nix.addRoot(link, path));
-    } else {
-      this.store = this.own = new LocalStore(this.paths.store);
-      this.profiles = new Profiles(this.paths.profiles);
-    }
+    this.packages = storeKind === 'nix' ? nixPackageStore() : ownPackageStore(this.paths.store);
+    this.store = this.packages.objects;
+    this.profiles = new Profiles(this.paths.profiles, this.packages.addRoot);
     this.locks = new Locks(this.paths.locks);
     this.state = new DysnomiaState(this.paths.dysnomia);
   }
@@ -86,16 +79,11 @@ export class Agent {
       }
       case 'print-invalid':
         for (const p of req.paths) this.checkStorePath(p);
-        for (const p of this.nix ? this.nix.invalid(req.paths) : req.paths.filter((p) => !this.store.isValid(p))) io.out(p);
+        for (const p of this.packages.invalid(req.paths)) io.out(p);
         return;
       case 'realise':
-        if (this.nix) {
-          for (const p of req.paths) this.checkStorePath(p);
-          for (const p of await this.nix.realise(req.paths)) io.out(p);
-          return;
-        }
-        for (const p of req.paths) if (!this.isPresent(p)) throw new AgentError(`cannot realise ${p}: it is not on this machine, and building needs Nix`);
-        for (const p of req.paths) io.out(p);
+        for (const p of req.paths) this.checkStorePath(p);
+        for (const p of await this.packages.realise(req.paths)) io.out(p);
         return;
       case 'query-requisites':
         for (const p of this.store.closure(req.paths.map((p) => this.mustHave(p)))) io.out(p);
@@ -110,7 +98,7 @@ export class Agent {
         return;
       case 'collect-garbage': {
         if (req.deleteOld) await this.profiles.deleteOld();
-        const dead = this.nix ? await this.nix.collectGarbage() : await this.own!.collectGarbage(this.profiles.roots());
+        const dead = await this.packages.collectGarbage(() => this.profiles.roots());
         io.log(`deleted ${dead.length} store object(s)`);
         for (const p of dead) io.out(p);
         return;

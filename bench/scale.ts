@@ -88,7 +88,7 @@ async function measure(targets: number) {
   const execCpu = process.cpuUsage(cpu1);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().heapUsed);
-  if (result.status !== 0) throw new Error(`the simulated deployment failed: ${result.error}`);
+  if (result.status !== 0) throw new Error(`the simulated deployment failed: ${result.error?.message}`);
   // The critical path: each layer's activations after the previous layer's.
   const criticalMs = PER_TARGET * ACTIVATION_MS;
   return {

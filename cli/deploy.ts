@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
 import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
+import type { TransitionOptions } from '../core/plan/transition';
 import type { Manifest } from '../core/plan/types';
 import { prepareDeployment, runDeployment, type Deployment, type DeploymentSource, type EnvOptions } from '../core/deploy/disnix-env';
 import { nixInstalled, NixStore } from '../core/deploy/nix-store';
@@ -22,6 +23,7 @@ import { dnxStateDir } from '../core/state-home';
 import { defaultTargetArgs, openClients, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
 import { eventPrinter, openFd, STATUS_TEXT, writeAll } from './progress';
 import { formatDiagnostic } from '../core/nix/diagnostic';
+import { readTransitionFlag, transitionOptionsHelp } from './transition-args';
 
 export const deployUsage = `usage: dnx deploy -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
        dnx deploy -A ARCHITECTURE [options]
@@ -48,14 +50,9 @@ options:
   --list-generations         list the generations of the coordinator profile
   --delete-generations X     delete generation X, the ones older than X days (Nd), or all but the current (old)
   --delete-all-generations   delete all but the current generation
-  --no-upgrade               redeploy everything, ignoring what runs now
-  --no-lock                  do not lock the targets
+${transitionOptionsHelp}
   --no-rollback              leave a failed deployment as it is
-  --no-migration             do not move the state of deployState services
-  --delete-state             delete the state of services that were moved or removed
   --deploy-state             migrate the state of every service
-  --no-target-profiles       do not set the target profiles
-  --no-coordinator-profile   do not record the deployment as a generation
   -m, --max-concurrent-transfers N   transfers at once (default 2)
   --build-on-targets         build the derivations on the targets they are distributed to
                              (Nix instantiates them here, the targets' Nix builds them, and
@@ -78,14 +75,10 @@ export interface DeployArgs extends ModelArgs, CoordinatorArgs, TargetArgs {
   undeploy: boolean;
   listGenerations: boolean;
   deleteGenerations?: string;
-  noUpgrade: boolean;
-  noLock: boolean;
+  /** What changes the plan's steps (`--no-upgrade`, `--no-lock`, ...). */
+  transition: TransitionOptions;
   noRollback: boolean;
-  noMigration: boolean;
-  deleteState: boolean;
   deployState: boolean;
-  noTargetProfiles: boolean;
-  noCoordinatorProfile: boolean;
   maxTransfers: number;
   buildOnTargets: boolean;
   /** Where each step goes as a JSON line, besides the terminal. */
@@ -100,14 +93,9 @@ export function defaultDeployArgs(files: DeployArgs['files'] = {}, env: NodeJS.P
     rollback: false,
     undeploy: false,
     listGenerations: false,
-    noUpgrade: false,
-    noLock: false,
+    transition: { deleteState: env.DISNIX_DELETE_STATE === '1' },
     noRollback: false,
-    noMigration: false,
-    deleteState: env.DISNIX_DELETE_STATE === '1',
     deployState: env.DISNIX_DEPLOY_STATE === '1',
-    noTargetProfiles: false,
-    noCoordinatorProfile: false,
     maxTransfers: 2,
     buildOnTargets: false,
     ...defaultTargetArgs(env),
@@ -116,15 +104,13 @@ export function defaultDeployArgs(files: DeployArgs['files'] = {}, env: NodeJS.P
 
 function parseArgs(argv: string[]): DeployArgs {
   const out = defaultDeployArgs();
-  const flags: Record<string, keyof DeployArgs> = {
-    '--dry-run': 'dryRun', '--rollback': 'rollback', '--undeploy': 'undeploy', '--list-generations': 'listGenerations', '--no-upgrade': 'noUpgrade', '--no-lock': 'noLock',
-    '--no-rollback': 'noRollback', '--no-migration': 'noMigration', '--delete-state': 'deleteState', '--deploy-state': 'deployState', '--no-target-profiles': 'noTargetProfiles', '--no-coordinator-profile': 'noCoordinatorProfile',
-    '--build-on-targets': 'buildOnTargets',
+  const flags: Record<string, 'dryRun' | 'rollback' | 'undeploy' | 'listGenerations' | 'noRollback' | 'deployState' | 'buildOnTargets'> = {
+    '--dry-run': 'dryRun', '--rollback': 'rollback', '--undeploy': 'undeploy', '--list-generations': 'listGenerations', '--no-rollback': 'noRollback', '--deploy-state': 'deployState', '--build-on-targets': 'buildOnTargets',
   };
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
-    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out) || readTargetFlag(a, r, out)) continue;
-    if (flags[a]) (out[flags[a]] as boolean) = true;
+    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out) || readTargetFlag(a, r, out) || readTransitionFlag(a, out.transition)) continue;
+    if (flags[a]) out[flags[a]] = true;
     else if (a === '--switch-to-generation') out.switchTo = positive(a, r.value(a));
     else if (a === '--delete-generations') out.deleteGenerations = r.value(a);
     else if (a === '--delete-all-generations') out.deleteGenerations = 'old';
@@ -183,7 +169,7 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
     store: new LocalStore(join(stateDir, 'store'), nix),
     nix,
     clients: openClients({}, args, stateDir),
-    transition: { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration, deleteState: args.deleteState, noTargetProfiles: args.noTargetProfiles, noCoordinatorProfile: args.noCoordinatorProfile },
+    transition: args.transition,
     dryRun: args.dryRun,
     buildOnTargets: args.buildOnTargets,
     log: (l) => process.stderr.write(`  build| ${l}\n`),
@@ -215,8 +201,8 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
     await env.clients.close();
   }
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status === 0) process.stdout.write(`\nDeployed ${deployment.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
-  else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error}\n${STATUS_TEXT[result.status]}\n`);
+  if (result.status === 0) process.stdout.write(`\nDeployed ${deployment.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.transition.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
+  else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error?.message}\n${STATUS_TEXT[result.status]}\n`);
   await onDone?.({ result, next: deployment.plan.next, analysis: deployment.analysis });
   return result.status;
 }

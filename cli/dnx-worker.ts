@@ -2,19 +2,8 @@
 
 import { parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
-import { captureInfraUsage, runCaptureInfra } from './capture-infra';
-import { collectGarbageUsage, runCollectGarbage } from './collect-garbage';
-import { demoUsage, runDemo } from './demo';
-import { deployUsage, runDeploy } from './deploy';
-import { evalUsage, runEval } from './eval';
-import { lockUsage, runLock } from './lock';
-import { manifestUsage, runManifest } from './manifest';
-import { PHASE_COMMANDS, phaseUsage, runPhase } from './phases';
-import { planUsage, runPlan } from './plan';
-import { queryUsage, runQuery } from './query';
-import { runTestnet, testnetUsage } from './testnet';
-import { runValidate, validateUsage } from './validate';
-import { runVisualize, visualizeUsage } from './visualize';
+import { afterCommand } from './code-cache';
+import { PHASE_COMMANDS } from './phase-names';
 
 const usage = `usage: dnx <command> [options]
 
@@ -38,20 +27,30 @@ commands:
 
 Run 'dnx <command> --help' for a command's options.`;
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  eval: { run: runEval, usage: evalUsage },
-  validate: { run: runValidate, usage: validateUsage },
-  manifest: { run: runManifest, usage: manifestUsage },
-  plan: { run: runPlan, usage: planUsage },
-  deploy: { run: runDeploy, usage: deployUsage },
-  query: { run: runQuery, usage: queryUsage },
-  lock: { run: runLock, usage: lockUsage },
-  'collect-garbage': { run: runCollectGarbage, usage: collectGarbageUsage },
-  'capture-infra': { run: runCaptureInfra, usage: captureInfraUsage },
-  visualize: { run: runVisualize, usage: visualizeUsage },
-  demo: { run: runDemo, usage: demoUsage },
-  testnet: { run: runTestnet, usage: testnetUsage },
-  ...Object.fromEntries(PHASE_COMMANDS.map((name) => [name, { run: (argv: string[]) => runPhase(name, argv), usage: phaseUsage(name) }])),
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  usage: string;
+}
+
+// Each command's module is loaded when it runs, so a command pays only for what it uses
+// (`dnx eval` loads no SSH library): esbuild keeps a required module's start-up until then.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const commands: Record<string, () => Command> = {
+  eval: () => ((m: typeof import('./eval')) => ({ run: m.runEval, usage: m.evalUsage }))(require('./eval')),
+  validate: () => ((m: typeof import('./validate')) => ({ run: m.runValidate, usage: m.validateUsage }))(require('./validate')),
+  manifest: () => ((m: typeof import('./manifest')) => ({ run: m.runManifest, usage: m.manifestUsage }))(require('./manifest')),
+  plan: () => ((m: typeof import('./plan')) => ({ run: m.runPlan, usage: m.planUsage }))(require('./plan')),
+  deploy: () => ((m: typeof import('./deploy')) => ({ run: m.runDeploy, usage: m.deployUsage }))(require('./deploy')),
+  query: () => ((m: typeof import('./query')) => ({ run: m.runQuery, usage: m.queryUsage }))(require('./query')),
+  lock: () => ((m: typeof import('./lock')) => ({ run: m.runLock, usage: m.lockUsage }))(require('./lock')),
+  'collect-garbage': () => ((m: typeof import('./collect-garbage')) => ({ run: m.runCollectGarbage, usage: m.collectGarbageUsage }))(require('./collect-garbage')),
+  'capture-infra': () => ((m: typeof import('./capture-infra')) => ({ run: m.runCaptureInfra, usage: m.captureInfraUsage }))(require('./capture-infra')),
+  visualize: () => ((m: typeof import('./visualize')) => ({ run: m.runVisualize, usage: m.visualizeUsage }))(require('./visualize')),
+  demo: () => ((m: typeof import('./demo')) => ({ run: m.runDemo, usage: m.demoUsage }))(require('./demo')),
+  testnet: () => ((m: typeof import('./testnet')) => ({ run: m.runTestnet, usage: m.testnetUsage }))(require('./testnet')),
+  ...Object.fromEntries(
+    PHASE_COMMANDS.map((name) => [name, () => ((m: typeof import('./phases')) => ({ run: (argv: string[]) => m.runPhase(name, argv), usage: m.phaseUsage(name) }))(require('./phases'))]),
+  ),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -60,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage + '\n');
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  const command = commands[name]?.();
   if (!command) {
     process.stderr.write(`dnx: unknown command '${name}'\n${usage}\n`);
     return 2;
@@ -80,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const finish = (code: number) => parentPort!.postMessage(code);
+const finish = (code: number) => {
+  afterCommand();
+  parentPort!.postMessage(code);
+};
 main(process.argv.slice(2)).then(finish, (e: unknown) => {
   process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   finish(70);

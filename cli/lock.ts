@@ -5,7 +5,8 @@
 
 import { hostname, userInfo } from 'node:os';
 import { DeployJournal } from '../core/deploy/journal';
-import { describeOwner, lockHolderIn, lockRefusal, type LockOwner } from '../core/deploy/lock-owner';
+import { refusalOf } from '../core/deploy/errors';
+import { describeOwner, lockRefusal, parseLockOwner, type LockOwner } from '../core/deploy/lock-owner';
 import type { ManifestTarget } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
@@ -54,7 +55,8 @@ export async function runLock(argv: string[]): Promise<number> {
     try {
       await c.call({ op: args.unlock ? 'unlock' : 'lock', profile: profile.profile, owner: args.force ? undefined : owner, force: args.force });
     } catch (e) {
-      const holder = lockHolderIn((e as Error).message);
+      const refusal = refusalOf(e);
+      const holder = refusal?.kind === 'locked' ? parseLockOwner(refusal.holder) : undefined;
       if (!holder) throw e;
       throw new Error(args.unlock ? `the lock there is not yours: ${describeOwner(holder)}; break it with --force` : lockRefusal(profile.profile, holder));
     }

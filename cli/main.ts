@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CANCELLABLE_COMMANDS } from './cancel';
+import { codeCacheDir } from './code-cache';
 
 /**
  * Nix programs recurse deeply; the main thread's stack is small and fixed. The command runs
@@ -20,8 +21,10 @@ else if (process.argv[2] === 'agent') require(join(__dirname, 'agent.js'));
 else startWorker();
 
 function startWorker(): void {
-  const worker = new Worker(join(__dirname, 'dnx-worker.js'), {
+  // The boot runs the command bundle from V8's code cache (./code-cache.ts).
+  const worker = new Worker(join(__dirname, 'dnx-boot.js'), {
     argv: process.argv.slice(2),
+    workerData: { bundle: join(__dirname, 'dnx-worker.js'), cacheDir: codeCacheDir() },
     resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
   });
   // A deployment rolls back on Ctrl-C (or SIGTERM, as an editor or a service manager stops

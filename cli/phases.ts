@@ -18,6 +18,7 @@ import { dnxStateDir } from '../core/state-home';
 import { ArgReader, UsageError } from './args';
 import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
+import type { PHASE_COMMANDS } from './phase-names';
 import { eventPrinter, STATUS_TEXT } from './progress';
 import { defaultTargetArgs, openClients, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
 
@@ -42,7 +43,7 @@ interface PhaseCommand {
 const oldFlag = { '-o': { help: '-o, --old-manifest FILE   what runs now (default: the current coordinator generation)', set: () => undefined } };
 const noUpgrade = { '--no-upgrade': { help: '--no-upgrade              ignore what runs now', set: (a: PhaseArgs) => void (a.transition.noUpgrade = true) } };
 
-const PHASES: Record<string, PhaseCommand> = {
+const PHASES: Record<(typeof PHASE_COMMANDS)[number], PhaseCommand> = {
   distribute: {
     summary: 'Sends every target of MANIFEST what it lacks of its profile\'s closure, from the coordinator\'s store.',
     kinds: ['distribute'],
@@ -91,10 +92,8 @@ const PHASES: Record<string, PhaseCommand> = {
   },
 };
 
-export const PHASE_COMMANDS = Object.keys(PHASES);
-
 export function phaseUsage(name: string): string {
-  const p = PHASES[name];
+  const p = PHASES[name as keyof typeof PHASES];
   return `usage: dnx ${name} [options] MANIFEST
 
 ${p.summary} MANIFEST is a built manifest: 'dnx manifest --build' writes one, and the
@@ -113,7 +112,7 @@ ${Object.values(p.flags)
 
 function parseArgs(name: string, argv: string[]): PhaseArgs {
   const out: PhaseArgs = { dryRun: false, noRollback: false, maxTransfers: 2, transition: {}, ...defaultTargetArgs() };
-  const flags = PHASES[name].flags;
+  const flags = PHASES[name as keyof typeof PHASES].flags;
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
     if (readCoordinatorFlag(a, r, out) || readTargetFlag(a, r, out)) continue;
@@ -137,7 +136,7 @@ function positive(flag: string, v: string): number {
 
 export async function runPhase(name: string, argv: string[]): Promise<number> {
   const a = parseArgs(name, argv);
-  const phase = PHASES[name];
+  const phase = PHASES[name as keyof typeof PHASES];
   const profile = openProfile(a);
   const next = readManifestFile(a.manifest!);
   let previous: Manifest | undefined;

@@ -3,12 +3,13 @@
 
 import { CoordinatorError } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
-import { planSummary, planTransition } from '../core/plan/transition';
+import { planSummary, planTransition, type TransitionOptions } from '../core/plan/transition';
 import { emptyManifest, type Manifest } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
 import { manifestOfModels } from './manifest';
 import { hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
+import { readTransitionFlag, transitionOptionsHelp } from './transition-args';
 
 export const planUsage = `usage: dnx plan -s SERVICES -i INFRASTRUCTURE -d DISTRIBUTION [-P PACKAGES] [options]
        dnx plan -A ARCHITECTURE [options]
@@ -21,35 +22,31 @@ ${modelOptionsHelp}
 
 ${coordinatorOptionsHelp}
 
-options:
-  --old-manifest FILE   compare with this manifest (JSON) instead of the deployed one
-  --no-upgrade          plan a full redeployment, ignoring what runs now
-  --undeploy            plan the removal of everything deployed
-  --no-lock             plan without locking the targets
-  --no-migration        plan without moving the state of deployState services
-  --deploy-state        migrate the state of every service
-  --show-unchanged      list unchanged services too
-  --json                print the plan as JSON`;
+options (those of dnx deploy that change its steps are taken too):
+  --old-manifest FILE        compare with this manifest (JSON) instead of the deployed one
+  --undeploy                 plan the removal of everything deployed
+  --deploy-state             migrate the state of every service
+  --show-unchanged           list unchanged services too
+  --json                     print the plan as JSON
+${transitionOptionsHelp}`;
 
 interface PlanArgs extends ModelArgs, CoordinatorArgs {
   oldManifest?: string;
   json: boolean;
-  noUpgrade: boolean;
   undeploy: boolean;
-  noLock: boolean;
-  noMigration: boolean;
+  transition: TransitionOptions;
   deployState: boolean;
   showUnchanged: boolean;
 }
 
 function parseArgs(argv: string[]): PlanArgs {
-  const out: PlanArgs = { files: {}, json: false, noUpgrade: false, undeploy: false, noLock: false, noMigration: false, deployState: process.env.DISNIX_DEPLOY_STATE === '1', showUnchanged: false };
+  const out: PlanArgs = { files: {}, json: false, undeploy: false, transition: { deleteState: process.env.DISNIX_DELETE_STATE === '1' }, deployState: process.env.DISNIX_DEPLOY_STATE === '1', showUnchanged: false };
   const r = new ArgReader(argv);
-  const flags: Record<string, keyof PlanArgs> = { '--json': 'json', '--no-upgrade': 'noUpgrade', '--undeploy': 'undeploy', '--no-lock': 'noLock', '--no-migration': 'noMigration', '--deploy-state': 'deployState', '--show-unchanged': 'showUnchanged' };
+  const flags: Record<string, 'json' | 'undeploy' | 'deployState' | 'showUnchanged'> = { '--json': 'json', '--undeploy': 'undeploy', '--deploy-state': 'deployState', '--show-unchanged': 'showUnchanged' };
   for (let a = r.next(); a !== undefined; a = r.next()) {
-    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out)) continue;
+    if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out) || readTransitionFlag(a, out.transition)) continue;
     if (a === '--old-manifest') out.oldManifest = r.value(a);
-    else if (flags[a]) (out[flags[a]] as boolean) = true;
+    else if (flags[a]) out[flags[a]] = true;
     else throw new UsageError(`unexpected argument '${a}'`);
   }
   if (!out.undeploy && !hasModels(out.files)) throw new UsageError('no models given');
@@ -88,7 +85,7 @@ export async function runPlan(argv: string[]): Promise<number> {
     next = args.undeploy ? emptyManifest(manifest.infrastructure) : manifest;
   }
 
-  const plan = planTransition(next, previous, { noUpgrade: args.noUpgrade, noLock: args.noLock, noMigration: args.noMigration });
+  const plan = planTransition(next, previous, args.transition);
   if (args.json) process.stdout.write(JSON.stringify(planSummary(plan), null, 2) + '\n');
   else process.stdout.write(formatPlan(plan, { against, showUnchanged: args.showUnchanged }));
   return 0;

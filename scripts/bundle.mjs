@@ -29,6 +29,7 @@ const common = { alias, external, bundle: true, platform: 'node', target: 'node2
 await Promise.all([
   build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['cli/dnx-worker.ts'], outfile: 'dist/dnx-worker.js' }),
+  build({ ...common, entryPoints: ['cli/boot.ts'], outfile: 'dist/dnx-boot.js', sourcemap: false }),
   build({ ...common, entryPoints: ['cli/graphviz.ts'], outfile: 'dist/graphviz.js', sourcemap: false }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   // The agent stands alone, so it can be copied to a target machine as one file.

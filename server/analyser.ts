@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { analyseDeployment } from '../core/model/analyse';
 import type { DeploymentFiles } from '../core/model/types';
 import { parsedCleanly, type IdeState } from '../core/ide/state';
-import type { Diagnostic } from '../core/nix/diagnostic';
+import { diagnostic, type Diagnostic } from '../core/nix/diagnostic';
 import { Source } from '../core/nix/source';
 import { deploymentId, type ModelWorkspace } from './workspace';
 
@@ -146,12 +146,7 @@ export class Analyser {
       }
       if (text.length <= this.settings.maxFileSize) continue;
       const source = new Source(path, text, path);
-      out.push({
-        code: 'file-too-large',
-        severity: 'information',
-        message: `this file has ${text.length} characters, more than disnix.maxFileSize (${this.settings.maxFileSize}); the deployment is not analysed`,
-        loc: { source, start: 0, end: 0 },
-      });
+      out.push(diagnostic('file-too-large', `this file has ${text.length} characters, more than disnix.maxFileSize (${this.settings.maxFileSize}); the deployment is not analysed`, { source, start: 0, end: 0 }));
     }
     return out;
   }

@@ -6,6 +6,7 @@
 // `disnix-activate`'s exit codes.
 
 import type { TransitionPlan } from '../plan/transition';
+import { DeployError } from './errors';
 import type { DeployEvent } from './events';
 import type { DeployJournal } from './journal';
 import { activate, undoTransition, type Transitioned } from './phases/activate';
@@ -21,8 +22,8 @@ export type DeployStatus = 0 | 1 | 2 | 3;
 
 export interface DeployResult {
   status: DeployStatus;
-  /** What went wrong first, when the status is not 0. */
-  error?: string;
+  /** What went wrong first, when the status is not 0 (a `TargetError` when a target said so). */
+  error?: DeployError;
   activated: number;
   deactivated: number;
 }
@@ -90,5 +91,6 @@ async function transition(plan: TransitionPlan, ctx: PhaseContext, result: Deplo
 }
 
 function fail(result: DeployResult, status: DeployStatus, error: unknown): DeployResult {
-  return { ...result, status, error: error instanceof Error ? error.message : String(error) };
+  // Anything else thrown is a failure all the same (a transport's own error, say), reported by its message.
+  return { ...result, status, error: error instanceof DeployError ? error : new DeployError(error instanceof Error ? error.message : String(error)) };
 }

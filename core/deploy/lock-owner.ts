@@ -31,12 +31,6 @@ export function parseLockOwner(text: string): LockOwner | undefined {
   }
 }
 
-/** The holder named in an agent's "is locked by ..." refusal, when it is one of ours. */
-export function lockHolderIn(message: string): LockOwner | undefined {
-  const m = /is locked by (\{.*?\})/s.exec(message);
-  return m ? parseLockOwner(m[1]) : undefined;
-}
-
 /** Whether `o` is a process of this host that is gone (or whose pid now names a newer process). */
 export function isStale(o: LockOwner): boolean {
   if (o.host !== hostname() || o.pid === undefined) return false;

@@ -15,32 +15,57 @@ export interface QuickFix {
   preferred?: boolean;
 }
 
-const TYPO_CODES = new Set(['unknown-service', 'unknown-target', 'unknown-attribute', 'unknown-type', 'name-mismatch']);
-
 export function quickFixes(state: IdeState, path: string, start: number, end: number): QuickFix[] {
   const fixes: QuickFix[] = [];
   for (const d of state.analysis.diagnostics) {
     if (d.loc.source.path !== path || d.loc.end < start || d.loc.start > end || !d.subject) continue;
-    const { name, suggestion } = d.subject;
-    if (suggestion !== undefined && TYPO_CODES.has(d.code)) {
-      const edit = replaceName(d.loc, name, suggestion);
-      const title = d.code === 'name-mismatch' ? `Set the name to "${suggestion}"` : `Change to '${suggestion}'`;
-      if (edit) fixes.push({ title, diagnostic: d, edits: [edit], preferred: true });
-    }
-    if (d.code === 'service-not-distributed' || d.code === 'dependency-not-distributed') {
-      const fix = addMapping(state, name);
-      if (fix) fixes.push({ ...fix, diagnostic: d });
-    }
-    if (d.code === 'unknown-target') {
-      const fix = addTarget(state, name);
-      if (fix) fixes.push({ ...fix, diagnostic: d });
-    }
-    if (d.code === 'unknown-service' && path === state.analysis.files.distribution) {
-      const edit = removeAttribute(state, path, d.loc);
-      if (edit) fixes.push({ title: `Remove the mapping of '${name}'`, diagnostic: d, edits: [edit] });
-    }
+    for (const fix of fixesFor(state, path, d, d.subject)) fixes.push({ ...fix, diagnostic: d });
   }
   return fixes;
+}
+
+/** What fixes `d`, by its code: every code is named, so a new one cannot be forgotten here. */
+function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggestion }: NonNullable<Diagnostic['subject']>): Omit<QuickFix, 'diagnostic'>[] {
+  const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
+  const typo = () => {
+    const edit = suggestion === undefined ? undefined : replaceName(d.loc, name, suggestion);
+    return present(edit && { title: d.code === 'name-mismatch' ? `Set the name to "${suggestion}"` : `Change to '${suggestion}'`, edits: [edit], preferred: true });
+  };
+  switch (d.code) {
+    case 'unknown-service': {
+      const remove = path === state.analysis.files.distribution ? removeAttribute(state, path, d.loc) : undefined;
+      return [...typo(), ...present(remove && { title: `Remove the mapping of '${name}'`, edits: [remove] })];
+    }
+    case 'unknown-target':
+      return [...typo(), ...present(addTarget(state, name))];
+    case 'unknown-attribute':
+    case 'unknown-type':
+    case 'name-mismatch':
+      return typo();
+    case 'service-not-distributed':
+    case 'dependency-not-distributed':
+      return present(addMapping(state, name));
+    case 'syntax-error':
+    case 'undefined-variable':
+    case 'eval-error':
+    case 'invalid-model':
+    case 'name-missing':
+    case 'type-missing':
+    case 'dependency-on-package':
+    case 'dependency-cycle':
+    case 'unknown-container':
+    case 'target-property-missing':
+    case 'invalid-num-of-cores':
+    case 'duplicate-target-address':
+    case 'invalid-mapping':
+    case 'build-error':
+    case 'file-too-large':
+      return [];
+    default: {
+      const unhandled: never = d.code;
+      return unhandled;
+    }
+  }
 }
 
 /** Replaces the last `name` written inside `loc` (the attribute of `infrastructure.name`, the inside of a string). */

@@ -6,7 +6,7 @@
 
 import { groupBy } from '../collections';
 import { callWithFormals } from '../nix/call';
-import type { Diagnostic } from '../nix/diagnostic';
+import { diagnostic, type Diagnostic, type DiagnosticCode } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
 import { Evaluator } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
@@ -93,25 +93,25 @@ class ModelReader {
       const target = this.missingTarget(e);
       if (target !== undefined) {
         const t = typo(target, this.model.infrastructure.keys());
-        this.report('unknown-target', 'error', `'${target}' is not a target in the infrastructure model${didYouMean(t)}`, e.loc!, undefined, t);
-      } else this.report('eval-error', 'error', e.message, e.loc ?? at);
+        this.report('unknown-target', `'${target}' is not a target in the infrastructure model${didYouMean(t)}`, e.loc!, undefined, t);
+      } else this.report('eval-error', e.message, e.loc ?? at);
       return undefined;
     }
   }
 
   /** `infrastructure.test9` where there is no test9: the name, else undefined. */
   missingTarget(e: EvalError): string | undefined {
-    const m = /^attribute '(.*)' missing$/.exec(e.message);
-    if (!m || !e.loc || this.model.infrastructure.has(m[1])) return undefined;
+    const name = e.detail.missingAttribute;
+    if (name === undefined || !e.loc || this.model.infrastructure.has(name)) return undefined;
     const text = e.loc.source.text.slice(e.loc.start, e.loc.end);
-    return /^infrastructure\s*\./.test(text) ? m[1] : undefined;
+    return /^infrastructure\s*\./.test(text) ? name : undefined;
   }
 
-  report(code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): void {
+  report(code: DiagnosticCode, message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): void {
     const key = `${code}\0${loc.source.path}\0${loc.start}\0${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.diagnostics.push({ code, severity, message, loc, ...(related ? { related } : {}), ...(subject ? { subject } : {}) });
+    this.diagnostics.push(diagnostic(code, message, loc, related, subject));
   }
 
   /** Forces `v`; unknown values and errors give `undefined`. */
@@ -125,7 +125,7 @@ class ModelReader {
     const r = this.force(v, at);
     if (r === undefined) return undefined;
     if (isString(r)) return stringOf(r);
-    this.report('eval-error', 'error', `${what} must be a string, not ${showType(r)}`, at);
+    this.report('eval-error', `${what} must be a string, not ${showType(r)}`, at);
     return undefined;
   }
 
@@ -136,7 +136,7 @@ class ModelReader {
 
   expectSet(v: Value, file: string, what: string): NixAttrs | undefined {
     if (v instanceof NixAttrs) return v;
-    this.report('invalid-model', 'error', `${what} must evaluate to an attribute set, not ${showType(v)}`, this.fileLoc(file));
+    this.report('invalid-model', `${what} must evaluate to an attribute set, not ${showType(v)}`, this.fileLoc(file));
     return undefined;
   }
 
@@ -191,7 +191,7 @@ class ModelReader {
     for (const d of parsed.diagnostics) {
       // Around a syntax error the tree is a guess; the names it seems to use are not worth reporting.
       if (broken && d.code === 'undefined-variable') continue;
-      this.report(d.code, d.severity, d.message, d.loc, d.related);
+      this.report(d.code, d.message, d.loc, d.related);
     }
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
     const all = new Map([...this.extraParams, ...args]);
@@ -235,7 +235,7 @@ class ModelReader {
       const v = this.force(set.get(key), loc);
       if (v === undefined) continue;
       if (!(v instanceof NixAttrs)) {
-        this.report('invalid-model', 'error', `target '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
+        this.report('invalid-model', `target '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
         continue;
       }
       this.targetSets.set(v, key);
@@ -277,7 +277,7 @@ class ModelReader {
   /** The target a mapping refers to: the same set, or (as Disnix does) one with its address. */
   resolveTarget(v: Value | undefined, loc: Loc): string | undefined {
     if (!(v instanceof NixAttrs)) {
-      if (v !== undefined) this.report('invalid-mapping', 'error', `a target must be a target from the infrastructure model, not ${showType(v)}`, loc);
+      if (v !== undefined) this.report('invalid-mapping', `a target must be a target from the infrastructure model, not ${showType(v)}`, loc);
       return undefined;
     }
     const same = this.targetSets.get(v);
@@ -288,7 +288,7 @@ class ModelReader {
       const a = this.force(props.get(t.targetProperty.value), loc);
       if (a !== undefined && isString(a) && stringOf(a) === t.address) return t.key;
     }
-    this.report('unknown-target', 'error', 'this target is not in the infrastructure model', loc);
+    this.report('unknown-target', 'this target is not in the infrastructure model', loc);
     return undefined;
   }
 
@@ -309,7 +309,7 @@ class ModelReader {
         const list = this.force(v.get('targets'), targetsLoc);
         if (list === undefined) continue;
         if (!Array.isArray(list)) {
-          this.report('invalid-mapping', 'error', `'targets' of ${service} must be a list of { target; container; } sets, not ${showType(list)}`, targetsLoc);
+          this.report('invalid-mapping', `'targets' of ${service} must be a list of { target; container; } sets, not ${showType(list)}`, targetsLoc);
           continue;
         }
         for (const item of list) {
@@ -317,14 +317,14 @@ class ModelReader {
           const entry = this.force(item, itemLoc);
           if (entry === undefined) continue;
           if (!(entry instanceof NixAttrs) || !entry.has('target')) {
-            this.report('invalid-mapping', 'error', `each entry of 'targets' must be a set with a 'target' (and optionally a 'container')`, itemLoc);
+            this.report('invalid-mapping', `each entry of 'targets' must be a set with a 'target' (and optionally a 'container')`, itemLoc);
             continue;
           }
           const container = this.stringAttr(entry, 'container', itemLoc);
           this.addTargetMapping(mapping, entry.get('target')!, container, this.valueLoc(entry, 'target', itemLoc));
         }
       } else {
-        this.report('invalid-mapping', 'error', `the mapping of ${service} must be a list of targets or { targets = [ ... ]; }, not ${showType(v)}`, valueLoc);
+        this.report('invalid-mapping', `the mapping of ${service} must be a list of targets or { targets = [ ... ]; }, not ${showType(v)}`, valueLoc);
       }
     }
   }
@@ -344,7 +344,7 @@ class ModelReader {
       const v = this.force(set.get(key), this.valueLoc(set, key, loc));
       if (v === undefined) continue;
       if (!(v instanceof NixAttrs)) {
-        this.report('invalid-model', 'error', `service '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
+        this.report('invalid-model', `service '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
         continue;
       }
       const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attrs: v };
@@ -375,7 +375,7 @@ class ModelReader {
     const set = this.force(service.get(kind), setLoc);
     if (set === undefined) return [];
     if (!(set instanceof NixAttrs)) {
-      this.report('eval-error', 'error', `${kind} must be an attribute set of services, not ${showType(set)}`, setLoc);
+      this.report('eval-error', `${kind} must be an attribute set of services, not ${showType(set)}`, setLoc);
       return [];
     }
     const deps: Dependency[] = [];
@@ -386,7 +386,7 @@ class ModelReader {
       const v = this.force(set.get(param), at);
       if (v === undefined) continue;
       if (!(v instanceof NixAttrs)) {
-        this.report('eval-error', 'error', `${kind}.${param} must be a service, not ${showType(v)}`, at);
+        this.report('eval-error', `${kind}.${param} must be a service, not ${showType(v)}`, at);
         continue;
       }
       // Disnix resolves a dependency by the `name` of the service it refers to.
@@ -411,7 +411,7 @@ class ModelReader {
     if (infra instanceof NixAttrs) this.readInfrastructure(infra, this.valueLoc(set, 'infrastructure', fallback));
     const services = set.has('services') ? this.force(set.get('services'), this.valueLoc(set, 'services', fallback)) : undefined;
     if (services instanceof NixAttrs) this.readServices(services, true, this.valueLoc(set, 'services', fallback));
-    else this.report('invalid-model', 'error', 'the architecture model must have a `services` set', fallback);
+    else this.report('invalid-model', 'the architecture model must have a `services` set', fallback);
   }
 
   readArchitectureTargets(key: string, service: NixAttrs, loc: Loc): void {
@@ -421,7 +421,7 @@ class ModelReader {
     const v = this.force(service.get('targets'), at);
     if (v === undefined) return;
     if (!Array.isArray(v)) {
-      this.report('invalid-mapping', 'error', `'targets' of ${key} must be a list of targets, not ${showType(v)}`, at);
+      this.report('invalid-mapping', `'targets' of ${key} must be a list of targets, not ${showType(v)}`, at);
       return;
     }
     for (const item of v) {

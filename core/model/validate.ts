@@ -3,7 +3,7 @@
 // points at the other places involved.
 
 import { transportOf } from './client-interface';
-import type { Diagnostic } from '../nix/diagnostic';
+import { diagnostic, type Diagnostic, type DiagnosticCode } from '../nix/diagnostic';
 import type { Loc } from '../nix/source';
 import { didYouMean, nearMiss, typo } from './near-miss';
 import { attributesOf, dysnomiaTypes } from './schema';
@@ -11,8 +11,7 @@ import type { Dependency, DeploymentModel, Service } from './types';
 
 export function validateModel(model: DeploymentModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add: Add = (code, severity, message, loc, related, subject) =>
-    out.push({ code, severity, message, loc, ...(related?.length ? { related } : {}), ...(subject ? { subject } : {}) });
+  const add: Add = (code, message, loc, related, subject) => out.push(diagnostic(code, message, loc, related, subject));
   checkTargets(model, add);
   const provided = providedContainers(model);
   checkDistribution(model, provided, add);
@@ -21,12 +20,12 @@ export function validateModel(model: DeploymentModel): Diagnostic[] {
   for (const [name, loc] of model.packages) {
     if (model.infrastructure.has(name)) continue;
     const t = typo(name, model.infrastructure.keys());
-    add('unknown-target', 'error', `the packages model names target '${name}', which the infrastructure model does not define${didYouMean(t)}`, loc, undefined, t);
+    add('unknown-target', `the packages model names target '${name}', which the infrastructure model does not define${didYouMean(t)}`, loc, undefined, t);
   }
   return out;
 }
 
-type Add = (code: string, severity: Diagnostic['severity'], message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']) => void;
+type Add = (code: DiagnosticCode, message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']) => void;
 
 
 const serviceAttributeNames = attributesOf('service').map((a) => a.name);
@@ -37,7 +36,7 @@ function checkUnknownAttributes(names: string[], known: string[], locOf: (name: 
     if (known.includes(name)) continue;
     const m = nearMiss(name, known);
     // Free-form attributes are legal; only a near-miss of a known name is likely a typo.
-    if (m) add('unknown-attribute', 'hint', `'${name}' is not a ${what} attribute Disnix knows; did you mean '${m}'?`, locOf(name), undefined, { name, suggestion: m });
+    if (m) add('unknown-attribute', `'${name}' is not a ${what} attribute Disnix knows; did you mean '${m}'?`, locOf(name), undefined, { name, suggestion: m });
   }
 }
 
@@ -47,10 +46,10 @@ function checkTargets(model: DeploymentModel, add: Add): void {
     checkUnknownAttributes(t.attrs.sortedNames(), targetAttributeNames, (n) => t.attrs.locOf(n) ?? t.loc, 'target', add);
     const cores = t.numOfCores.value;
     if (cores !== undefined && !(typeof cores === 'bigint' && cores > 0n)) {
-      add('invalid-num-of-cores', 'error', `numOfCores of target '${t.key}' must be a positive integer`, t.numOfCores.loc);
+      add('invalid-num-of-cores', `numOfCores of target '${t.key}' must be a positive integer`, t.numOfCores.loc);
     }
     if (!t.properties.has(t.targetProperty.value)) {
-      add('target-property-missing', 'error', `target '${t.key}' has no property '${t.targetProperty.value}', which holds its connection address (see targetProperty)`, t.attrs.locOf('properties') ?? t.loc);
+      add('target-property-missing', `target '${t.key}' has no property '${t.targetProperty.value}', which holds its connection address (see targetProperty)`, t.attrs.locOf('properties') ?? t.loc);
       continue;
     }
     // A local target is this machine, with state of its own: its address names nothing.
@@ -58,7 +57,7 @@ function checkTargets(model: DeploymentModel, add: Add): void {
     const first = byAddress.get(t.address);
     if (first !== undefined) {
       const other = model.infrastructure.get(first)!;
-      add('duplicate-target-address', 'error', `targets '${first}' and '${t.key}' have the same address '${t.address}'; Disnix treats them as one machine`, t.properties.get(t.targetProperty.value)!.loc, [
+      add('duplicate-target-address', `targets '${first}' and '${t.key}' have the same address '${t.address}'; Disnix treats them as one machine`, t.properties.get(t.targetProperty.value)!.loc, [
         { loc: other.properties.get(other.targetProperty.value)!.loc, message: `'${first}' has the address '${t.address}' too` },
       ]);
     } else byAddress.set(t.address, t.key);
@@ -70,7 +69,7 @@ function checkDistribution(model: DeploymentModel, provided: Set<string>, add: A
     const service = model.services.get(m.service);
     if (!service) {
       const t = typo(m.service, model.services.keys());
-      add('unknown-service', 'error', `the distribution maps '${m.service}', which the services model does not define${didYouMean(t)}`, m.loc, undefined, t);
+      add('unknown-service', `the distribution maps '${m.service}', which the services model does not define${didYouMean(t)}`, m.loc, undefined, t);
       continue;
     }
     if (service.type?.value === 'package') continue;
@@ -80,7 +79,7 @@ function checkDistribution(model: DeploymentModel, provided: Set<string>, add: A
       if (!target?.containers || !t.container || t.containerProvidedByService || target.containers.has(t.container)) continue;
       // An unknown type is reported on its own; its container would only repeat it.
       if (!t.explicitContainer && !isKnownType(t.container, provided)) continue;
-      add('unknown-container', 'error', `target '${t.target}' has no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`}, and no service on it provides one`, t.loc);
+      add('unknown-container', `target '${t.target}' has no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`}, and no service on it provides one`, t.loc);
     }
   }
 }
@@ -98,16 +97,16 @@ function providedContainers(model: DeploymentModel): Set<string> {
 function checkServices(model: DeploymentModel, provided: Set<string>, add: Add): void {
   for (const s of model.services.values()) {
     checkUnknownAttributes(s.attrs.sortedNames(), serviceAttributeNames, (n) => s.attrs.locOf(n) ?? s.loc, 'service', add);
-    if (!s.attrs.has('name')) add('name-missing', 'error', `service '${s.key}' has no name attribute; Disnix requires name = "${s.key}"`, s.loc);
-    else if (s.name && s.name.value !== s.key) add('name-mismatch', 'error', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
-    if (!s.attrs.has('type')) add('type-missing', 'error', `service '${s.key}' has no type: the Dysnomia module that activates it`, s.loc);
+    if (!s.attrs.has('name')) add('name-missing', `service '${s.key}' has no name attribute; Disnix requires name = "${s.key}"`, s.loc);
+    else if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
+    if (!s.attrs.has('type')) add('type-missing', `service '${s.key}' has no type: the Dysnomia module that activates it`, s.loc);
     else if (s.type && !isKnownType(s.type.value, provided)) {
       const t = typo(s.type.value, dysnomiaTypes.keys());
-      add('unknown-type', 'warning', `'${s.type.value}' is not a Dysnomia module${didYouMean(t)}`, s.type.loc, undefined, t);
+      add('unknown-type', `'${s.type.value}' is not a Dysnomia module${didYouMean(t)}`, s.type.loc, undefined, t);
     }
     // An entry mapping to no target (`[ ]`) is deliberate; only a missing one is flagged.
     if (!model.distribution.has(s.key)) {
-      add('service-not-distributed', 'hint', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc, undefined, { name: s.key });
+      add('service-not-distributed', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc, undefined, { name: s.key });
     }
     for (const dep of [...s.dependsOn, ...s.connectsTo]) checkDependency(model, s, dep, add);
   }
@@ -122,17 +121,17 @@ function checkDependency(model: DeploymentModel, s: Service, dep: Dependency, ad
   const target = model.services.get(dep.service);
   if (!target) {
     const t = typo(dep.service, model.services.keys());
-    add('unknown-service', 'error', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${didYouMean(t)}`, dep.loc, undefined, t);
+    add('unknown-service', `${dep.kind}.${dep.param} of '${s.key}' refers to '${dep.service}', which the services model does not define${didYouMean(t)}`, dep.loc, undefined, t);
     return;
   }
   if (target.type?.value === 'package') {
-    add('dependency-on-package', 'error', `'${s.key}' may not depend on '${dep.service}': it has the type package, which is never activated`, dep.loc, [
+    add('dependency-on-package', `'${s.key}' may not depend on '${dep.service}': it has the type package, which is never activated`, dep.loc, [
       { loc: target.type.loc, message: `the type of '${dep.service}'` },
     ]);
   }
   if (isDistributed(model, s.key) && !isDistributed(model, dep.service)) {
     const alias = dep.param === dep.service ? '' : ` (service '${dep.service}')`;
-    add('dependency-not-distributed', 'error', `inter-dependency '${dep.param}'${alias} of '${s.key}' is not deployed to any target, so '${s.key}' cannot be built`, dep.loc, [
+    add('dependency-not-distributed', `inter-dependency '${dep.param}'${alias} of '${s.key}' is not deployed to any target, so '${s.key}' cannot be built`, dep.loc, [
       { loc: model.distribution.get(dep.service)?.loc ?? target.loc, message: `'${dep.service}' is ${model.distribution.has(dep.service) ? 'mapped to no target' : 'not in the distribution'}` },
     ], { name: dep.service });
   }
@@ -154,7 +153,7 @@ function checkCycles(model: DeploymentModel, add: Add): void {
       const id = [...names.slice(0, -1)].sort().join('\0');
       if (reported.has(id)) return;
       reported.add(id);
-      add('dependency-cycle', 'error', `dependency cycle: ${cyclePath(names)}`, cycle[0].loc, cycle.slice(1).map((d, i) => ({ loc: d.loc, message: `${names[i + 1]} ${d.kind} ${d.service}` })));
+      add('dependency-cycle', `dependency cycle: ${cyclePath(names)}`, cycle[0].loc, cycle.slice(1).map((d, i) => ({ loc: d.loc, message: `${names[i + 1]} ${d.kind} ${d.service}` })));
       return;
     }
     state.set(key, 'active');

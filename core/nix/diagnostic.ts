@@ -1,17 +1,23 @@
 import { relative } from 'node:path';
+import { severityOf, type DiagnosticCode, type Severity } from '../diagnostic-codes';
 import type { Loc } from './source';
 
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type { DiagnosticCode, Severity };
 
 /** A problem found in a source, located at its cause. Plain data: `server/` converts it. */
 export interface Diagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   loc: Loc;
   related?: { loc: Loc; message: string }[];
   /** The name the problem is about and, for a likely typo, the known name meant: what quick fixes work from. */
   subject?: { name: string; suggestion?: string };
+}
+
+/** A diagnostic of `code`, with the catalogue's severity (core/diagnostic-codes.ts). */
+export function diagnostic(code: DiagnosticCode, message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): Diagnostic {
+  return { code, severity: severityOf(code), message, loc, ...(related?.length ? { related } : {}), ...(subject ? { subject } : {}) };
 }
 
 /** `FILE:LINE:COL: severity: message [code]`, as compilers print, with a `note:` line per related place; paths relative to `cwd`. */

@@ -23,12 +23,19 @@ export interface TraceFrame {
   message: string;
 }
 
+/** What an error is about, for the callers that act on it (the model reader, quick fixes). */
+export interface EvalErrorDetail {
+  /** `missing-attribute` from a selection: the attribute that is not there. */
+  missingAttribute?: string;
+}
+
 export class EvalError extends Error {
   readonly trace: TraceFrame[] = [];
   constructor(
     readonly kind: ErrorKind,
     message: string,
     public loc?: Loc,
+    readonly detail: EvalErrorDetail = {},
   ) {
     super(message);
   }

@@ -322,7 +322,7 @@ export class Evaluator {
       const attr = v.get(name);
       if (attr === undefined) {
         if (e.fallback) return this.eval(e.fallback, env);
-        throw new EvalError('missing-attribute', `attribute '${name}' missing`, e.loc);
+        throw new EvalError('missing-attribute', `attribute '${name}' missing`, e.loc, { missingAttribute: name });
       }
       v = this.force(attr, v.locOf(name) ?? e.loc);
     }

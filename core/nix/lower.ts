@@ -5,7 +5,7 @@
 
 import type { Node, Tree } from 'web-tree-sitter';
 import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, Interpolation, StrPart } from './ast';
-import type { Diagnostic } from './diagnostic';
+import { diagnostic, type Diagnostic } from './diagnostic';
 import { canonPath, homeDir } from './paths';
 import { parseTree, type PreviousParse } from './parser';
 import type { Loc, Source } from './source';
@@ -53,7 +53,7 @@ export function parseNix(source: Source, options: { timeoutMs?: number; previous
 }
 
 function syntaxError(loc: Loc, message: string): Diagnostic {
-  return { code: 'syntax-error', severity: 'error', message, loc };
+  return diagnostic('syntax-error', message, loc);
 }
 
 const binaryKinds: Record<string, 'arith' | 'compare' | 'binop'> = {

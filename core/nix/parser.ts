@@ -2,7 +2,7 @@
 // The wasm files sit beside the bundle in dist/; from the unbundled build (tests) they are
 // resolved from node_modules.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Edit, Language, Parser, type Point, type Tree } from 'web-tree-sitter';
 
@@ -20,9 +20,8 @@ export function initParser(): Promise<Parser> {
   ready ??= (async () => {
     const coreWasm = locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
     await Parser.init({ locateFile: () => coreWasm });
-    const nix = await Language.load(
-      locate('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'),
-    );
+    // Read here, not by web-tree-sitter: it would `import('fs')`, which dnx's code-cached bundle cannot.
+    const nix = await Language.load(readFileSync(locate('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm')));
     const p = new Parser();
     p.setLanguage(nix);
     parser = p;

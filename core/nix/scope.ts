@@ -3,7 +3,7 @@
 // whatever the nesting); without any `with` it is an `undefined variable` error up front.
 
 import type { AttrDef, Expr } from './ast';
-import type { Diagnostic } from './diagnostic';
+import { diagnostic, type Diagnostic } from './diagnostic';
 
 type Scope =
   | { kind: 'static'; names: Map<string, number>; parent?: Scope }
@@ -44,7 +44,7 @@ export function bindVariables(root: Expr, globals: Map<string, number>, diagnost
           e.ref = { kind: 'with', level: 0 };
           return;
         }
-        diagnostics.push({ code: 'undefined-variable', severity: 'error', message: `undefined variable '${e.name}'`, loc: e.loc });
+        diagnostics.push(diagnostic('undefined-variable', `undefined variable '${e.name}'`, e.loc));
         return;
       }
       case 'select':

@@ -4,7 +4,7 @@
 // store path is computed as Nix computes it, without building. Anything that needs Nixpkgs is
 // unknown here, and so is the store path then.
 
-import type { Diagnostic } from '../nix/diagnostic';
+import { diagnostic, type Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
 import type { Evaluator } from '../nix/eval';
 import type { Loc } from '../nix/source';
@@ -94,7 +94,7 @@ export class ServiceBuilds {
   }
 
   private report(e: EvalError, at: Loc): void {
-    this.diagnostics.push({ code: 'build-error', severity: 'error', message: e.message, loc: e.loc ?? at });
+    this.diagnostics.push(diagnostic('build-error', e.message, e.loc ?? at));
   }
 
   /** `connectsTo // dependsOn`, each as the dependency's attributes plus where it runs. */

@@ -7,7 +7,7 @@ import type { Analysis } from '../model/analyse';
 import { loadDeployment, PKGS } from '../model/load';
 import type { Dependency, DeploymentModel, Service } from '../model/types';
 import { callWithFormals } from '../nix/call';
-import type { Diagnostic } from '../nix/diagnostic';
+import { diagnostic, type Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
 import { NixAttrs, type Lazy, type Value } from '../nix/values';
 import { dependencyRefs, providedContainers, ServiceBuilds } from './builds';
@@ -37,7 +37,7 @@ export function buildManifest(analysis: Analysis, options: ManifestOptions = {})
   } catch (e) {
     const at = e instanceof EvalError ? (e.loc ?? [...analysis.model.services.values(), ...analysis.model.infrastructure.values()][0]?.loc) : undefined;
     if (!at) throw e;
-    return { diagnostics: [...analysis.diagnostics, ...builder.diagnostics, { code: 'eval-error', severity: 'error', message: (e as EvalError).message, loc: at }] };
+    return { diagnostics: [...analysis.diagnostics, ...builder.diagnostics, diagnostic('eval-error', (e as EvalError).message, at)] };
   }
 }
 

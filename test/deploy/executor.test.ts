@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { TargetError } from '../../core/deploy/errors';
 import { execute, type DeployResult } from '../../core/deploy/executor';
 import type { DeployEvent } from '../../core/deploy/events';
 import { DeployJournal } from '../../core/deploy/journal';
@@ -106,7 +107,7 @@ describe('executor: the plan printed is the plan run', () => {
         const previous = before ? await built([...before]) : undefined;
         const next = await built([...after]);
         const { plan, result, events } = await run(next, previous, options);
-        assert.equal(result.status, 0, result.error);
+        assert.equal(result.status, 0, result.error?.message);
         const planned = plan.steps.filter((s: Step) => s.kind !== 'build').map((s) => stepName(s.kind, s.target, s.service));
         const performed = events.filter((e) => e.state === 'start').map((e) => stepName(e.phase, e.target, e.service));
         assert.deepEqual([...performed].sort(), [...planned].sort());
@@ -154,7 +155,7 @@ describe('executor: faults', () => {
       const journal = new DeployJournal(join(mkdtempSync(join(tmpdir(), 'dnx-exec-')), 'journal'));
       const { result, committed } = await run(next, previous, {}, net, { journal });
       assert.equal(result.status, f.status);
-      assert.match(result.error ?? '', f.error);
+      assert.match(result.error?.message ?? '', f.error);
       assert.equal(committed, f.committed);
       if (f.runsAfter === 'old') assert.deepEqual(runs(net, previous, next), { test1: ['Api', 'Web'], test2: ['Db', 'Mon'], test3: [] });
       else assert.ok(runs(net, previous, next).test3.includes('Db'), 'the new Db could not be removed');
@@ -175,7 +176,7 @@ describe('executor: faults', () => {
       },
     });
     assert.equal(result.status, 1);
-    assert.match(result.error!, /cancelled/);
+    assert.match(result.error!.message, /cancelled/);
     assert.equal(events.filter((e) => e.phase === 'activate' && e.state === 'start').length, 1, 'only the first activation ran');
     assert.deepEqual(runs(net, previous, next), { test1: ['Api', 'Web'], test2: ['Db', 'Mon'], test3: [] });
   });
@@ -187,7 +188,8 @@ describe('executor: faults', () => {
     net.targets.get('test2')!.locks.set('default', 'alice at the console');
     const { result, events } = await run(next, previous, {}, net);
     assert.equal(result.status, 1);
-    assert.match(result.error!, /locked by alice at the console/);
+    assert.match(result.error!.message, /locked by alice at the console/);
+    assert.deepEqual(result.error instanceof TargetError && result.error.refusal, { kind: 'locked', holder: 'alice at the console' }, 'the refusal is known as data');
     assert.equal(events.filter((e) => e.phase === 'activate' || e.phase === 'deactivate').length, 0);
     assert.deepEqual([...net.targets].map(([t, s]) => [t, [...s.locks.values()]]), [['test1', []], ['test2', ['alice at the console']], ['test3', []]]);
   });

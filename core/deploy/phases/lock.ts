@@ -3,8 +3,8 @@
 // is broken first (its pid and start time say so); anyone else's is a refusal naming them.
 
 import type { TransitionPlan } from '../../plan/transition';
-import { TargetError } from '../errors';
-import { isStale, lockHolderIn, lockRefusal, describeOwner } from '../lock-owner';
+import { refusalOf, TargetError } from '../errors';
+import { describeOwner, isStale, lockRefusal, parseLockOwner } from '../lock-owner';
 import { Cancelled, type PhaseContext } from './context';
 
 export interface LockOptions {
@@ -47,7 +47,8 @@ async function lockTarget(t: string, ctx: PhaseContext, o: LockOptions): Promise
     await take();
     return undefined;
   } catch (e) {
-    const holder = lockHolderIn((e as Error).message);
+    const refusal = refusalOf(e);
+    const holder = refusal?.kind === 'locked' ? parseLockOwner(refusal.holder) : undefined;
     if (!holder) throw e;
     if (!isStale(holder)) throw new TargetError(t, 'lock', lockRefusal(o.profile, holder));
     await ctx.client(t).call({ op: 'unlock', profile: o.profile, force: true });

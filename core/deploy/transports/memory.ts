@@ -5,6 +5,7 @@
 // snapshots; every call is recorded. Real deployments never use it.
 
 import { mappingKey } from '../../plan/types';
+import { refusalIn, TargetError } from '../errors';
 import type { Request } from '../protocol';
 import type { LocalStore } from '../store';
 import type { FetchedSnapshots, TargetClient } from '../transport';
@@ -13,8 +14,6 @@ import type { FetchedSnapshots, TargetClient } from '../transport';
 export interface SimulatedBehaviour {
   fail?: (req: Request, target: string) => string | undefined;
   delayMs?: (req: Request, target: string) => number;
-  /** The connection is gone: every call fails with this message. */
-  unreachable?: string;
 }
 
 export class MemoryTarget {
@@ -39,10 +38,15 @@ export class MemoryClient implements TargetClient {
     this.state.calls.push(req);
     const delay = this.behaviour.delayMs?.(req, this.target) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    if (this.behaviour.unreachable) throw new Error(this.behaviour.unreachable);
     const failure = this.behaviour.fail?.(req, this.target);
-    if (failure !== undefined) throw new Error(failure);
-    return this.answer(req);
+    if (failure !== undefined) throw new TargetError(this.target, req.op, failure);
+    try {
+      return this.answer(req);
+    } catch (e) {
+      // As a real transport reports it: the target, the operation, what it said and refused.
+      const message = (e as Error).message;
+      throw new TargetError(this.target, req.op, message, refusalIn(message));
+    }
   }
 
   private answer(req: Request): string[] {

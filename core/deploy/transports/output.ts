@@ -2,7 +2,7 @@
 // one result per line; standard error is passed on line by line and its last lines kept, so a
 // failure can say what the target said.
 
-import { TargetError } from '../errors';
+import { refusalIn, TargetError } from '../errors';
 import { AGENT_ERROR } from '../protocol';
 import { LineSplitter } from '../lines';
 import type { TargetLog } from '../transport';
@@ -40,7 +40,7 @@ export class ClientOutput {
     this.errLines.end();
     if (code === 0 && !sendError) return this.out.split('\n').filter((l) => l !== '');
     const why = sendError && code === 0 ? `sending failed: ${sendError.message}` : this.said() || (signal ? `killed by ${signal}` : code === null ? 'no exit status' : `exit status ${code}`);
-    throw new TargetError(this.target, this.operation, why);
+    throw new TargetError(this.target, this.operation, why, refusalIn(why));
   }
 
   /** Our agent ends with its error message (which may span lines); other clients just print. */

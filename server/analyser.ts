@@ -5,7 +5,7 @@
 // the current versions and publishes with them), and requests run on a fresh analysis.
 // Evaluation is bounded by step and depth limits; files over a size limit are not evaluated.
 
-import { readFileSync } from 'node:fs';
+import { withTexts } from '../core/nix/files';
 import { analyseDeployment } from '../core/model/analyse';
 import type { DeploymentFiles } from '../core/model/types';
 import { parsedCleanly, type IdeState } from '../core/ide/state';
@@ -107,11 +107,12 @@ export class Analyser {
     const reads = new Map<string, number | undefined>();
     // Each file is read once per run, however often the size check, loading and evaluation ask.
     const texts = new Map<string, string>();
+    const open = withTexts((path) => this.docs.text(path));
     const readText = (path: string) => {
       let text = texts.get(path);
       if (text === undefined) {
         reads.set(path, this.docs.version(path));
-        text = this.docs.text(path) ?? readFileSync(path, 'utf8');
+        text = open.readText(path);
         texts.set(path, text);
       }
       return text;
@@ -123,7 +124,7 @@ export class Analyser {
         this.send(entry, tooLarge);
         return;
       }
-      const analysis = analyseDeployment(entry.files, { readText, ignore: this.settings.ignore, limits: LIMITS });
+      const analysis = analyseDeployment(entry.files, { files: { ...open, readText }, ignore: this.settings.ignore, limits: LIMITS });
       const stableModel = parsedCleanly(analysis) || !entry.state ? analysis.model : entry.state.stableModel;
       entry.state = { analysis, stableModel, text: readText };
       this.send(entry, analysis.diagnostics);

@@ -5,11 +5,32 @@ import { Evaluator, type EvaluatorOptions } from '../core/nix/eval';
 import { UnknownSignal } from '../core/nix/values';
 import { parseNix } from '../core/nix/lower';
 import { initParser } from '../core/nix/parser';
+import type { FileType, NixFiles } from '../core/nix/files';
 import { Source } from '../core/nix/source';
 import type { Value } from '../core/nix/values';
 import { toJson } from '../core/nix/builtins/json';
 
 export const ready = initParser();
+
+/** Files held in memory, by absolute path: a path not given does not exist; folders are what the paths imply. */
+export function memoryFiles(files: Record<string, string> | Map<string, string>): NixFiles {
+  const all = files instanceof Map ? files : new Map(Object.entries(files));
+  const missing = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  const isDir = (path: string) => [...all.keys()].some((p) => p.startsWith(path.endsWith('/') ? path : `${path}/`));
+  return {
+    readText: (path) => {
+      const text = all.get(path);
+      if (text === undefined) throw missing(path);
+      return text;
+    },
+    typeOf: (path) => (all.has(path) ? 'regular' : isDir(path) ? 'directory' : undefined),
+    readDir: (path) => {
+      if (!isDir(path)) throw missing(path);
+      const names = new Set([...all.keys()].filter((p) => p.startsWith(`${path}/`)).map((p) => p.slice(path.length + 1).split('/')[0]));
+      return [...names].sort().map((n) => [n, all.has(`${path}/${n}`) ? 'regular' : 'directory'] as [string, FileType]);
+    },
+  };
+}
 
 export function source(text: string, path = '/project/model.nix'): Source {
   return new Source(path, text, path.slice(0, path.lastIndexOf('/')) || '/');

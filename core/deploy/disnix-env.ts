@@ -5,6 +5,7 @@
 
 import type { Analysis } from '../model/analyse';
 import type { Diagnostic } from '../nix/diagnostic';
+import { StoreSources } from '../nix/store';
 import type { Lazy } from '../nix/values';
 import type { CoordinatorProfile } from '../plan/coordinator';
 import { buildManifest } from '../plan/manifest';
@@ -94,11 +95,11 @@ export async function prepareDeployment(source: DeploymentSource, o: EnvOptions)
   if (source.kind === 'undeploy') {
     const deployed = from(emptyManifest());
     if (!deployed) throw new DeployError('nothing is deployed, so there is nothing to undeploy');
-    const next = await realise(emptyManifest(deployed.infrastructure), {}, o.store);
+    const next = await realise(emptyManifest(deployed.infrastructure), new StoreSources(), o.store);
     return { deployment: planned(next, addGeneration(next), 'nothing (undeploy)'), diagnostics: [] };
   }
   const built = await buildModels(source, o);
-  const next = built.manifest && (source.undeploy ? await realise(emptyManifest(built.manifest.infrastructure), {}, o.store, { planOnly: o.dryRun }) : built.manifest);
+  const next = built.manifest && (source.undeploy ? await realise(emptyManifest(built.manifest.infrastructure), new StoreSources(), o.store, { planOnly: o.dryRun }) : built.manifest);
   return { deployment: next && planned(next, addGeneration(next), source.undeploy ? 'nothing (undeploy)' : 'the models', source.analysis), diagnostics: built.diagnostics };
 }
 
@@ -116,7 +117,7 @@ export async function buildModels(source: ModelsSource, o: BuildOptions): Promis
   // Connections open while the coordinator builds.
   if (!o.dryRun) o.clients?.prepare(manifest.infrastructure);
   const build = o.nix ? nixBuilder(source, analysis, manifest, o, o.nix) : undefined;
-  return { manifest: await realise(manifest, analysis.evaluator, o.store, { build, planOnly: o.dryRun }), diagnostics: shown };
+  return { manifest: await realise(manifest, analysis.evaluator.storeSources, o.store, { build, planOnly: o.dryRun }), diagnostics: shown };
 }
 
 /** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */

@@ -5,7 +5,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeStorePath, storeSourceOf } from '../nix/store';
+import { makeStorePath, type StoreSources } from '../nix/store';
 import type { Manifest } from '../plan/types';
 import { inParallel } from '../collections';
 import { profileManifestOf } from './activations';
@@ -26,10 +26,10 @@ export interface RealiseOptions {
 
 /**
  * Puts the manifest's packages into `store` and returns the manifest with each target's
- * profile path. `evaluation` is the evaluator that computed the manifest (it knows where each
+ * profile path. `sources` are those of the evaluation that computed the manifest (where each
  * path came from).
  */
-export async function realise(manifest: Manifest, evaluation: object, store: LocalStore, o: RealiseOptions = {}): Promise<Manifest> {
+export async function realise(manifest: Manifest, sources: StoreSources, store: LocalStore, o: RealiseOptions = {}): Promise<Manifest> {
   const services = new Map<string, string>();
   for (const s of Object.values(manifest.services)) {
     if (s.pkg === null) throw new DeployError(`${s.name}: its package needs Nixpkgs, which the planner does not evaluate; deploying such services is not supported yet`);
@@ -38,12 +38,12 @@ export async function realise(manifest: Manifest, evaluation: object, store: Loc
   const derivations = new Map<string, string>();
   const copied = new Map<string, string>();
   for (const [pkg, name] of services) {
-    if (store.isValid(pkg) || storeSourceOf(evaluation, pkg)) copied.set(pkg, name);
+    if (store.isValid(pkg) || sources.get(pkg)) copied.set(pkg, name);
     else derivations.set(pkg, name);
   }
   for (const p of Object.values(manifest.profiles)) for (const pkg of p.packages) if (pkg !== null && !services.has(pkg)) copied.set(pkg, pkg);
   // Copies overlap their file system calls; two wanting the same object keep the first.
-  await inParallel([...copied], COPIES_AT_ONCE, ([pkg, name]) => realisePath(pkg, name, evaluation, store));
+  await inParallel([...copied], COPIES_AT_ONCE, ([pkg, name]) => realisePath(pkg, name, sources, store));
   if (derivations.size > 0 && !o.planOnly) await buildDerivations(derivations, store, o.build);
 
   const profiles = await Promise.all(
@@ -68,12 +68,12 @@ async function buildDerivations(derivations: Map<string, string>, store: LocalSt
   }
 }
 
-async function realisePath(pkg: string, name: string, evaluation: object, store: LocalStore): Promise<void> {
+async function realisePath(pkg: string, name: string, sources: StoreSources, store: LocalStore): Promise<void> {
   if (store.isValid(pkg)) return;
-  const source = storeSourceOf(evaluation, pkg);
+  const source = sources.get(pkg);
   if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation; derivations in a packages model cannot be built yet`);
   if (source.kind === 'text') {
-    for (const r of source.references) await realisePath(r, r, evaluation, store);
+    for (const r of source.references) await realisePath(r, r, sources, store);
     await store.addText(pkg, source.text, source.references);
     return;
   }

@@ -3,6 +3,7 @@
 
 import type { Diagnostic } from '../nix/diagnostic';
 import { Evaluator, type EvaluatorOptions } from '../nix/eval';
+import type { NixFiles } from '../nix/files';
 import { compareLocs } from '../nix/source';
 import type { Lazy } from '../nix/values';
 import { loadDeployment } from './load';
@@ -10,8 +11,8 @@ import type { DeploymentFiles, DeploymentModel } from './types';
 import { validateModel } from './validate';
 
 export interface AnalysisOptions {
-  /** Unsaved editor text, by path; files not given are read from disk. */
-  readText?: EvaluatorOptions['readText'];
+  /** How files are read and looked at: the disk by default; the editor lays its unsaved documents over it (`withTexts`). */
+  files?: NixFiles;
   extraParams?: Map<string, Lazy>;
   /** Diagnostic codes not to report. */
   ignore?: Iterable<string>;
@@ -27,7 +28,7 @@ export interface Analysis {
 }
 
 export function analyseDeployment(files: DeploymentFiles, options: AnalysisOptions = {}): Analysis {
-  const evaluator = new Evaluator({ readText: options.readText, onTrace: () => {}, ...options.limits });
+  const evaluator = new Evaluator({ files: options.files, onTrace: () => {}, ...options.limits });
   const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams });
   const ignored = new Set(options.ignore ?? []);
   const all = [...diagnostics, ...validateModel(model)].filter((d) => !ignored.has(d.code));

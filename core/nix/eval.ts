@@ -2,15 +2,15 @@
 // errors carry Nix's kind and location, and unknown values (things outside the workspace)
 // spread instead of failing.
 
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Expr, ExprOf } from './ast';
 import { installBuiltins, type Builtins } from './builtins';
 import { EvalError } from './errors';
+import { diskFiles, type NixFiles } from './files';
 import { sharedParseCache, type ParseCache, type ParsedFile } from './parse-cache';
 import { canonPath } from './paths';
 import { Source, type Loc } from './source';
-import { copyPathToStore } from './store';
+import { StoreSources } from './store';
 import { wrapInt } from './numbers';
 import {
   ContextString, Env, Lambda, NixAttrs, NixPath, PartialPrimOp, PrimOp, Thunk, Unknown, UnknownSignal,
@@ -27,8 +27,8 @@ export interface EvaluatorOptions {
   /** List elements and string characters allocated before "evaluation limit exceeded". */
   maxAlloc?: number;
   currentSystem?: string;
-  /** Reads a file's text; the editor passes unsaved documents through this. */
-  readText?: (path: string) => string;
+  /** How files are read and looked at (the disk by default; the editor lays its unsaved documents over it). */
+  files?: NixFiles;
   /** Where `builtins.trace` writes (nowhere by default: the command line prints it on stderr, as Nix does). */
   onTrace?: (message: string) => void;
   /** Parsed files to reuse; the process-wide cache by default. */
@@ -45,6 +45,8 @@ export function nixSystem(): string {
 
 export class Evaluator {
   readonly builtins: Builtins;
+  /** What this evaluation put in the (computed) store, for a deployment to make for real. */
+  readonly storeSources = new StoreSources();
   private readonly baseEnv: Env;
   private readonly fileCache = new Map<string, Thunk>();
   private depth = 0;
@@ -107,8 +109,13 @@ export class Evaluator {
 
   // ----- files -----
 
+  /** Every file the evaluation reads or looks at goes through here. */
+  get files(): NixFiles {
+    return this.options.files ?? diskFiles;
+  }
+
   readText(path: string): string {
-    return this.options.readText ? this.options.readText(path) : readFileSync(path, 'utf8');
+    return this.files.readText(path);
   }
 
   /** `import path`: parsed and evaluated once per file. */
@@ -117,11 +124,8 @@ export class Evaluator {
     const hit = this.fileCache.get(requested);
     if (hit) return hit;
     let file = requested;
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'default.nix');
-    } catch {
-      // Missing files are reported by readText below with a located error.
-    }
+    // A missing file is reported by readText below, with a located error.
+    if (this.files.typeOf(file) === 'directory') file = join(file, 'default.nix');
     const cached = this.fileCache.get(file);
     if (cached) {
       this.fileCache.set(requested, cached);
@@ -148,12 +152,7 @@ export class Evaluator {
       else if (name === prefix) candidate = path;
       else if (name.startsWith(prefix + '/')) candidate = path + name.slice(prefix.length);
       if (candidate === undefined) continue;
-      try {
-        statSync(candidate);
-        return new NixPath(canonPath(candidate));
-      } catch {
-        continue;
-      }
+      if (this.files.typeOf(candidate) !== undefined) return new NixPath(canonPath(candidate));
     }
     return new Unknown(`file '${name}' was not found in the Nix search path (add it using $NIX_PATH or -I)`, loc);
   }
@@ -707,7 +706,7 @@ export class Evaluator {
     }
     if (v instanceof NixPath) {
       if (!opts.copyToStore) return v.path;
-      const storePath = copyPathToStore(v.path, loc);
+      const storePath = this.storeSources.copyPath(v.path, loc);
       ctx.add(storePath);
       return storePath;
     }

@@ -68,32 +68,39 @@ export function narDigest(path: string): { hash: Buffer; size: number } {
   return { hash: h.digest(), size };
 }
 
-const storePathCache = new Map<string, string>();
-/** Where each path copied to the store came from, so a deployment can copy it for real. */
-const pathSources = new Map<string, string>();
-/** `toFile` results per evaluation: their text and references. */
-const textSources = new WeakMap<object, Map<string, { text: string; references: string[] }>>();
-
-/** The store object a deployment must make for `storePath`, when this process computed it. */
+/** The store object a deployment must make for `storePath`: a folder or file copied, or a `toFile` text. */
 export type StoreSource = { kind: 'path'; path: string } | { kind: 'text'; text: string; references: string[] };
 
-export function storeSourceOf(evaluation: object, storePath: string): StoreSource | undefined {
-  const path = pathSources.get(storePath);
-  if (path !== undefined) return { kind: 'path', path };
-  const text = textSources.get(evaluation)?.get(storePath);
-  return text && { kind: 'text', ...text };
-}
+/**
+ * What one evaluation put in the store (without a store: it only computed the paths), so a
+ * deployment of what it computed can make those objects for real. One per evaluator: a
+ * long-running editor sees a package folder as it is now, not as an earlier analysis hashed it.
+ */
+export class StoreSources {
+  private readonly byPath = new Map<string, string>();
+  private readonly sources = new Map<string, StoreSource>();
 
-export function recordText(evaluation: object, storePath: string, text: string, references: string[]): void {
-  let m = textSources.get(evaluation);
-  if (!m) textSources.set(evaluation, (m = new Map()));
-  m.set(storePath, { text, references });
+  get(storePath: string): StoreSource | undefined {
+    return this.sources.get(storePath);
+  }
+
+  recordText(storePath: string, text: string, references: string[]): void {
+    this.sources.set(storePath, { kind: 'text', text, references });
+  }
+
+  /** The store path `path` gets when copied to the store (as `"${./path}"` does), hashed once per evaluation. */
+  copyPath(path: string, loc: Loc | undefined): string {
+    const known = this.byPath.get(path);
+    if (known) return known;
+    const storePath = copyPathToStore(path, loc);
+    this.byPath.set(path, storePath);
+    this.sources.set(storePath, { kind: 'path', path });
+    return storePath;
+  }
 }
 
 /** The store path `path` would get when copied to the store (as `"${./path}"` does). */
-export function copyPathToStore(path: string, loc: Loc | undefined): string {
-  const cached = storePathCache.get(path);
-  if (cached) return cached;
+function copyPathToStore(path: string, loc: Loc | undefined): string {
   const name = baseNameOf(path);
   checkStoreName(name, loc);
   let hash: Buffer;
@@ -102,8 +109,5 @@ export function copyPathToStore(path: string, loc: Loc | undefined): string {
   } catch (e) {
     throw new EvalError('io', `getting status of '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`, loc);
   }
-  const result = makeStorePath('source', hash.toString('hex'), name);
-  storePathCache.set(path, result);
-  pathSources.set(result, path);
-  return result;
+  return makeStorePath('source', hash.toString('hex'), name);
 }

@@ -17,6 +17,7 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { analyseDeployment } from '../../core/model/analyse';
 import { EvalError } from '../../core/nix/errors';
 import { Evaluator } from '../../core/nix/eval';
+import { withTexts } from '../../core/nix/files';
 import { buildManifest } from '../../core/plan/manifest';
 import { planTransition } from '../../core/plan/transition';
 import { loadCases } from '../conformance/corpus';
@@ -81,7 +82,7 @@ describe('fuzz', () => {
       fc.property(deployment, ({ which, role, edits }) => {
         const files = Object.fromEntries(Object.entries(DEPLOYMENTS[which]).map(([r, p]) => [r, join(examples, p)]));
         const text = edits.reduce(applyEdit, readFileSync(files[role], 'utf8'));
-        const analysis = analyseDeployment(files, { readText: (p) => (p === files[role] ? text : readFileSync(p, 'utf8')), limits: { maxSteps: 200_000, maxDepth: 300, maxAlloc: 2_000_000 } });
+        const analysis = analyseDeployment(files, { files: withTexts((p) => (p === files[role] ? text : undefined)), limits: { maxSteps: 200_000, maxDepth: 300, maxAlloc: 2_000_000 } });
         for (const d of analysis.diagnostics) {
           const { source: src, start, end } = d.loc;
           assert.ok(start >= 0 && start <= end && end <= src.text.length, `${d.code} outside ${src.path}: ${start}-${end} of ${src.text.length}`);

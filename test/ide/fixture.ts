@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { analyseDeployment } from '../../core/model/analyse';
 import { roleOf, type ModelRole } from '../../core/model/roles';
 import { parsedCleanly, type IdeState, type TextEdit } from '../../core/ide/state';
+import { memoryFiles } from '../helpers';
 
 export const EXAMPLE = join(__dirname, '..', '..', '..', 'examples', 'hello-world');
 const ROOT = '/project';
@@ -34,16 +35,12 @@ export function fixture(overrides: Record<string, string> = {}): Fixture {
     }
     files.set(`${ROOT}/${name}`, text.replace(CURSOR, ''));
   }
-  const text = (p: string) => {
-    const t = files.get(p);
-    if (t === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
-    return t;
-  };
+  const disk = memoryFiles(files);
   const deployment = { services: `${ROOT}/services.nix`, infrastructure: `${ROOT}/infrastructure.nix`, distribution: `${ROOT}/distribution.nix` };
-  const analysis = analyseDeployment(deployment, { readText: text });
+  const analysis = analyseDeployment(deployment, { files: disk });
   // As in the server: while the text does not parse, completion uses the model from before the edit.
   const stableModel = parsedCleanly(analysis) ? analysis.model : fixture().state.analysis.model;
-  return { state: { analysis, stableModel, text }, path, role: roleOf(path)!, offset, files };
+  return { state: { analysis, stableModel, text: disk.readText }, path, role: roleOf(path)!, offset, files };
 }
 
 /** A file of the example with `marker` inserted where `before` first occurs. */

@@ -6,22 +6,17 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyseDeployment, type AnalysisOptions } from '../../core/model/analyse';
 import type { DeploymentFiles } from '../../core/model/types';
-import { ready } from '../helpers';
+import { memoryFiles, ready } from '../helpers';
 
 before(() => ready);
 
 /** Analyses models held in memory; a file that is not given does not exist. */
 function analyse(files: Record<string, string>, options: AnalysisOptions = {}) {
-  const readText = (path: string) => {
-    const text = files[path.slice('/project/'.length)];
-    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-    return text;
-  };
   const roles: DeploymentFiles = {};
   for (const role of ['services', 'infrastructure', 'distribution', 'packages', 'architecture'] as const) {
     if (files[`${role}.nix`] !== undefined) roles[role] = `/project/${role}.nix`;
   }
-  return analyseDeployment(roles, { readText, ...options });
+  return analyseDeployment(roles, { files: memoryFiles(Object.fromEntries(Object.entries(files).map(([name, text]) => [`/project/${name}`, text]))), ...options });
 }
 
 const codes = (r: ReturnType<typeof analyse>) => r.diagnostics.map((d) => `${d.code}@${d.loc.source.path.slice(9)}:${d.loc.source.position(d.loc.start).line + 1}`);

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { Evaluator } from '../../core/nix/eval';
 import { ParseCache } from '../../core/nix/parse-cache';
-import { ready, show, source } from '../helpers';
+import { memoryFiles, ready, show, source } from '../helpers';
 
 before(() => ready);
 
 function evalWith(cache: ParseCache, files: Record<string, string>): string {
-  const ev = new Evaluator({ parseCache: cache, readText: (p) => files[p] ?? '' });
+  const ev = new Evaluator({ parseCache: cache, files: memoryFiles(files) });
   return show(ev, ev.deepForce(ev.force(ev.importFile('/project/model.nix', undefined))));
 }
 

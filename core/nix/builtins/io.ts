@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, lstatSync } from 'node:fs';
 import { EvalError } from '../errors';
 import { baseNameOf, canonPath, dirOf } from '../paths';
-import { checkStoreName, makeTextPath, recordText, sha256, toNixBase32 } from '../store';
+import { checkStoreName, makeTextPath, sha256, toNixBase32 } from '../store';
 import { NixAttrs, NixPath, Unknown, UnknownSignal, makeString, type Lazy } from '../values';
 import { coerceToPath, forceString, forceStringNoContext, forceStringText, known, type Define } from './helpers';
 
@@ -18,22 +17,17 @@ export function registerIo(define: Define): void {
     }
   });
 
-  define('pathExists', 1, (ev, [p], loc) => existsSync(coerceToPath(ev, p, loc)));
+  define('pathExists', 1, (ev, [p], loc) => ev.files.typeOf(coerceToPath(ev, p, loc)) !== undefined);
 
   define('readDir', 1, (ev, [p], loc) => {
     const path = coerceToPath(ev, p, loc);
-    let names: string[];
+    let entries: [string, string][];
     try {
-      names = readdirSync(path);
+      entries = ev.files.readDir(path);
     } catch {
       throw new UnknownSignal(new Unknown(`reading directory '${path}' failed`, loc));
     }
-    const vals = new Map<string, Lazy>();
-    for (const name of names) {
-      const st = lstatSync(`${path}/${name}`);
-      vals.set(name, st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'regular' : 'unknown');
-    }
-    return new NixAttrs(vals);
+    return new NixAttrs(new Map<string, Lazy>(entries));
   });
 
   define('getEnv', 1, (ev, [n], loc) => process.env[forceStringText(ev, n, loc)] ?? '');
@@ -48,7 +42,7 @@ export function registerIo(define: Define): void {
     }
     const text = typeof content === 'string' ? content : content.s;
     const path = makeTextPath(name, text, refs);
-    recordText(ev, path, text, refs);
+    ev.storeSources.recordText(path, text, refs);
     return makeString(path, new Set([path]));
   });
 

@@ -2,7 +2,6 @@ import { EvalError } from '../errors';
 import type { Evaluator } from '../eval';
 import { formatFloat } from '../numbers';
 import type { Loc } from '../source';
-import { copyPathToStore } from '../store';
 import { ContextString, Lambda, NixAttrs, NixPath, Unknown, UnknownSignal, makeString, showType, type Lazy, type Value } from '../values';
 import { forceStringText, known, type Define } from './helpers';
 
@@ -38,7 +37,7 @@ export function toJson(ev: Evaluator, v: Value, ctx: Set<string>, loc: Loc | und
   }
   if (v instanceof NixPath) {
     if (!copyToStore) return jsonString(v.path);
-    const p = copyPathToStore(v.path, loc);
+    const p = ev.storeSources.copyPath(v.path, loc);
     ctx.add(p);
     return jsonString(p);
   }

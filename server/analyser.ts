@@ -5,7 +5,7 @@
 // the current versions and publishes with them), and requests run on a fresh analysis.
 // Evaluation is bounded by step and depth limits; files over a size limit are not evaluated.
 
-import { withTexts } from '../core/nix/files';
+import { withTexts, type NixFiles } from '../core/nix/files';
 import { analyseDeployment } from '../core/model/analyse';
 import type { DeploymentFiles } from '../core/model/types';
 import { parsedCleanly, type IdeState } from '../core/ide/state';
@@ -46,6 +46,8 @@ export class Analyser {
 
   constructor(
     private readonly docs: Documents,
+    /** Where files not open in the editor are read. */
+    private readonly disk: NixFiles,
     private readonly workspace: ModelWorkspace,
     private readonly publish: Publish,
     public settings: AnalyserSettings,
@@ -107,7 +109,7 @@ export class Analyser {
     const reads = new Map<string, number | undefined>();
     // Each file is read once per run, however often the size check, loading and evaluation ask.
     const texts = new Map<string, string>();
-    const open = withTexts((path) => this.docs.text(path));
+    const open = withTexts((path) => this.docs.text(path), this.disk);
     const readText = (path: string) => {
       let text = texts.get(path);
       if (text === undefined) {

@@ -2,10 +2,10 @@
 // in: the user's choice for its folder (remembered by the client), else the most likely
 // candidate that contains the file.
 
-import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { candidateDeployments, roleOf, type ModelRole } from '../core/model/roles';
 import type { DeploymentFiles } from '../core/model/types';
+import { diskFiles, type NixFiles } from '../core/nix/files';
 
 const SKIP_DIRS = new Set(['node_modules', 'result', 'out', 'dist']);
 const MAX_FILES = 20_000;
@@ -13,6 +13,9 @@ const MAX_DEPTH = 8;
 
 export class ModelWorkspace {
   private readonly files = new Map<string, ModelRole>();
+
+  constructor(private readonly disk: NixFiles = diskFiles) {}
+
   /** The deployment the user chose, per folder. */
   private readonly chosen = new Map<string, DeploymentFiles>();
   private candidates: DeploymentFiles[] = [];
@@ -23,17 +26,17 @@ export class ModelWorkspace {
     const visit = (dir: string, depth: number) => {
       let entries;
       try {
-        entries = readdirSync(dir, { withFileTypes: true });
+        entries = this.disk.readDir(dir);
       } catch {
         return;
       }
-      for (const e of entries) {
+      for (const [name, type] of entries) {
         if (--budget < 0) return;
-        if (e.isDirectory()) {
-          if (depth < MAX_DEPTH && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) visit(join(dir, e.name), depth + 1);
-        } else if (e.name.endsWith('.nix')) {
-          const role = roleOf(e.name);
-          if (role) this.files.set(join(dir, e.name), role);
+        if (type === 'directory') {
+          if (depth < MAX_DEPTH && !name.startsWith('.') && !SKIP_DIRS.has(name)) visit(join(dir, name), depth + 1);
+        } else if (name.endsWith('.nix')) {
+          const role = roleOf(name);
+          if (role) this.files.set(join(dir, name), role);
         }
       }
     };

@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   'name-missing': { severity: 'error', summary: 'A service has no name.' },
   'name-mismatch': { severity: 'error', summary: "A service's name differs from its attribute name." },
   'type-missing': { severity: 'error', summary: 'A service has no type.' },
+  'pkg-missing': { severity: 'error', summary: 'A service has no pkg, so it cannot be built.' },
   'unknown-type': { severity: 'warning', summary: 'The type is not a Dysnomia module, a path, or a container some service provides.' },
   'dependency-not-distributed': { severity: 'error', summary: 'A dependsOn or connectsTo dependency is deployed nowhere, so the dependent cannot be built.' },
   'dependency-on-package': { severity: 'error', summary: 'A service depends on a service of type package.' },

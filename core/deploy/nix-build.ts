@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dependencyRefs } from '../plan/builds';
 import type { DeploymentFiles, DeploymentModel } from '../model/types';
+import { DEFAULT_NUM_OF_CORES, RESERVED_SERVICE_ATTRIBUTES } from '../model/schema';
 import { DeployError } from './errors';
 import { LineSplitter } from './lines';
 import { lastLines } from './nix-store';
@@ -47,7 +48,7 @@ let
   callWith = f: args: f (builtins.intersectAttrs (builtins.functionArgs f) args);
   infrastructure = import s.infrastructure;
   distribution = callWith (import s.distribution) ({ inherit infrastructure; } // extraParams);
-  reserved = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" ];
+  reserved = [ ${RESERVED_SERVICE_ATTRIBUTES.map((a) => JSON.stringify(a)).join(' ')} ];
   forSystem = system:
     let
       pkgs = import <nixpkgs> { inherit system; };
@@ -63,7 +64,7 @@ let
           fromProvider = if r.provider == null then { } else provided services.\${r.provider};
         in removeAttrs t [ "containers" ] // {
           inherit (s.targets.\${r.target}) system clientInterface targetProperty;
-          numOfCores = t.numOfCores or 1;
+          numOfCores = t.numOfCores or ${DEFAULT_NUM_OF_CORES};
           selectedContainer = r.container;
           container = fromProvider.\${r.container} or t.containers.\${r.container};
         };

@@ -51,6 +51,7 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'invalid-model':
     case 'name-missing':
     case 'type-missing':
+    case 'pkg-missing':
     case 'dependency-on-package':
     case 'dependency-cycle':
     case 'unknown-container':

@@ -12,7 +12,7 @@ import { Evaluator } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
 import { didYouMean, typo } from './near-miss';
-import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from './schema';
+import { DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY } from './schema';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
 
 export interface LoadOptions {
@@ -262,7 +262,7 @@ class ModelReader {
       properties,
       containers,
       system: this.stringAttr(t, 'system', loc) ?? this.ev.currentSystem,
-      numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : 1n, loc: numOfCoresLoc },
+      numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : BigInt(DEFAULT_NUM_OF_CORES), loc: numOfCoresLoc },
       clientInterface: this.stringAttr(t, 'clientInterface', loc) ?? DEFAULT_CLIENT_INTERFACE,
       targetProperty: { value: targetProperty, loc: targetPropertyLoc },
       attrs: t,

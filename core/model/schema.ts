@@ -1,5 +1,8 @@
-// The one description of the model attributes. Validation (required attributes, near-miss
-// names), completion (names, documentation, where values come from) and hover all read it.
+// The one description of the model attributes. Loading (defaults), validation (required
+// attributes, near-miss names), the builds (which attributes are Disnix's own), completion
+// (names, documentation, where values come from) and hover all read it.
+
+import type { DiagnosticCode } from '../diagnostic-codes';
 
 /** `mapping`: a service's entry in the distribution; `targetMapping`: one `{ target; container; }` in its `targets`. */
 export type ModelPart = 'service' | 'target' | 'mapping' | 'targetMapping';
@@ -13,29 +16,36 @@ export interface AttributeSchema {
   /** What the value is, as a person reads it. */
   valueType: string;
   required?: boolean;
+  /** What a missing required attribute is reported as, and why it is needed (`{key}`: the service's name). */
+  missing?: { code: DiagnosticCode; why: string };
+  /** The default as a person reads it, when it is not a plain value (`defaultValue`). */
   default?: string;
+  /** The value Disnix uses when the attribute is absent. */
+  defaultValue?: string | number | boolean;
+  /** One of Disnix's own service attributes: never a container property of a providing service. */
+  reserved?: boolean;
   doc: string;
   completion?: CompletionSource;
 }
 
 export const attributes: readonly AttributeSchema[] = [
-  { part: 'service', name: 'name', valueType: 'string', required: true, doc: 'The service name; must equal the attribute name the service is defined under.' },
-  { part: 'service', name: 'pkg', valueType: 'derivation, or a function of the inter-dependencies', required: true, doc: 'How the service is built. A service with `dependsOn` or `connectsTo` gets a function called with those dependencies; without them, the build itself.' },
-  { part: 'service', name: 'type', valueType: 'string', required: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
-  { part: 'service', name: 'dependsOn', valueType: 'attribute set of services', default: '{ }', doc: 'Inter-dependencies: passed to the build and activated before this service. The key is the parameter name, so `{ db = otherDb; }` aliases.', completion: 'services' },
-  { part: 'service', name: 'connectsTo', valueType: 'attribute set of services', default: '{ }', doc: 'Like `dependsOn`, passed to the build, but without an activation order; cycles are allowed.', completion: 'services' },
-  { part: 'service', name: 'activatesAfter', valueType: 'attribute set of services', default: '{ }', doc: 'Activation order only: activated after these services, which are not passed to the build.', completion: 'services' },
-  { part: 'service', name: 'deployState', valueType: 'bool', default: 'false', doc: 'Migrate the service state (snapshot and restore) when the service moves to another target.' },
-  { part: 'service', name: 'providesContainers', valueType: 'attribute set of container properties', doc: 'Containers this service provides to other services on the same target, by name.' },
-  { part: 'service', name: 'providesContainer', valueType: 'string', doc: 'Shorthand: the name of one container this service provides; its properties are the service\'s own non-reserved attributes.' },
-  { part: 'service', name: 'targets', valueType: 'list of targets', doc: 'Where the service is deployed: filled in from the distribution model; set by hand in an architecture model.', completion: 'targets' },
+  { part: 'service', name: 'name', valueType: 'string', required: true, missing: { code: 'name-missing', why: 'Disnix requires name = "{key}"' }, reserved: true, doc: 'The service name; must equal the attribute name the service is defined under.' },
+  { part: 'service', name: 'pkg', valueType: 'derivation, or a function of the inter-dependencies', required: true, missing: { code: 'pkg-missing', why: 'it says how the service is built' }, reserved: true, doc: 'How the service is built. A service with `dependsOn` or `connectsTo` gets a function called with those dependencies; without them, the build itself.' },
+  { part: 'service', name: 'type', valueType: 'string', required: true, missing: { code: 'type-missing', why: 'the Dysnomia module that activates it' }, reserved: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
+  { part: 'service', name: 'dependsOn', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Inter-dependencies: passed to the build and activated before this service. The key is the parameter name, so `{ db = otherDb; }` aliases.', completion: 'services' },
+  { part: 'service', name: 'connectsTo', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Like `dependsOn`, passed to the build, but without an activation order; cycles are allowed.', completion: 'services' },
+  { part: 'service', name: 'activatesAfter', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Activation order only: activated after these services, which are not passed to the build.', completion: 'services' },
+  { part: 'service', name: 'deployState', valueType: 'bool', defaultValue: false, reserved: true, doc: 'Migrate the service state (snapshot and restore) when the service moves to another target.' },
+  { part: 'service', name: 'providesContainers', valueType: 'attribute set of container properties', reserved: true, doc: 'Containers this service provides to other services on the same target, by name.' },
+  { part: 'service', name: 'providesContainer', valueType: 'string', reserved: true, doc: 'Shorthand: the name of one container this service provides; its properties are the service\'s own non-reserved attributes.' },
+  { part: 'service', name: 'targets', valueType: 'list of targets', reserved: true, doc: 'Where the service is deployed: filled in from the distribution model; set by hand in an architecture model.', completion: 'targets' },
 
   { part: 'target', name: 'properties', valueType: 'attribute set', required: true, doc: 'Properties of the machine; must contain the connection address named by `targetProperty` (`hostname` by default).', completion: 'properties' },
   { part: 'target', name: 'containers', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
   { part: 'target', name: 'system', valueType: 'string', default: 'the system of the machine deploying', doc: 'The machine\'s system, such as `x86_64-linux`; services are built for it.' },
-  { part: 'target', name: 'numOfCores', valueType: 'positive integer', default: '1', doc: 'How many activation or deactivation jobs may run at once on this machine.' },
-  { part: 'target', name: 'clientInterface', valueType: 'string', default: '"disnix-ssh-client"', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.', completion: 'interfaces' },
-  { part: 'target', name: 'targetProperty', valueType: 'string', default: '"hostname"', doc: 'Which property in `properties` holds the connection address.', completion: 'properties' },
+  { part: 'target', name: 'numOfCores', valueType: 'positive integer', defaultValue: 1, doc: 'How many activation or deactivation jobs may run at once on this machine.' },
+  { part: 'target', name: 'clientInterface', valueType: 'string', defaultValue: 'disnix-ssh-client', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.', completion: 'interfaces' },
+  { part: 'target', name: 'targetProperty', valueType: 'string', defaultValue: 'hostname', doc: 'Which property in `properties` holds the connection address.', completion: 'properties' },
 
   { part: 'mapping', name: 'targets', valueType: 'list of { target; container; }', required: true, doc: 'The targets of the service, each with an optional container (the service type by default).' },
   { part: 'targetMapping', name: 'target', valueType: 'target', required: true, doc: 'A target from the infrastructure model.', completion: 'targets' },
@@ -50,8 +60,24 @@ export function attributeSchema(part: ModelPart, name: string): AttributeSchema 
   return attributes.find((a) => a.part === part && a.name === name);
 }
 
-export const DEFAULT_TARGET_PROPERTY = 'hostname';
-export const DEFAULT_CLIENT_INTERFACE = 'disnix-ssh-client';
+/** The default of an attribute that has a plain one, as data. */
+function defaultValueOf<T extends string | number | boolean>(part: ModelPart, name: string): T {
+  const v = attributeSchema(part, name)?.defaultValue;
+  if (v === undefined) throw new Error(`the schema gives ${part} attribute '${name}' no default`);
+  return v as T;
+}
+
+/** How a default reads in documentation: the value as written in Nix, or the words for it. */
+export function defaultText(a: AttributeSchema): string | undefined {
+  return a.default ?? (a.defaultValue === undefined ? undefined : JSON.stringify(a.defaultValue));
+}
+
+export const DEFAULT_TARGET_PROPERTY = defaultValueOf<string>('target', 'targetProperty');
+export const DEFAULT_CLIENT_INTERFACE = defaultValueOf<string>('target', 'clientInterface');
+export const DEFAULT_NUM_OF_CORES = defaultValueOf<number>('target', 'numOfCores');
+
+/** Disnix's own service attributes, which are never a providing service's container properties. */
+export const RESERVED_SERVICE_ATTRIBUTES: readonly string[] = attributes.filter((a) => a.part === 'service' && a.reserved).map((a) => a.name);
 
 /** The client interfaces Disnix ships, for `clientInterface`. */
 export const clientInterfaces = ['disnix-ssh-client', 'disnix-soap-client', 'disnix-client'];

@@ -29,6 +29,7 @@ type Add = (code: DiagnosticCode, message: string, loc: Loc, related?: Diagnosti
 
 
 const serviceAttributeNames = attributesOf('service').map((a) => a.name);
+const requiredServiceAttributes = attributesOf('service').filter((a) => a.missing);
 const targetAttributeNames = attributesOf('target').map((a) => a.name);
 
 function checkUnknownAttributes(names: string[], known: string[], locOf: (name: string) => Loc, what: string, add: Add): void {
@@ -97,10 +98,9 @@ function providedContainers(model: DeploymentModel): Set<string> {
 function checkServices(model: DeploymentModel, provided: Set<string>, add: Add): void {
   for (const s of model.services.values()) {
     checkUnknownAttributes(s.attrs.sortedNames(), serviceAttributeNames, (n) => s.attrs.locOf(n) ?? s.loc, 'service', add);
-    if (!s.attrs.has('name')) add('name-missing', `service '${s.key}' has no name attribute; Disnix requires name = "${s.key}"`, s.loc);
-    else if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
-    if (!s.attrs.has('type')) add('type-missing', `service '${s.key}' has no type: the Dysnomia module that activates it`, s.loc);
-    else if (s.type && !isKnownType(s.type.value, provided)) {
+    for (const a of requiredServiceAttributes) if (!s.attrs.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc);
+    if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
+    if (s.type && !isKnownType(s.type.value, provided)) {
       const t = typo(s.type.value, dysnomiaTypes.keys());
       add('unknown-type', `'${s.type.value}' is not a Dysnomia module${didYouMean(t)}`, s.type.loc, undefined, t);
     }

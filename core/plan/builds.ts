@@ -10,9 +10,9 @@ import type { Evaluator } from '../nix/eval';
 import type { Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, isFunction, type Lazy, type Value } from '../nix/values';
 import type { Dependency, DeploymentModel, Service, Target } from '../model/types';
+import { RESERVED_SERVICE_ATTRIBUTES, DEFAULT_NUM_OF_CORES } from '../model/schema';
 
 /** Attributes that `providesContainer` does not expose as container properties. */
-const RESERVED = ['name', 'pkg', 'type', 'deployState', 'dependsOn', 'connectsTo', 'activatesAfter', 'providesContainer', 'providesContainers', 'targets'];
 
 const lazy = (compute: () => Value): Thunk => new Thunk(null, null, compute);
 
@@ -29,7 +29,7 @@ export function providedContainers(ev: Evaluator, service: Service): NixAttrs {
     const name = ev.force(single);
     if (typeof name === 'string') {
       const props = new Map(service.attrs.vals);
-      for (const r of RESERVED) props.delete(r);
+      for (const r of RESERVED_SERVICE_ATTRIBUTES) props.delete(r);
       vals.set(name, new NixAttrs(props));
     }
   }
@@ -154,7 +154,7 @@ export class ServiceBuilds {
 function normalisedTarget(target: Target): Map<string, Lazy> {
   const vals = new Map(target.attrs.vals);
   vals.set('system', target.system);
-  if (!vals.has('numOfCores')) vals.set('numOfCores', 1n);
+  if (!vals.has('numOfCores')) vals.set('numOfCores', BigInt(DEFAULT_NUM_OF_CORES));
   vals.set('clientInterface', target.clientInterface);
   vals.set('targetProperty', target.targetProperty.value);
   return vals;

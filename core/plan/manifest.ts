@@ -6,6 +6,7 @@
 import type { Analysis } from '../model/analyse';
 import { loadDeployment, PKGS } from '../model/load';
 import type { Dependency, DeploymentModel, Service } from '../model/types';
+import { DEFAULT_NUM_OF_CORES } from '../model/schema';
 import { callWithFormals } from '../nix/call';
 import { diagnostic, type Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
@@ -57,7 +58,7 @@ export function manifestTarget(analysis: Analysis, key: string): ManifestTarget 
     properties,
     containers: containers as ManifestTarget['containers'],
     system: t.system,
-    numOfCores: typeof cores === 'bigint' ? Number(cores) : typeof cores === 'number' ? cores : 1,
+    numOfCores: typeof cores === 'bigint' ? Number(cores) : typeof cores === 'number' ? cores : DEFAULT_NUM_OF_CORES,
     clientInterface: t.clientInterface,
     targetProperty: t.targetProperty.value,
   };

@@ -5,6 +5,7 @@
 // container); obsolete ones are deactivated dependents first, new ones activated dependencies
 // first, each target running at most `numOfCores` of them at a time (./schedule.ts).
 
+import { DEFAULT_NUM_OF_CORES } from '../model/schema';
 import { compareManifests, ManifestIndex, type ServiceChange } from './changes';
 import { rounds, type Job } from './schedule';
 import { emptyManifest, mappingKey, type DependencyMapping, type Manifest, type ServiceMapping, type SnapshotMapping } from './types';
@@ -113,7 +114,7 @@ export function planTransition(next: Manifest, previous: Manifest | undefined, o
 
 /** How many (de)activations each target runs at once: its `numOfCores`. */
 export function coresOf(next: Manifest, from: Manifest): (target: string) => number {
-  return (t) => Math.max(1, next.infrastructure[t]?.numOfCores ?? from.infrastructure[t]?.numOfCores ?? 1);
+  return (t) => Math.max(1, next.infrastructure[t]?.numOfCores ?? from.infrastructure[t]?.numOfCores ?? DEFAULT_NUM_OF_CORES);
 }
 
 /**

@@ -53,6 +53,26 @@ describe('model semantics', () => {
     assert.deepEqual(r.model.services.get('proxy-test1')!.dependsOn.map((d) => d.service), ['db', 'web']);
   });
 
+  it('reports every required service attribute that is missing, at the service, from the schema', () => {
+    const r = analyse({
+      'infrastructure.nix': '{ test1 = { properties.hostname = "test1"; }; }',
+      'distribution.nix': '{ infrastructure }: { a = [ infrastructure.test1 ]; b = [ infrastructure.test1 ]; }',
+      'services.nix': `{ system, pkgs, distribution, invDistribution }: {
+        a = { name = "a"; type = "echo"; };
+        b = { pkg = null; };
+      }`,
+    });
+    const at = (d: { loc: { source: { position(o: number): { line: number } }; start: number } }) => d.loc.source.position(d.loc.start).line;
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.code.endsWith('-missing')).map((d) => [d.code, at(d), d.message]),
+      [
+        ['pkg-missing', 1, "service 'a' has no pkg: it says how the service is built"],
+        ['name-missing', 2, `service 'b' has no name: Disnix requires name = "b"`],
+        ['type-missing', 2, "service 'b' has no type: the Dysnomia module that activates it"],
+      ],
+    );
+  });
+
   it('reads models generated without any source location', () => {
     const r = analyse({
       'infrastructure.nix': 'builtins.listToAttrs [ { name = "test1"; value = { properties.hostname = "test1"; }; } ]',

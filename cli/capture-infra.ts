@@ -5,7 +5,7 @@
 import { DEFAULT_CLIENT_INTERFACE, DEFAULT_TARGET_PROPERTY } from '../core/model/schema';
 import { Evaluator } from '../core/nix/eval';
 import { jsonToNix } from '../core/plan/json-to-nix';
-import { toJsonValue } from '../core/plan/json';
+import { toJsonValue } from '../core/model/json';
 import type { JsonValue, ManifestTarget } from '../core/plan/types';
 import { ArgReader, UsageError } from './args';
 import { defaultTargetArgs, onEveryTarget, openClients, readInfrastructure, readInfrastructureFlag, readTargetFlag, targetOptionsHelp, type InfrastructureArgs, type TargetArgs } from './targets';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
 import { CoordinatorProfile } from '../core/plan/coordinator';
 import type { Manifest } from '../core/plan/types';
-import { NixAttrs } from '../core/nix/values';
+import { serviceAttribute } from '../core/model/json';
 import { UsageError } from './args';
 import { defaultDeployArgs, deploy } from './deploy';
 import { dnxStateDir } from '../core/state-home';
@@ -58,17 +58,14 @@ function whatRunsWhere(m: Manifest): string {
 
 /** Each service's `port` on its target's hostname; the front end is the one nothing depends on. */
 function endpointsOf(analysis: Analysis, m: Manifest): { name: string; url: string; front: boolean }[] {
-  const ev = analysis.evaluator;
   const used = new Set(Object.values(m.services).flatMap((s) => s.dependsOn.map((d) => m.services[d.service]?.name)));
   const out: { name: string; url: string; front: boolean }[] = [];
   for (const mapping of m.serviceMappings) {
     const name = m.services[mapping.service].name;
-    const port = analysis.model.services.get(name)?.attrs.get('port');
-    const props = analysis.model.infrastructure.get(mapping.target)?.attrs.get('properties');
-    const set = props === undefined ? undefined : ev.force(props);
-    const host = set instanceof NixAttrs && set.get('hostname') !== undefined ? ev.force(set.get('hostname')!) : 'localhost';
+    const port = serviceAttribute(analysis, name, 'port');
+    const host = m.infrastructure[mapping.target]?.properties.hostname ?? 'localhost';
     if (port === undefined) continue;
-    out.push({ name, url: `http://${String(host)}:${String(ev.force(port))}/`, front: !used.has(name) });
+    out.push({ name, url: `http://${String(host)}:${String(port)}/`, front: !used.has(name) });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

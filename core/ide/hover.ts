@@ -2,6 +2,8 @@
 // its resolved properties and the services mapped to it; for a model attribute, its
 // documentation from the schema; for a Dysnomia type, what the module activates.
 
+import type { JsonValue } from '../json';
+import { jsonToNix } from '../plan/json-to-nix';
 import type { ModelRole } from '../model/roles';
 import { attributeSchema, dysnomiaTypes } from '../model/schema';
 import type { Service, Target } from '../model/types';
@@ -61,7 +63,9 @@ function targetHover(state: IdeState, t: Target): string {
   const show = (v: unknown) => printValue(evaluator, v as Lazy, { maxDepth: 1 });
   const lines = [`**target** \`${t.key}\`${t.address !== undefined ? ` at \`${t.address}\`` : ''}`, ''];
   lines.push('| property | value |', '|---|---|');
-  for (const [name, p] of t.properties) lines.push(`| ${name} | \`${escapeCell(show(p.value))}\` |`);
+  // On one line: a set or list as Nix writes it, folded.
+  const data = (v: JsonValue | undefined) => (v === undefined ? '«not known here»' : jsonToNix(v).replace(/\s*\n\s*/g, ' '));
+  for (const [name, p] of t.properties) lines.push(`| ${name} | \`${escapeCell(data(p.value))}\` |`);
   lines.push(`| system | \`${t.system}\` |`, `| numOfCores | \`${escapeCell(show(t.numOfCores.value))}\` |`, `| clientInterface | \`${t.clientInterface}\` |`);
   if (t.targetProperty.value !== 'hostname') lines.push(`| targetProperty | \`${t.targetProperty.value}\` |`);
   if (t.containers) lines.push('', `Containers: ${[...t.containers.keys()].map((c) => `\`${c}\``).join(', ') || 'none'}`);

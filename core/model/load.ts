@@ -13,6 +13,8 @@ import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
 import { didYouMean, typo } from './near-miss';
 import { DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY } from './schema';
+import { toJsonValue } from './json';
+import type { JsonValue } from '../json';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
 
 export interface LoadOptions {
@@ -162,6 +164,16 @@ class ModelReader {
     return set.locOf(name) ?? fallback;
   }
 
+  /** The attribute names of `set`, each with where it is written. */
+  attributesOf(set: NixAttrs, fallback: Loc): Map<string, Loc> {
+    return new Map(set.sortedNames().map((n) => [n, this.keyLoc(set, n, fallback)]));
+  }
+
+  /** A model value as data; an evaluation error is reported where it arose, and the value is not known. */
+  json(v: Lazy, at: Loc): JsonValue | undefined {
+    return this.attempt(() => toJsonValue(this.ev, v), at);
+  }
+
   /** Where the value of `set.name` was written: its expression when known, else its key. */
   valueLoc(set: NixAttrs, name: string, fallback: Loc): Loc {
     const def = set.literal?.attrs.get(name);
@@ -217,9 +229,9 @@ class ModelReader {
           }
           return new NixAttrs(set);
         });
-        const withServices = new Map(target.attrs.vals);
+        const withServices = new Map(target.evaluated.vals);
         withServices.set('services', mapped);
-        vals.set(key, new NixAttrs(withServices, target.attrs.locs));
+        vals.set(key, new NixAttrs(withServices, target.evaluated.locs));
       }
       return new NixAttrs(vals, infrastructure?.locs ?? null);
     });
@@ -244,14 +256,20 @@ class ModelReader {
   }
 
   readTarget(key: string, t: NixAttrs, loc: Loc): Target {
-    const properties = new Map<string, Located<unknown>>();
+    const properties = new Map<string, Located<JsonValue | undefined>>();
     const propsV = t.has('properties') ? this.force(t.get('properties'), this.valueLoc(t, 'properties', loc)) : undefined;
     const props = propsV instanceof NixAttrs ? propsV : undefined;
-    if (props) for (const name of props.sortedNames()) properties.set(name, { value: props.get(name), loc: this.keyLoc(props, name, loc) });
-    let containers: Map<string, Loc> | undefined;
+    if (props) for (const name of props.sortedNames()) properties.set(name, { value: this.json(props.get(name)!, this.valueLoc(props, name, loc)), loc: this.keyLoc(props, name, loc) });
+    let containers: Target['containers'];
     if (t.has('containers')) {
       const c = this.force(t.get('containers'), this.valueLoc(t, 'containers', loc));
-      if (c instanceof NixAttrs) containers = new Map(c.sortedNames().map((n) => [n, this.keyLoc(c, n, loc)]));
+      if (c instanceof NixAttrs) {
+        containers = new Map();
+        for (const n of c.sortedNames()) {
+          const value = this.json(c.get(n)!, this.valueLoc(c, n, loc));
+          containers.set(n, { value: value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}, loc: this.keyLoc(c, n, loc) });
+        }
+      }
     }
     const targetPropertyLoc = this.valueLoc(t, 'targetProperty', loc);
     const targetProperty = this.stringAttr(t, 'targetProperty', loc) ?? DEFAULT_TARGET_PROPERTY;
@@ -265,7 +283,8 @@ class ModelReader {
       numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : BigInt(DEFAULT_NUM_OF_CORES), loc: numOfCoresLoc },
       clientInterface: this.stringAttr(t, 'clientInterface', loc) ?? DEFAULT_CLIENT_INTERFACE,
       targetProperty: { value: targetProperty, loc: targetPropertyLoc },
-      attrs: t,
+      attributes: this.attributesOf(t, loc),
+      evaluated: t,
     };
     if (props?.has(targetProperty)) {
       const a = this.force(props.get(targetProperty), this.valueLoc(props, targetProperty, loc));
@@ -347,7 +366,11 @@ class ModelReader {
         this.report('invalid-model', `service '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
         continue;
       }
-      const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attrs: v };
+      const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: this.attributesOf(v, loc), evaluated: v };
+      if (v.has('deployState')) {
+        const d = this.json(v.get('deployState')!, this.valueLoc(v, 'deployState', loc));
+        if (typeof d === 'boolean') service.deployState = d;
+      }
       for (const attr of ['name', 'type'] as const) {
         if (!v.has(attr)) continue;
         const at = this.valueLoc(v, attr, loc);

@@ -1,7 +1,10 @@
 // The deployment model as the rest of the product sees it: services, targets and mappings
 // after Disnix's normalisation, each remembering where in the model files it was written.
-// Plain data apart from `attrs`, the evaluated set a later feature may look into lazily.
+// Plain data, apart from `evaluated`: the evaluated service or target set, which only the
+// builds (core/plan/builds.ts calls each `pkg` with Nix values) and the model's own readers
+// look into (an architecture test holds every other layer to the plain fields).
 
+import type { JsonValue } from '../json';
 import type { Loc } from '../nix/source';
 import type { NixAttrs } from '../nix/values';
 
@@ -35,22 +38,31 @@ export interface Service {
   activatesAfter: Dependency[];
   /** Containers this service provides to services on the same target. */
   providesContainers: Located<string>[];
-  attrs: NixAttrs;
+  /** `deployState`, when it is written and known. */
+  deployState?: boolean;
+  /** Every attribute written, with where (its key, else the service). */
+  attributes: Map<string, Loc>;
+  /** The evaluated service: for the builds only. */
+  evaluated: NixAttrs;
 }
 
 export interface Target {
   key: string;
   loc: Loc;
-  properties: Map<string, Located<unknown>>;
-  /** Container names; `undefined` when the target declares no `containers` at all. */
-  containers?: Map<string, Loc>;
+  /** The properties as data (`undefined`: a value not known here, such as one from Nixpkgs), and where each is written. */
+  properties: Map<string, Located<JsonValue | undefined>>;
+  /** The containers with their properties as data; `undefined` when the target declares no `containers` at all. */
+  containers?: Map<string, Located<Record<string, JsonValue>>>;
   system: string;
   numOfCores: Located<unknown>;
   clientInterface: string;
   targetProperty: Located<string>;
   /** The connection address: the property `targetProperty` names. */
   address?: string;
-  attrs: NixAttrs;
+  /** Every attribute written, with where (its key, else the target). */
+  attributes: Map<string, Loc>;
+  /** The evaluated target: for the builds only. */
+  evaluated: NixAttrs;
 }
 
 export interface TargetMapping {

@@ -44,13 +44,13 @@ function checkUnknownAttributes(names: string[], known: string[], locOf: (name: 
 function checkTargets(model: DeploymentModel, add: Add): void {
   const byAddress = new Map<string, string>();
   for (const t of model.infrastructure.values()) {
-    checkUnknownAttributes(t.attrs.sortedNames(), targetAttributeNames, (n) => t.attrs.locOf(n) ?? t.loc, 'target', add);
+    checkUnknownAttributes([...t.attributes.keys()], targetAttributeNames, (n) => t.attributes.get(n) ?? t.loc, 'target', add);
     const cores = t.numOfCores.value;
     if (cores !== undefined && !(typeof cores === 'bigint' && cores > 0n)) {
       add('invalid-num-of-cores', `numOfCores of target '${t.key}' must be a positive integer`, t.numOfCores.loc);
     }
     if (!t.properties.has(t.targetProperty.value)) {
-      add('target-property-missing', `target '${t.key}' has no property '${t.targetProperty.value}', which holds its connection address (see targetProperty)`, t.attrs.locOf('properties') ?? t.loc);
+      add('target-property-missing', `target '${t.key}' has no property '${t.targetProperty.value}', which holds its connection address (see targetProperty)`, t.attributes.get('properties') ?? t.loc);
       continue;
     }
     // A local target is this machine, with state of its own: its address names nothing.
@@ -97,8 +97,8 @@ function providedContainers(model: DeploymentModel): Set<string> {
 
 function checkServices(model: DeploymentModel, provided: Set<string>, add: Add): void {
   for (const s of model.services.values()) {
-    checkUnknownAttributes(s.attrs.sortedNames(), serviceAttributeNames, (n) => s.attrs.locOf(n) ?? s.loc, 'service', add);
-    for (const a of requiredServiceAttributes) if (!s.attrs.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc);
+    checkUnknownAttributes([...s.attributes.keys()], serviceAttributeNames, (n) => s.attributes.get(n) ?? s.loc, 'service', add);
+    for (const a of requiredServiceAttributes) if (!s.attributes.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc);
     if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
     if (s.type && !isKnownType(s.type.value, provided)) {
       const t = typo(s.type.value, dysnomiaTypes.keys());

@@ -19,16 +19,16 @@ const lazy = (compute: () => Value): Thunk => new Thunk(null, null, compute);
 /** A service's containers: `providesContainers`, plus the one `providesContainer` names. */
 export function providedContainers(ev: Evaluator, service: Service): NixAttrs {
   const vals = new Map<string, Lazy>();
-  const explicit = service.attrs.get('providesContainers');
+  const explicit = service.evaluated.get('providesContainers');
   if (explicit !== undefined) {
     const set = ev.force(explicit);
     if (set instanceof NixAttrs) for (const n of set.sortedNames()) vals.set(n, set.get(n)!);
   }
-  const single = service.attrs.get('providesContainer');
+  const single = service.evaluated.get('providesContainer');
   if (single !== undefined) {
     const name = ev.force(single);
     if (typeof name === 'string') {
-      const props = new Map(service.attrs.vals);
+      const props = new Map(service.evaluated.vals);
       for (const r of RESERVED_SERVICE_ATTRIBUTES) props.delete(r);
       vals.set(name, new NixAttrs(props));
     }
@@ -73,7 +73,7 @@ export class ServiceBuilds {
     try {
       // `guard` turns an unknown value met on the way into that value.
       const r: unknown = this.ev.guard(() => {
-        const v = service.attrs.get('pkg');
+        const v = service.evaluated.get('pkg');
         if (v === undefined) throw new EvalError('other', `service '${service.key}' has no 'pkg'`, at);
         let pkg = this.ev.force(v, at);
         const params = this.interDependencyParams(service);
@@ -114,7 +114,7 @@ export class ServiceBuilds {
   }
 
   private dependencyParam(dep: Service, refs: TargetRef[]): NixAttrs {
-    const vals = new Map(dep.attrs.vals);
+    const vals = new Map(dep.evaluated.vals);
     for (const k of ['activatesAfter', 'connectsTo', 'dependsOn']) vals.delete(k);
     if (!vals.has('deployState')) vals.set('deployState', false);
     const targets = refs.map((r) => lazy(() => this.targetParam(r)));
@@ -124,7 +124,7 @@ export class ServiceBuilds {
       return this.ev.force(targets[0]);
     }));
     if (dep.connectsTo.length + dep.dependsOn.length > 0) vals.set('connectsTo', lazy(() => this.interDependencyParams(dep)));
-    return new NixAttrs(vals, dep.attrs.locs);
+    return new NixAttrs(vals, dep.evaluated.locs);
   }
 
   /** A target as a dependent's build sees it: without `containers`, with the one selected. */
@@ -134,7 +134,7 @@ export class ServiceBuilds {
     vals.delete('containers');
     vals.set('selectedContainer', ref.container);
     vals.set('container', lazy(() => this.containerProperties(target, ref)));
-    return new NixAttrs(vals, target.attrs.locs);
+    return new NixAttrs(vals, target.evaluated.locs);
   }
 
   /** From the service providing the container (found by the model's normalisation), else the target's. */
@@ -142,7 +142,7 @@ export class ServiceBuilds {
     const provider = containerProvidedByService === undefined ? undefined : this.model.services.get(containerProvidedByService);
     const provided = provider && providedContainers(this.ev, provider).get(container);
     if (provided !== undefined) return this.ev.force(provided) as NixAttrs;
-    const containers = target.attrs.get('containers');
+    const containers = target.evaluated.get('containers');
     const set = containers === undefined ? undefined : this.ev.force(containers);
     const props = set instanceof NixAttrs ? set.get(container) : undefined;
     if (props === undefined) throw new EvalError('other', `target '${target.key}' has no container '${container}'`, target.loc);
@@ -152,7 +152,7 @@ export class ServiceBuilds {
 
 /** A target's attributes with Disnix's defaults (filled in by the model's loading, §1.3). */
 function normalisedTarget(target: Target): Map<string, Lazy> {
-  const vals = new Map(target.attrs.vals);
+  const vals = new Map(target.evaluated.vals);
   vals.set('system', target.system);
   if (!vals.has('numOfCores')) vals.set('numOfCores', BigInt(DEFAULT_NUM_OF_CORES));
   vals.set('clientInterface', target.clientInterface);

@@ -1,6 +1,6 @@
 // JSON data written as a Nix expression, for the models dnx generates: attribute names are
 // quoted only when they must be, strings are escaped so that nothing in them is interpolated.
-// Apart from core/plan/json.ts (Nix values to JSON), so the agent's bundle leaves the evaluator out.
+// Apart from core/model/json.ts (Nix values to JSON), so the agent's bundle leaves the evaluator out.
 
 import type { JsonValue } from './types';
 

@@ -13,7 +13,7 @@ import { EvalError } from '../nix/errors';
 import { NixAttrs, type Lazy, type Value } from '../nix/values';
 import { dependencyRefs, providedContainers, ServiceBuilds } from './builds';
 import { serviceHash } from './identity';
-import { toJsonObject, toJsonValue } from './json';
+import { toJsonObject } from '../model/json';
 import type { DependencyMapping, Manifest, ManifestService, ManifestTarget, ServiceMapping, SnapshotMapping, TargetProfile } from './types';
 
 export interface ManifestOptions {
@@ -44,19 +44,15 @@ export function buildManifest(analysis: Analysis, options: ManifestOptions = {})
 
 /** A target of the infrastructure model, normalised as the manifest holds it. */
 export function manifestTarget(analysis: Analysis, key: string): ManifestTarget {
-  const ev = analysis.evaluator;
   const t = analysis.model.infrastructure.get(key)!;
   const properties: ManifestTarget['properties'] = {};
-  for (const [name, p] of t.properties) {
-    const j = toJsonValue(ev, p.value as Lazy);
-    if (j !== undefined) properties[name] = j;
-  }
-  const containersV = t.attrs.get('containers');
-  const containers = containersV === undefined ? {} : (toJsonValue(ev, containersV) ?? {});
+  for (const [name, p] of t.properties) if (p.value !== undefined) properties[name] = p.value;
+  const containers: ManifestTarget['containers'] = {};
+  for (const [name, c] of t.containers ?? []) containers[name] = c.value;
   const cores = t.numOfCores.value;
   return {
     properties,
-    containers: containers as ManifestTarget['containers'],
+    containers,
     system: t.system,
     numOfCores: typeof cores === 'bigint' ? Number(cores) : typeof cores === 'number' ? cores : DEFAULT_NUM_OF_CORES,
     clientInterface: t.clientInterface,
@@ -182,9 +178,7 @@ class ManifestBuilder {
   }
 
   private deployState(service: Service): boolean {
-    const v = service.attrs.get('deployState');
-    const j = v === undefined ? undefined : toJsonValue(this.analysis.evaluator, v);
-    return typeof j === 'boolean' ? j : this.options.deployState === true;
+    return service.deployState ?? this.options.deployState === true;
   }
 
   /** Per target, every build of the services mapped there plus its packages-model entries. */

@@ -2,8 +2,9 @@
 // (../shared/reference/disnix.md §1.7, §2). Plain JSON, so it can be written to the coordinator
 // profile, compared, sent to a webview, and exported as Disnix's manifest XML.
 
-/** A JSON value read from a model (Nix ints become numbers). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '../json';
+
+export type { JsonValue };
 
 /** A service instance on a target: which service (by hash), where, and in which container. */
 export interface DependencyMapping {

@@ -53,6 +53,19 @@ describe('model semantics', () => {
     assert.deepEqual(r.model.services.get('proxy-test1')!.dependsOn.map((d) => d.service), ['db', 'web']);
   });
 
+  it('reads targets and services into plain data: properties, container properties, deployState', () => {
+    const r = analyse({
+      'infrastructure.nix': `{ test1 = { properties = { hostname = "test1"; port = 8080; tags = [ "a" ]; secret = builtins.readFile ./absent; }; containers.mysql-database = { mysqlPort = 3306; }; }; }`,
+      'distribution.nix': '{ infrastructure }: { db = [ infrastructure.test1 ]; }',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: { db = { name = "db"; pkg = null; type = "mysql-database"; deployState = true; }; }',
+    });
+    const t = r.model.infrastructure.get('test1')!;
+    assert.deepEqual(Object.fromEntries([...t.properties].map(([k, p]) => [k, p.value])), { hostname: 'test1', port: 8080, secret: undefined, tags: ['a'] }, 'what is not known here is undefined');
+    assert.deepEqual(Object.fromEntries([...t.containers!].map(([k, c]) => [k, c.value])), { 'mysql-database': { mysqlPort: 3306 } });
+    assert.equal(r.model.services.get('db')!.deployState, true);
+    assert.deepEqual(codes(r), []);
+  });
+
   it('reports every required service attribute that is missing, at the service, from the schema', () => {
     const r = analyse({
       'infrastructure.nix': '{ test1 = { properties.hostname = "test1"; }; }',

@@ -90,6 +90,22 @@ describe('architecture invariants', () => {
     assert.deepEqual(offending, []);
   });
 
+  it("the model is inert: only the model's readers and the builds look into its evaluated Nix values", () => {
+    const allowed = (file: string) => file.startsWith('core/model/') || file === 'core/plan/builds.ts';
+    const offending = ['core', 'server', 'cli', 'client', 'agent', 'webview'].flatMap((folder) =>
+      sources(folder)
+        .filter((file) => !allowed(relative(root, file)))
+        .flatMap((file) =>
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .map((line, n) => [line, n + 1] as const)
+            .filter(([line]) => /\.evaluated\b/.test(line.replace(/\/\/.*$/, '')))
+            .map(([, n]) => `${relative(root, file)}:${n}`),
+        ),
+    );
+    assert.deepEqual(offending, []);
+  });
+
   it('core/ has no import cycles at run time', () => {
     const graph = new Map<string, string[]>();
     for (const file of sources('core')) {

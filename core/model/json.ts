@@ -1,9 +1,11 @@
-// Model values as JSON for the manifest: target properties, container properties. Values
-// that cannot be known (anything from Nixpkgs) and functions are left out.
+// Model values as JSON, as loading reads target and container properties into plain data (and
+// the manifest keeps them). Values that cannot be known (anything from Nixpkgs) and functions
+// are left out.
 
 import type { Evaluator } from '../nix/eval';
 import { NixAttrs, NixPath, Unknown, isFunction, isString, stringOf, type Lazy } from '../nix/values';
-import type { JsonValue } from './types';
+import type { JsonValue } from '../json';
+import type { DeploymentModel } from './types';
 
 export function toJsonValue(ev: Evaluator, lazy: Lazy): JsonValue | undefined {
   const v = ev.guard(() => ev.force(lazy));
@@ -18,6 +20,12 @@ export function toJsonValue(ev: Evaluator, lazy: Lazy): JsonValue | undefined {
     return toJsonObject(ev, v);
   }
   return undefined;
+}
+
+/** Attribute `name` of service `key` as data, for commands that show a service's own settings (a port, say). */
+export function serviceAttribute(analysis: { model: DeploymentModel; evaluator: Evaluator }, key: string, name: string): JsonValue | undefined {
+  const v = analysis.model.services.get(key)?.evaluated.get(name);
+  return v === undefined ? undefined : toJsonValue(analysis.evaluator, v);
 }
 
 export function toJsonObject(ev: Evaluator, set: NixAttrs): Record<string, JsonValue> {

@@ -21,7 +21,7 @@ import type { Manifest } from '../core/plan/types';
 import { hasChromium, launchChromium } from '../test/browser';
 import { openGraphPage, serveGraphPage, showGraph } from '../test/webview/graph-page';
 import { LspClient, uri } from '../test/server/lsp-client';
-import { PLAN_SETTLE_MS, type PlanResponse } from '../server/protocol';
+import { PLAN_SETTLE_MS, type PlanParams, type PlanResponseFor } from '../server/protocol';
 import { Source } from '../core/nix/source';
 import { writeDisnixModel, type ModelSize } from './models';
 import { machine, writeSection } from './report';
@@ -53,7 +53,8 @@ async function planAfterEdit(size: ModelSize): Promise<number[]> {
     const at = new Source('', text, '').position(text.indexOf('s1 = [ infrastructure.test1') + 's1 = [ infrastructure.test'.length);
     await client.open(distribution);
     const ask = async () => {
-      const r = await client.request<PlanResponse>('disnix/plan', { uri: uri(distribution) });
+      // What the graph panel asks for.
+      const r = await client.request<PlanResponseFor<'graph'>>('disnix/plan', { uri: uri(distribution), view: 'graph' } satisfies PlanParams);
       if (!r.ok) throw new Error(r.message);
       return r;
     };

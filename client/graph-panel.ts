@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { PlanResponse } from '../server/protocol';
+import type { PlanResponseFor } from '../server/protocol';
 import type { HostMessage, ViewMessage, ViewState } from '../webview/messages';
 import { graphHtml } from './graph-html';
 import type { LiveFeed } from './live-feed';
@@ -17,7 +17,7 @@ const VIEW_STATE_KEY = 'disnix.graphView';
 
 export class GraphPanel implements vscode.Disposable {
   private static current: GraphPanel | undefined;
-  private readonly feed: PlanFeed;
+  private readonly feed: PlanFeed<'graph'>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -55,7 +55,7 @@ export class GraphPanel implements vscode.Disposable {
     const webview = panel.webview;
     const resource = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', name)).toString();
     webview.html = graphHtml({ script: resource('graph.js'), style: resource('graph.css'), cspSource: webview.cspSource });
-    this.feed = new PlanFeed(client, uri);
+    this.feed = new PlanFeed(client, uri, 'graph');
     this.subscriptions.push(
       this.feed,
       this.feed.onDidUpdate((r) => this.send(r)),
@@ -65,7 +65,7 @@ export class GraphPanel implements vscode.Disposable {
     );
   }
 
-  private send(r: PlanResponse): void {
+  private send(r: PlanResponseFor<'graph'>): void {
     this.panel.title = `Deployment Graph: ${r.title}`;
     const message: HostMessage = r.ok
       ? { type: 'graph', graph: r.graph, title: r.title }

@@ -5,7 +5,7 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { PlanResponse, PlanShown } from '../server/protocol';
+import type { PlanResponseFor, PlanTextShown } from '../server/protocol';
 import { PlanFeed, placeLabel, problemLabel } from './plan-feed';
 
 export const PLAN_SCHEME = 'disnix-plan';
@@ -14,7 +14,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   /** Per plan document, the feed of its deployment. */
-  private readonly feeds = new Map<string, PlanFeed>();
+  private readonly feeds = new Map<string, PlanFeed<'text'>>();
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
 
   constructor(private readonly client: () => LanguageClient | undefined) {
@@ -35,10 +35,10 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
     await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   }
 
-  private feed(uri: vscode.Uri): PlanFeed {
+  private feed(uri: vscode.Uri): PlanFeed<'text'> {
     let feed = this.feeds.get(uri.toString());
     if (!feed) {
-      feed = new PlanFeed(this.client, uri.query || undefined);
+      feed = new PlanFeed(this.client, uri.query || undefined, 'text');
       feed.onDidUpdate(() => this.changed.fire(uri));
       this.feeds.set(uri.toString(), feed);
     }
@@ -77,7 +77,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
 }
 
 /** The document: the plan and its links, or why there is none with a problem per line, each linked to its place. */
-function documentOf(r: PlanResponse): { text: string; links: PlanShown['links'] } {
+function documentOf(r: PlanResponseFor<'text'>): { text: string; links: PlanTextShown['links'] } {
   if (r.ok) return r;
   const head = [...r.message.split('\n'), ''];
   const links = r.problems.map((p, i) => {

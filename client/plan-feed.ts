@@ -6,16 +6,17 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PLAN_REQUEST, PLAN_SETTLE_MS, type Place, type PlanFailed, type PlanParams, type PlanResponse } from '../server/protocol';
+import { PLAN_REQUEST, PLAN_SETTLE_MS, type Place, type PlanFailed, type PlanParams, type PlanResponseFor, type PlanViewKind } from '../server/protocol';
 
 /** Fired when a deployment may have changed what runs: every plan is against what runs. */
 export const deployedStateChanged = new vscode.EventEmitter<void>();
 
-export class PlanFeed implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<PlanResponse>();
+/** One view of the plan (`view`: what its panel shows, and all it is sent). */
+export class PlanFeed<K extends PlanViewKind> implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<PlanResponseFor<K>>();
   /** Each new plan, or why there is none. */
   readonly onDidUpdate = this.emitter.event;
-  latest: PlanResponse | undefined;
+  latest: PlanResponseFor<K> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private asking: Promise<void> | undefined;
@@ -25,6 +26,7 @@ export class PlanFeed implements vscode.Disposable {
   constructor(
     private readonly client: () => LanguageClient | undefined,
     public uri: string | undefined,
+    private readonly view: K,
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.nix');
     this.subscriptions.push(
@@ -62,12 +64,12 @@ export class PlanFeed implements vscode.Disposable {
 
   private async ask(): Promise<void> {
     const client = this.client();
-    let response: PlanResponse;
+    let response: PlanResponseFor<K>;
     if (!client?.isRunning()) {
       response = { ok: false, title: 'Disnix', message: 'The Disnix language server is not running (Disnix: Restart Language Server).', problems: [] };
     } else {
       try {
-        response = await client.sendRequest<PlanResponse>(PLAN_REQUEST, { uri: this.uri } satisfies PlanParams);
+        response = await client.sendRequest<PlanResponseFor<K>>(PLAN_REQUEST, { uri: this.uri, view: this.view } satisfies PlanParams);
       } catch (e) {
         response = { ok: false, title: 'Disnix', message: `The plan could not be made: ${e instanceof Error ? e.message : String(e)}`, problems: [] };
       }

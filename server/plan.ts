@@ -10,7 +10,7 @@ import { CoordinatorError, CoordinatorProfile } from '../core/plan/coordinator';
 import type { Manifest } from '../core/plan/types';
 import { Source, type Loc } from '../core/nix/source';
 import { location } from './convert';
-import type { Place, PlanFailed, PlanResponse } from './protocol';
+import type { Place, PlanFailed, PlanResponse, PlanViewKind } from './protocol';
 
 export interface CoordinatorSettings {
   /** The coordinator profile's name (`-p`). */
@@ -19,7 +19,7 @@ export interface CoordinatorSettings {
   path: string;
 }
 
-export function planResponse(files: DeploymentFiles, state: IdeState | undefined, coordinator: CoordinatorSettings): PlanResponse {
+export function planResponse(files: DeploymentFiles, state: IdeState | undefined, coordinator: CoordinatorSettings, kind: PlanViewKind): PlanResponse {
   const decider = files.architecture ?? files.distribution ?? Object.values(files)[0] ?? '';
   const title = `${basename(dirname(decider))}: ${basename(decider)}`;
   const failed = (message: string, problems: PlanFailed['problems'] = []): PlanFailed => ({ ok: false, title, message, problems });
@@ -39,23 +39,18 @@ export function planResponse(files: DeploymentFiles, state: IdeState | undefined
     return failed(`What runs now is not known: ${e.message}. Check disnix.profile and disnix.coordinatorProfilePath.`);
   }
 
-  const result = planView(state, { previous, against });
+  const result = planView(state, kind, { previous, against });
   if ('errors' in result) {
     const n = result.errors.length;
     return failed(`The models have ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} to see the plan.`, result.errors.map((d) => ({ message: d.message, place: location(d.loc) })));
   }
   const { view } = result;
-  const text = new Source('plan', view.text, '/');
+  if (view.kind === 'text') {
+    const text = new Source('plan', view.text, '/');
+    return { ok: true, view: 'text', title, text: view.text, links: view.links.map((l) => ({ range: text.range(l), place: location(l.loc) })) };
+  }
   const places = (locs: Map<string, Loc>): Record<string, Place> => Object.fromEntries([...locs].map(([id, loc]) => [id, location(loc)]));
-  return {
-    ok: true,
-    title,
-    text: view.text,
-    links: view.links.map((l) => ({ range: text.range(l), place: location(l.loc) })),
-    graph: view.graph,
-    targets: places(view.targets),
-    services: places(view.services),
-  };
+  return { ok: true, view: 'graph', title, graph: view.graph, targets: places(view.targets), services: places(view.services) };
 }
 
 /** The last deployed manifest read, by its generation file and that file's modification. */

@@ -25,8 +25,13 @@ export const CHOOSE_DEPLOYMENT_NOTIFICATION = 'disnix/chooseDeployment';
 export const PLAN_REQUEST = 'disnix/plan';
 /** How long a client waits out a burst of edits before asking for the plan again. */
 export const PLAN_SETTLE_MS = 40;
+/** Which view of the plan a panel shows: the plan in words with its links, or the graph. */
+export type PlanViewKind = 'text' | 'graph';
+
 export interface PlanParams {
   uri?: string;
+  /** Only this view is computed and sent (the graph and the links are each about a megabyte at 1,000 services). */
+  view: PlanViewKind;
 }
 
 export interface Place {
@@ -35,14 +40,25 @@ export interface Place {
 }
 
 export type PlanResponse = PlanShown | PlanFailed;
+export type PlanShown = PlanTextShown | PlanGraphShown;
+/** The answer to a request for view `K`. */
+export type PlanResponseFor<K extends PlanViewKind> = Extract<PlanShown, { view: K }> | PlanFailed;
 
-export interface PlanShown {
+interface Shown {
   ok: true;
   /** The deployment, in a few words: its folder and the files that decide it. */
   title: string;
+}
+
+export interface PlanTextShown extends Shown {
+  view: 'text';
   /** The plan in words, and where its names link to. */
   text: string;
   links: { range: Range; place: Place }[];
+}
+
+export interface PlanGraphShown extends Shown {
+  view: 'graph';
   graph: DeploymentGraph;
   /** Where the graph's machines (by name) and service instances (by id) are defined. */
   targets: Record<string, Place>;

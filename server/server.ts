@@ -190,7 +190,7 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
     if (!files) {
       return { ok: false, title: 'Disnix', message: 'No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).', problems: [] };
     }
-    return planResponse(files, analyser.stateOf(files), coordinator);
+    return planResponse(files, analyser.stateOf(files), coordinator, params.view === 'text' ? 'text' : 'graph');
   });
 
   // ----- features -----

@@ -12,7 +12,7 @@ import { Evaluator } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
 import { didYouMean, typo } from './near-miss';
-import { DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY } from './schema';
+import { attributeSchema, DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY, type AttributeKind, type ModelPart } from './schema';
 import { toJsonValue } from './json';
 import type { JsonValue } from '../json';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
@@ -132,8 +132,25 @@ class ModelReader {
   }
 
   /** `set.name` as a string, if the set has it. */
-  stringAttr(set: NixAttrs, name: string, fallback: Loc): string | undefined {
-    return set.has(name) ? this.forceString(set.get(name), this.valueLoc(set, name, fallback), name) : undefined;
+  /** A known string attribute of `part`, checked as `attribute` checks it. */
+  stringAttr(set: NixAttrs, part: ModelPart, name: string, fallback: Loc): string | undefined {
+    const v = this.attribute(set, part, name, fallback);
+    return v !== undefined && isString(v) ? stringOf(v) : undefined;
+  }
+
+  /**
+   * The value of a known attribute of `part`, checked against the kind the schema gives it: a
+   * value of another kind is reported at the value, and read as absent. Undefined when absent
+   * or not known here.
+   */
+  attribute(set: NixAttrs, part: ModelPart, name: string, fallback: Loc): Value | undefined {
+    if (!set.has(name)) return undefined;
+    const at = this.valueLoc(set, name, fallback);
+    const v = this.force(set.get(name), at);
+    const kind = attributeSchema(part, name)?.kind;
+    if (v === undefined || kind === undefined || isKind(v, kind)) return v;
+    this.report('eval-error', `${name} must be ${KIND_NAMES[kind]}, not ${showType(v)}`, at);
+    return undefined;
   }
 
   expectSet(v: Value, file: string, what: string): NixAttrs | undefined {
@@ -257,12 +274,11 @@ class ModelReader {
 
   readTarget(key: string, t: NixAttrs, loc: Loc): Target {
     const properties = new Map<string, Located<JsonValue | undefined>>();
-    const propsV = t.has('properties') ? this.force(t.get('properties'), this.valueLoc(t, 'properties', loc)) : undefined;
-    const props = propsV instanceof NixAttrs ? propsV : undefined;
+    const props = this.attribute(t, 'target', 'properties', loc) as NixAttrs | undefined;
     if (props) for (const name of props.sortedNames()) properties.set(name, { value: this.json(props.get(name)!, this.valueLoc(props, name, loc)), loc: this.keyLoc(props, name, loc) });
     let containers: Target['containers'];
     if (t.has('containers')) {
-      const c = this.force(t.get('containers'), this.valueLoc(t, 'containers', loc));
+      const c = this.attribute(t, 'target', 'containers', loc);
       if (c instanceof NixAttrs) {
         containers = new Map();
         for (const n of c.sortedNames()) {
@@ -272,16 +288,16 @@ class ModelReader {
       }
     }
     const targetPropertyLoc = this.valueLoc(t, 'targetProperty', loc);
-    const targetProperty = this.stringAttr(t, 'targetProperty', loc) ?? DEFAULT_TARGET_PROPERTY;
+    const targetProperty = this.stringAttr(t, 'target', 'targetProperty', loc) ?? DEFAULT_TARGET_PROPERTY;
     const numOfCoresLoc = this.valueLoc(t, 'numOfCores', loc);
     const target: Target = {
       key,
       loc,
       properties,
       containers,
-      system: this.stringAttr(t, 'system', loc) ?? this.ev.currentSystem,
+      system: this.stringAttr(t, 'target', 'system', loc) ?? this.ev.currentSystem,
       numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : BigInt(DEFAULT_NUM_OF_CORES), loc: numOfCoresLoc },
-      clientInterface: this.stringAttr(t, 'clientInterface', loc) ?? DEFAULT_CLIENT_INTERFACE,
+      clientInterface: this.stringAttr(t, 'target', 'clientInterface', loc) ?? DEFAULT_CLIENT_INTERFACE,
       targetProperty: { value: targetProperty, loc: targetPropertyLoc },
       attributes: this.attributesOf(t, loc),
       evaluated: t,
@@ -339,7 +355,7 @@ class ModelReader {
             this.report('invalid-mapping', `each entry of 'targets' must be a set with a 'target' (and optionally a 'container')`, itemLoc);
             continue;
           }
-          const container = this.stringAttr(entry, 'container', itemLoc);
+          const container = this.stringAttr(entry, 'targetMapping', 'container', itemLoc);
           this.addTargetMapping(mapping, entry.get('target')!, container, this.valueLoc(entry, 'target', itemLoc));
         }
       } else {
@@ -367,26 +383,19 @@ class ModelReader {
         continue;
       }
       const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: this.attributesOf(v, loc), evaluated: v };
-      if (v.has('deployState')) {
-        const d = this.json(v.get('deployState')!, this.valueLoc(v, 'deployState', loc));
-        if (typeof d === 'boolean') service.deployState = d;
-      }
+      const deployState = this.attribute(v, 'service', 'deployState', loc);
+      if (typeof deployState === 'boolean') service.deployState = deployState;
       for (const attr of ['name', 'type'] as const) {
-        if (!v.has(attr)) continue;
-        const at = this.valueLoc(v, attr, loc);
-        const s = this.forceString(v.get(attr), at, attr);
-        if (s !== undefined) service[attr] = { value: s, loc: at };
+        const s = this.stringAttr(v, 'service', attr, loc);
+        if (s !== undefined) service[attr] = { value: s, loc: this.valueLoc(v, attr, loc) };
       }
       for (const kind of ['dependsOn', 'connectsTo', 'activatesAfter'] as const) service[kind] = this.readDependencies(v, kind, loc, architecture);
       if (v.has('providesContainers')) {
-        const p = this.force(v.get('providesContainers'), this.valueLoc(v, 'providesContainers', loc));
+        const p = this.attribute(v, 'service', 'providesContainers', loc);
         if (p instanceof NixAttrs) for (const n of p.sortedNames()) service.providesContainers.push({ value: n, loc: this.keyLoc(p, n, loc) });
       }
-      if (v.has('providesContainer')) {
-        const at = this.valueLoc(v, 'providesContainer', loc);
-        const n = this.forceString(v.get('providesContainer'), at, 'providesContainer');
-        if (n !== undefined) service.providesContainers.push({ value: n, loc: at });
-      }
+      const provided = this.stringAttr(v, 'service', 'providesContainer', loc);
+      if (provided !== undefined) service.providesContainers.push({ value: provided, loc: this.valueLoc(v, 'providesContainer', loc) });
       this.model.services.set(key, service);
       if (architecture && v.has('targets')) this.readArchitectureTargets(key, v, loc);
     }
@@ -502,4 +511,12 @@ class ModelReader {
     );
     return new Map([...groupBy(provided, (p) => p.key)].map(([key, list]) => [key, list.map((p) => p.name)]));
   }
+}
+
+const KIND_NAMES: Record<AttributeKind, string> = { string: 'a string', bool: 'a Boolean', set: 'an attribute set' };
+
+function isKind(v: Value, kind: AttributeKind): boolean {
+  if (kind === 'string') return isString(v);
+  if (kind === 'bool') return typeof v === 'boolean';
+  return v instanceof NixAttrs;
 }

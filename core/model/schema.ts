@@ -10,11 +10,15 @@ export type ModelPart = 'service' | 'target' | 'mapping' | 'targetMapping';
 /** Where completions for an attribute's value come from. */
 export type CompletionSource = 'services' | 'targets' | 'types' | 'containers' | 'properties' | 'interfaces';
 
+export type AttributeKind = 'string' | 'bool' | 'set';
+
 export interface AttributeSchema {
   name: string;
   part: ModelPart;
   /** What the value is, as a person reads it. */
   valueType: string;
+  /** What the value must evaluate to, where loading checks it (a wrong one is reported at the value). */
+  kind?: AttributeKind;
   required?: boolean;
   /** What a missing required attribute is reported as, and why it is needed (`{key}`: the service's name). */
   missing?: { code: DiagnosticCode; why: string };
@@ -29,27 +33,27 @@ export interface AttributeSchema {
 }
 
 export const attributes: readonly AttributeSchema[] = [
-  { part: 'service', name: 'name', valueType: 'string', required: true, missing: { code: 'name-missing', why: 'Disnix requires name = "{key}"' }, reserved: true, doc: 'The service name; must equal the attribute name the service is defined under.' },
+  { part: 'service', name: 'name', kind: 'string', valueType: 'string', required: true, missing: { code: 'name-missing', why: 'Disnix requires name = "{key}"' }, reserved: true, doc: 'The service name; must equal the attribute name the service is defined under.' },
   { part: 'service', name: 'pkg', valueType: 'derivation, or a function of the inter-dependencies', required: true, missing: { code: 'pkg-missing', why: 'it says how the service is built' }, reserved: true, doc: 'How the service is built. A service with `dependsOn` or `connectsTo` gets a function called with those dependencies; without them, the build itself.' },
-  { part: 'service', name: 'type', valueType: 'string', required: true, missing: { code: 'type-missing', why: 'the Dysnomia module that activates it' }, reserved: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
+  { part: 'service', name: 'type', kind: 'string', valueType: 'string', required: true, missing: { code: 'type-missing', why: 'the Dysnomia module that activates it' }, reserved: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
   { part: 'service', name: 'dependsOn', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Inter-dependencies: passed to the build and activated before this service. The key is the parameter name, so `{ db = otherDb; }` aliases.', completion: 'services' },
   { part: 'service', name: 'connectsTo', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Like `dependsOn`, passed to the build, but without an activation order; cycles are allowed.', completion: 'services' },
   { part: 'service', name: 'activatesAfter', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Activation order only: activated after these services, which are not passed to the build.', completion: 'services' },
-  { part: 'service', name: 'deployState', valueType: 'bool', defaultValue: false, reserved: true, doc: 'Migrate the service state (snapshot and restore) when the service moves to another target.' },
-  { part: 'service', name: 'providesContainers', valueType: 'attribute set of container properties', reserved: true, doc: 'Containers this service provides to other services on the same target, by name.' },
-  { part: 'service', name: 'providesContainer', valueType: 'string', reserved: true, doc: 'Shorthand: the name of one container this service provides; its properties are the service\'s own non-reserved attributes.' },
+  { part: 'service', name: 'deployState', kind: 'bool', valueType: 'bool', defaultValue: false, reserved: true, doc: 'Migrate the service state (snapshot and restore) when the service moves to another target.' },
+  { part: 'service', name: 'providesContainers', kind: 'set', valueType: 'attribute set of container properties', reserved: true, doc: 'Containers this service provides to other services on the same target, by name.' },
+  { part: 'service', name: 'providesContainer', kind: 'string', valueType: 'string', reserved: true, doc: 'Shorthand: the name of one container this service provides; its properties are the service\'s own non-reserved attributes.' },
   { part: 'service', name: 'targets', valueType: 'list of targets', reserved: true, doc: 'Where the service is deployed: filled in from the distribution model; set by hand in an architecture model.', completion: 'targets' },
 
-  { part: 'target', name: 'properties', valueType: 'attribute set', required: true, doc: 'Properties of the machine; must contain the connection address named by `targetProperty` (`hostname` by default).', completion: 'properties' },
-  { part: 'target', name: 'containers', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
-  { part: 'target', name: 'system', valueType: 'string', default: 'the system of the machine deploying', doc: 'The machine\'s system, such as `x86_64-linux`; services are built for it.' },
+  { part: 'target', name: 'properties', kind: 'set', valueType: 'attribute set', required: true, doc: 'Properties of the machine; must contain the connection address named by `targetProperty` (`hostname` by default).', completion: 'properties' },
+  { part: 'target', name: 'containers', kind: 'set', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
+  { part: 'target', name: 'system', kind: 'string', valueType: 'string', default: 'the system of the machine deploying', doc: 'The machine\'s system, such as `x86_64-linux`; services are built for it.' },
   { part: 'target', name: 'numOfCores', valueType: 'positive integer', defaultValue: 1, doc: 'How many activation or deactivation jobs may run at once on this machine.' },
-  { part: 'target', name: 'clientInterface', valueType: 'string', defaultValue: 'disnix-ssh-client', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.', completion: 'interfaces' },
-  { part: 'target', name: 'targetProperty', valueType: 'string', defaultValue: 'hostname', doc: 'Which property in `properties` holds the connection address.', completion: 'properties' },
+  { part: 'target', name: 'clientInterface', kind: 'string', valueType: 'string', defaultValue: 'disnix-ssh-client', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.', completion: 'interfaces' },
+  { part: 'target', name: 'targetProperty', kind: 'string', valueType: 'string', defaultValue: 'hostname', doc: 'Which property in `properties` holds the connection address.', completion: 'properties' },
 
   { part: 'mapping', name: 'targets', valueType: 'list of { target; container; }', required: true, doc: 'The targets of the service, each with an optional container (the service type by default).' },
   { part: 'targetMapping', name: 'target', valueType: 'target', required: true, doc: 'A target from the infrastructure model.', completion: 'targets' },
-  { part: 'targetMapping', name: 'container', valueType: 'string', default: 'the service type', doc: 'The container on the target that the service is deployed into.', completion: 'containers' },
+  { part: 'targetMapping', name: 'container', kind: 'string', valueType: 'string', default: 'the service type', doc: 'The container on the target that the service is deployed into.', completion: 'containers' },
 ];
 
 export function attributesOf(part: ModelPart): AttributeSchema[] {

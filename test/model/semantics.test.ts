@@ -66,6 +66,23 @@ describe('model semantics', () => {
     assert.deepEqual(codes(r), []);
   });
 
+  it('checks the kind of every attribute the schema types, at the value', () => {
+    const r = analyse({
+      'infrastructure.nix': '{ test1 = { properties.hostname = "test1"; containers = [ ]; system = 64; }; }',
+      'distribution.nix': '{ infrastructure }: { db = [ infrastructure.test1 ]; }',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: { db = { name = "db"; pkg = null; type = "process"; deployState = "yes"; providesContainers = [ "x" ]; }; }',
+    });
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.code, d.message]),
+      [
+        ['eval-error', 'containers must be an attribute set, not a list'],
+        ['eval-error', 'system must be a string, not an integer'],
+        ['eval-error', 'deployState must be a Boolean, not a string'],
+        ['eval-error', 'providesContainers must be an attribute set, not a list'],
+      ],
+    );
+  });
+
   it('reports every required service attribute that is missing, at the service, from the schema', () => {
     const r = analyse({
       'infrastructure.nix': '{ test1 = { properties.hostname = "test1"; }; }',

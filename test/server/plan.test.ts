@@ -11,7 +11,7 @@ import type { CodeLens } from 'vscode-languageserver-protocol';
 import { analyseDeployment } from '../../core/model/analyse';
 import { CoordinatorProfile } from '../../core/plan/coordinator';
 import { buildManifest } from '../../core/plan/manifest';
-import type { PlanFailed, PlanResponse, PlanShown } from '../../server/protocol';
+import type { PlanFailed, PlanGraphShown, PlanParams, PlanResponseFor, PlanShown, PlanViewKind } from '../../server/protocol';
 import { ready } from '../helpers';
 import { EXAMPLE } from '../ide/fixture';
 import { LspClient, uri } from './lsp-client';
@@ -38,21 +38,24 @@ describe('plan and graph over the language server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const plan = () => client.request<PlanResponse>('disnix/plan', { uri: uri(distribution) });
-  const shown = async (): Promise<PlanShown> => {
-    const r = await plan();
+  const plan = <K extends PlanViewKind>(view: K) => client.request<PlanResponseFor<K>>('disnix/plan', { uri: uri(distribution), view } satisfies PlanParams);
+  const shown = async <K extends PlanViewKind>(view: K): Promise<Extract<PlanShown, { view: K }>> => {
+    const r = await plan(view);
     assert.ok(r.ok, !r.ok ? r.message : '');
-    return r;
+    return r as Extract<PlanShown, { view: K }>;
   };
-  const statuses = (r: PlanShown) => Object.fromEntries(r.graph.services.map((s) => [s.id, s.status]));
+  const statuses = (r: PlanGraphShown) => Object.fromEntries(r.graph.services.map((s) => [s.id, s.status]));
   const lineOf = (path: string, needle: string) => readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes(needle));
 
   it('plans everything as new when nothing is deployed, with links to the models', async () => {
     await client.open(distribution);
-    const r = await shown();
+    const r = await shown('text');
     assert.match(r.text, /^Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged \(nothing deployed yet\)\./);
     assert.equal(r.title, 'project: distribution.nix');
-    assert.deepEqual(statuses(r), { 'test1/process/HelloService': 'new', 'test1/process/HelloWorld': 'new', 'test2/process/HelloWorldService': 'new' });
+    assert.ok(!('graph' in r), 'the plan document is sent its words and links only');
+    const g = await shown('graph');
+    assert.ok(!('text' in g) && !('links' in g), 'the graph panel is sent the graph only');
+    assert.deepEqual(statuses(g), { 'test1/process/HelloService': 'new', 'test1/process/HelloWorld': 'new', 'test2/process/HelloWorldService': 'new' });
     // The service a line of the plan names links to its definition in the services model.
     const lines = r.text.split('\n');
     const link = r.links.find((l) => lines[l.range.start.line].slice(l.range.start.character, l.range.end.character) === 'HelloWorldService');
@@ -60,25 +63,25 @@ describe('plan and graph over the language server', () => {
     assert.equal(link.place.uri, uri(services));
     assert.equal(link.place.range.start.line, lineOf(services, 'HelloWorldService = {'));
     // And the graph's nodes know where they are defined.
-    assert.equal(r.services['test1/process/HelloWorld'].uri, uri(services));
-    assert.equal(r.targets.test2.uri, uri(infrastructure));
-    assert.equal(r.targets.test2.range.start.line, lineOf(infrastructure, 'test2 = {'));
+    assert.equal(g.services['test1/process/HelloWorld'].uri, uri(services));
+    assert.equal(g.targets.test2.uri, uri(infrastructure));
+    assert.equal(g.targets.test2.range.start.line, lineOf(infrastructure, 'test2 = {'));
   });
 
   it('compares with the deployed generation of the configured coordinator profile', async () => {
     await ready;
     const { manifest } = buildManifest(analyseDeployment({ services, infrastructure, distribution }));
     new CoordinatorProfile(coordinator, 'test').add(manifest!);
-    const r = await shown();
+    const r = await shown('text');
     assert.match(r.text, /^Plan: 0 to add, 0 to change, 0 to remove, 3 unchanged \(compared with generation 1 of profile 'test'\)\./);
-    assert.deepEqual(new Set(Object.values(statuses(r))), new Set(['unchanged']));
+    assert.deepEqual(new Set(Object.values(statuses(await shown('graph')))), new Set(['unchanged']));
   });
 
   it('follows unsaved edits: a service moved to another machine, and what depends on it', async () => {
     const moved = readFileSync(distribution, 'utf8').replace('HelloService = [ infrastructure.test1 ]', 'HelloService = [ infrastructure.test2 ]');
     assert.notEqual(moved, readFileSync(distribution, 'utf8'));
     await client.change(distribution, moved);
-    const r = await shown();
+    const r = await shown('graph');
     const s = statuses(r);
     assert.equal(s['test2/process/HelloService'], 'new');
     assert.equal(s['test1/process/HelloService'], 'removed');
@@ -90,7 +93,7 @@ describe('plan and graph over the language server', () => {
   it('says why there is no plan when the models have errors, located at the cause', async () => {
     const broken = readFileSync(distribution, 'utf8').replace('HelloWorld = [ infrastructure.test1 ]', 'HelloWorld = [ infrastructure.test3 ]');
     await client.change(distribution, broken);
-    const r = await plan();
+    const r = await plan('graph');
     assert.ok(!r.ok);
     assert.match((r as PlanFailed).message, /1 error/);
     const [problem] = (r as PlanFailed).problems;
@@ -116,7 +119,7 @@ describe('plan and graph over the language server', () => {
     writeFileSync(join(coordinator, 'test-2.json'), '{ not json');
     rmSync(join(coordinator, 'test'));
     symlinkSync('test-2.json', join(coordinator, 'test'));
-    const r = await plan();
+    const r = await plan('text');
     assert.ok(!r.ok);
     assert.match((r as PlanFailed).message, /^What runs now is not known: .*disnix\.coordinatorProfilePath/);
   });

@@ -110,14 +110,14 @@ export async function prepareDeployment(source: DeploymentSource, o: EnvOptions)
  */
 export async function buildModels(source: ModelsSource, o: BuildOptions): Promise<{ manifest?: Manifest; diagnostics: Diagnostic[] }> {
   const { analysis } = source;
-  const { manifest, diagnostics } = buildManifest(analysis, { deployState: source.deployState, extraParams: source.extraParams?.values });
+  const { manifest, diagnostics, sources } = buildManifest(analysis, { deployState: source.deployState, extraParams: source.extraParams?.values });
   const shown = diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
   if (!manifest) return { diagnostics: shown };
   if (source.undeploy) return { manifest, diagnostics: shown };
   // Connections open while the coordinator builds.
   if (!o.dryRun) o.clients?.prepare(manifest.infrastructure);
   const build = o.nix ? nixBuilder(source, analysis, manifest, o, o.nix) : undefined;
-  return { manifest: await realise(manifest, analysis.evaluator.storeSources, o.store, { build, planOnly: o.dryRun }), diagnostics: shown };
+  return { manifest: await realise(manifest, sources, o.store, { build, planOnly: o.dryRun }), diagnostics: shown };
 }
 
 /** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */

@@ -10,6 +10,7 @@ import { DEFAULT_NUM_OF_CORES } from '../model/schema';
 import { callWithFormals } from '../nix/call';
 import { diagnostic, type Diagnostic } from '../nix/diagnostic';
 import { EvalError } from '../nix/errors';
+import type { StoreSources } from '../nix/store';
 import { NixAttrs, type Lazy, type Value } from '../nix/values';
 import { dependencyRefs, providedContainers, ServiceBuilds } from './builds';
 import { serviceHash } from './identity';
@@ -26,19 +27,22 @@ export interface ManifestResult {
   /** Undefined when the models have errors: a manifest is only made of a valid deployment. */
   manifest?: Manifest;
   diagnostics: Diagnostic[];
+  /** Where the manifest's copied paths and `toFile` texts come from: this evaluation's, for realising it. */
+  sources: StoreSources;
 }
 
 export function buildManifest(analysis: Analysis, options: ManifestOptions = {}): ManifestResult {
-  if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: analysis.diagnostics };
+  const sources = analysis.evaluator.storeSources;
+  if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: analysis.diagnostics, sources };
   const builder = new ManifestBuilder(analysis, options);
   try {
     const manifest = builder.build();
     const diagnostics = [...analysis.diagnostics, ...builder.diagnostics];
-    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { manifest, diagnostics };
+    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics, sources } : { manifest, diagnostics, sources };
   } catch (e) {
     const at = e instanceof EvalError ? (e.loc ?? [...analysis.model.services.values(), ...analysis.model.infrastructure.values()][0]?.loc) : undefined;
     if (!at) throw e;
-    return { diagnostics: [...analysis.diagnostics, ...builder.diagnostics, diagnostic('eval-error', (e as EvalError).message, at)] };
+    return { diagnostics: [...analysis.diagnostics, ...builder.diagnostics, diagnostic('eval-error', (e as EvalError).message, at)], sources };
   }
 }
 

@@ -8,7 +8,7 @@ import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, Interpolation, Str
 import { diagnostic, type Diagnostic } from './diagnostic';
 import { canonPath, homeDir } from './paths';
 import { parseTree, type PreviousParse } from './parser';
-import type { Loc, Source } from './source';
+import { Source, type Loc } from './source';
 import { decodeStringSegment, lexIndentedSegment, stripIndentation, type IndentToken } from './strings-lexer';
 import { describeError, describeMissing } from './syntax-errors';
 
@@ -21,9 +21,24 @@ export interface LowerResult {
   diagnostics: Diagnostic[];
   /** The syntax tree, when asked to keep it (for the next, incremental parse); the caller deletes it. */
   tree?: Tree;
+  /** What was lowered of that tree, for the next version to reuse (with `tree`). */
+  lowered?: LoweredNodes;
 }
 
-export function parseNix(source: Source, options: { timeoutMs?: number; previous?: PreviousParse; keepTree?: boolean } = {}): LowerResult {
+/**
+ * Large expressions lowered from a syntax tree, by tree-sitter's node id, with where each
+ * started. A node an incremental parse reuses keeps its id and its text, so its lowering is
+ * the same but for where it now starts: the next version shifts it instead of walking the
+ * tree again (walking it through web-tree-sitter's API is most of what an edit to a large
+ * model costs).
+ */
+export type LoweredNodes = Map<number, { expr: Expr; start: number }>;
+
+export interface PreviousLowering extends PreviousParse {
+  lowered?: LoweredNodes;
+}
+
+export function parseNix(source: Source, options: { timeoutMs?: number; previous?: PreviousLowering; keepTree?: boolean } = {}): LowerResult {
   const whole = { source, start: 0, end: Math.min(source.text.length, 1) };
   // Nix stops reading at a NUL byte; a file with one is binary, not a model.
   const nul = source.text.indexOf('\0');
@@ -36,7 +51,7 @@ export function parseNix(source: Source, options: { timeoutMs?: number; previous
     return { expr: { kind: 'error', loc: whole }, diagnostics: [syntaxError(whole, 'parsing was stopped: the file is too large or too broken to analyse in time')] };
   }
   try {
-    const lowerer = new Lowerer(source);
+    const lowerer = new Lowerer(source, options.keepTree ? options.previous?.lowered : undefined);
     let expr: Expr;
     try {
       expr = lowerer.lowerRoot(tree.rootNode);
@@ -46,7 +61,7 @@ export function parseNix(source: Source, options: { timeoutMs?: number; previous
       lowerer.diagnostics.push(syntaxError(loc, `expression nested too deeply (more than ${MAX_NESTING} levels)`));
       expr = { kind: 'error', loc };
     }
-    return { expr, diagnostics: lowerer.diagnostics, ...(options.keepTree ? { tree } : {}) };
+    return { expr, diagnostics: lowerer.diagnostics, ...(options.keepTree ? { tree, lowered: lowerer.lowered } : {}) };
   } finally {
     if (!options.keepTree) tree.delete();
   }
@@ -62,12 +77,21 @@ const binaryKinds: Record<string, 'arith' | 'compare' | 'binop'> = {
   '==': 'binop', '!=': 'binop', '&&': 'binop', '||': 'binop', '->': 'binop', '//': 'binop', '++': 'binop', '+': 'binop',
 };
 
+/** Expressions worth keeping for the next version: the sets, functions and lets a model's entries are. */
+const REUSABLE = new Set(['attrset_expression', 'rec_attrset_expression', 'let_expression', 'function_expression', 'apply_expression', 'list_expression']);
+/** Only this near the top: deeper down, asking each node for its id costs more than it saves. */
+const REUSE_DEPTH = 6;
+
 class Lowerer {
   readonly diagnostics: Diagnostic[] = [];
+  readonly lowered: LoweredNodes = new Map();
   private depth = 0;
   private reportedDepth = false;
 
-  constructor(private readonly source: Source) {}
+  constructor(
+    private readonly source: Source,
+    private readonly reuse?: LoweredNodes,
+  ) {}
 
   loc(node: Node | { startIndex: number; endIndex: number }): Loc {
     return { source: this.source, start: node.startIndex, end: node.endIndex };
@@ -147,7 +171,20 @@ class Lowerer {
     }
     this.depth++;
     try {
-      return this.lowerNode(node);
+      if (this.depth > REUSE_DEPTH || !REUSABLE.has(node.type)) return this.lowerNode(node);
+      const id = node.id;
+      const start = node.startIndex;
+      const before = this.reuse?.get(id);
+      if (before) {
+        const expr = shiftedExpr(before.expr, start - before.start, this.source);
+        this.lowered.set(id, { expr, start });
+        return expr;
+      }
+      const reported = this.diagnostics.length;
+      const expr = this.lowerNode(node);
+      // What reported a problem is lowered again next time, so the problem is reported again.
+      if (this.diagnostics.length === reported && !node.hasError) this.lowered.set(id, { expr, start });
+      return expr;
     } finally {
       this.depth--;
     }
@@ -481,4 +518,41 @@ class Lowerer {
 
 function isExpression(c: Node | null): c is Node {
   return !!c && c.type !== 'comment';
+}
+
+/**
+ * A copy of `expr` lowered from the same text, now `delta` characters later in `source`: every
+ * location moved, variables unresolved again (scope.ts resolves the whole file), and what the
+ * lowering shared (`inherit (e) a b;` selects from one `e`) still shared.
+ */
+function shiftedExpr(expr: Expr, delta: number, source: Source): Expr {
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    const done = copies.get(v);
+    if (done !== undefined) return done;
+    let out: unknown;
+    if (Array.isArray(v)) {
+      const list: unknown[] = [];
+      copies.set(v, list);
+      for (const item of v) list.push(copy(item));
+      out = list;
+    } else if (v instanceof Map) {
+      const map = new Map<unknown, unknown>();
+      copies.set(v, map);
+      for (const [k, item] of v) map.set(k, copy(item));
+      out = map;
+    } else if ((v as { source?: unknown }).source instanceof Source) {
+      const loc = v as Loc;
+      out = { source, start: loc.start + delta, end: loc.end + delta };
+      copies.set(v, out);
+    } else {
+      const obj: Record<string, unknown> = {};
+      copies.set(v, obj);
+      for (const [k, item] of Object.entries(v)) obj[k] = k === 'ref' ? { kind: 'unresolved' } : copy(item);
+      out = obj;
+    }
+    return out;
+  };
+  return copy(expr) as Expr;
 }

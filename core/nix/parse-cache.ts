@@ -6,7 +6,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { Expr } from './ast';
 import type { Diagnostic } from './diagnostic';
-import { parseNix } from './lower';
+import { parseNix, type LoweredNodes } from './lower';
 import { bindVariables } from './scope';
 import type { Source } from './source';
 
@@ -19,6 +19,8 @@ export interface ParsedFile {
 interface Entry extends ParsedFile {
   /** Kept for the next version's incremental parse; freed when the entry goes. */
   tree?: Tree;
+  /** What of `tree` was lowered, for the next version to reuse. */
+  lowered?: LoweredNodes;
 }
 
 export class ParseCache {
@@ -42,10 +44,11 @@ export class ParseCache {
     }
     // Command-line expressions and oversized files are not worth keeping.
     const keep = key.startsWith('/') && source.text.length <= this.maxChars / 4;
-    const previous = hit?.tree ? { text: hit.source.text, tree: hit.tree } : undefined;
-    const { expr, diagnostics, tree } = parseNix(source, { previous, keepTree: keep });
+    // What was lowered is reused only where paths resolve against the same folder.
+    const previous = hit?.tree ? { text: hit.source.text, tree: hit.tree, lowered: hit.source.baseDir === source.baseDir ? hit.lowered : undefined } : undefined;
+    const { expr, diagnostics, tree, lowered } = parseNix(source, { previous, keepTree: keep });
     bindVariables(expr, globals, diagnostics);
-    const parsed: Entry = { source, expr, diagnostics, ...(tree ? { tree } : {}) };
+    const parsed: Entry = { source, expr, diagnostics, ...(tree ? { tree, lowered } : {}) };
     if (hit) this.forget(key, hit);
     if (!keep) return parsed;
     this.entries.set(key, parsed);

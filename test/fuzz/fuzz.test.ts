@@ -18,6 +18,7 @@ import { analyseDeployment } from '../../core/model/analyse';
 import { EvalError } from '../../core/nix/errors';
 import { Evaluator } from '../../core/nix/eval';
 import { withTexts } from '../../core/nix/files';
+import { parseNix } from '../../core/nix/lower';
 import { buildManifest } from '../../core/plan/manifest';
 import { planTransition } from '../../core/plan/transition';
 import { loadCases } from '../conformance/corpus';
@@ -73,6 +74,46 @@ describe('fuzz', () => {
     const corpus = loadCases().map((c) => c.text);
     const edited = fc.tuple(fc.constantFrom(...corpus), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([t, es]) => es.reduce(applyEdit, t));
     return check('nix', fc.property(fc.oneof(nixText, edited), survive), 300);
+  });
+
+  it('an edited file lowered incrementally (reusing what the edit did not touch) is its tree lowered afresh, and a valid one is the file parsed afresh', () => {
+    const shape = (parsed: { expr: unknown; diagnostics: unknown }) =>
+      JSON.stringify([parsed.expr, parsed.diagnostics], (k, v) => (k === 'source' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
+    const texts = DEPLOYMENTS.flatMap((d) => Object.values(d)).map((p) => readFileSync(join(examples, p), 'utf8'));
+    const sequence = fc.tuple(fc.constantFrom(...texts), fc.array(edit, { minLength: 1, maxLength: 6 }));
+    const path = '/project/edited.nix';
+    return check(
+      'incremental',
+      fc.property(sequence, ([start, edits]) => {
+        let text = start;
+        let last = parseNix(source(text, path), { keepTree: true });
+        try {
+          for (const e of edits) {
+            const before = text;
+            text = applyEdit(text, e);
+            // A binary file (a NUL byte) has no tree to go on from.
+            if (!last.tree) {
+              last = parseNix(source(text, path), { keepTree: true });
+              continue;
+            }
+            // The same incremental parse, lowered once reusing the last lowering and once not.
+            const copy = last.tree.copy();
+            const plain = parseNix(source(text, path), { keepTree: true, previous: { text: before, tree: copy } });
+            const reused = parseNix(source(text, path), { keepTree: true, previous: { text: before, tree: last.tree, lowered: last.lowered } });
+            copy.delete();
+            plain.tree?.delete();
+            last.tree.delete();
+            last = reused;
+            assert.equal(shape(reused), shape(plain));
+            // Tree-sitter recovers from some syntax errors differently when it parses incrementally.
+            if (reused.diagnostics.length === 0) assert.equal(shape(reused), shape(parseNix(source(text, path))));
+          }
+        } finally {
+          last.tree?.delete();
+        }
+      }),
+      60,
+    );
   });
 
   it('analysing and planning an edited example deployment never throws, and every diagnostic is inside its file', () => {

@@ -31,10 +31,17 @@ export interface Box {
   height: number;
 }
 
-/** An edge shown, and its SVG path in drawing coordinates. */
+/** An edge shown, its SVG path in drawing coordinates, and where it ends and in which direction (for its arrowhead). */
 export interface Route {
   edge: GraphEdge;
   path: string;
+  end: { x: number; y: number; dx: number; dy: number };
+}
+
+/** Where a path ends, heading from `from` to `to` (a unit direction). */
+function ending(from: { x: number; y: number }, to: { x: number; y: number }): Route['end'] {
+  const length = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+  return { x: to.x, y: to.y, dx: (to.x - from.x) / length, dy: (to.y - from.y) / length };
 }
 
 /** Boxes in drawing order (a machine before what it holds), and the edges. */
@@ -113,14 +120,14 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
       // ELK gives the points relative to the node it names as the edge's container.
       const base = at.get((e as { container?: string }).container ?? n.id)!;
       for (const s of e.sections ?? []) {
-        const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
-        routes.push({ edge: byId.get(e.id)!, path: 'M' + points.map((p) => `${p.x + base.x},${p.y + base.y}`).join(' L') });
+        const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x + base.x, y: p.y + base.y }));
+        routes.push({ edge: byId.get(e.id)!, path: 'M' + points.map((p) => `${p.x},${p.y}`).join(' L'), end: ending(points.at(-2)!, points.at(-1)!) });
       }
     }
     for (const child of n.children ?? []) routed(child);
   };
   for (const m of machines) routed(m);
-  for (const e of across) routes.push({ edge: e, path: curve(at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!) });
+  for (const e of across) routes.push({ edge: e, ...curve(at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!) });
   return { boxes, routes };
 }
 
@@ -131,12 +138,12 @@ const edgeId = (e: GraphEdge) => `${e.kind}:${e.from}>${e.to}`;
  * the side facing back, or, when the two are above one another, out of and into their right
  * sides, bulging right.
  */
-function curve(from: Box, to: Box): string {
+function curve(from: Box, to: Box): Pick<Route, 'path' | 'end'> {
   const right = to.x >= from.x + from.width;
   const left = to.x + to.width <= from.x;
   const start = { x: left ? from.x : from.x + from.width, y: from.y + from.height / 2 };
   const end = { x: right ? to.x : to.x + to.width, y: to.y + to.height / 2 };
   const pull = right || left ? Math.max(40, Math.abs(end.x - start.x) / 2) : 40 + Math.abs(end.y - start.y) / 4;
   const [out, back] = right ? [pull, -pull] : left ? [-pull, pull] : [pull, pull];
-  return `M${start.x},${start.y} C${start.x + out},${start.y} ${end.x + back},${end.y} ${end.x},${end.y}`;
+  return { path: `M${start.x},${start.y} C${start.x + out},${start.y} ${end.x + back},${end.y} ${end.x},${end.y}`, end: ending({ x: end.x + back, y: end.y }, end) };
 }

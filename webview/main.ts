@@ -86,12 +86,34 @@ async function draw(): Promise<void> {
     }
   }
   showLive();
-  // Edges above the boxes.
+  // Edges above the boxes: one element each, or, in a large network, one per kind with the
+  // arrowheads in one more (thousands of elements made the browser's redrawing most of a redraw).
   const edges = el('g', { class: 'edges' }, viewport);
-  for (const { edge, path } of drawing.routes) {
-    el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
+  if (drawing.routes.length <= EDGES_ONE_BY_ONE) {
+    for (const { edge, path } of drawing.routes) el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
+  } else {
+    const byKind = new Map<string, string[]>();
+    for (const { edge, path } of drawing.routes) {
+      const list = byKind.get(edge.kind);
+      if (list) list.push(path);
+      else byKind.set(edge.kind, [path]);
+    }
+    for (const [kind, paths] of byKind) el('path', { d: paths.join(' '), class: `edge ${kind}` }, edges);
+    el('path', { d: drawing.routes.map(({ end }) => arrowhead(end)).join(' '), class: 'arrowheads' }, edges);
   }
   document.body.dataset.rendered = String(ticket);
+}
+
+/** Above this many edges, edges are drawn together (no tooltip per edge; a service's tooltip still names what it is). */
+const EDGES_ONE_BY_ONE = 1500;
+const ARROW = 7;
+
+/** A filled arrowhead at `end`, pointing its way, as the `#arrow` marker draws one. */
+function arrowhead({ x, y, dx, dy }: { x: number; y: number; dx: number; dy: number }): string {
+  const bx = x - dx * ARROW;
+  const by = y - dy * ARROW;
+  const f = (n: number) => n.toFixed(1);
+  return `M${f(x)},${f(y)}L${f(bx - dy * ARROW / 2)},${f(by + dx * ARROW / 2)}L${f(bx + dy * ARROW / 2)},${f(by - dx * ARROW / 2)}z`;
 }
 
 function liveStateOf(s: GraphService): LiveState | undefined {
@@ -116,6 +138,7 @@ function showLive(): void {
 let details: (item: Element) => string | undefined = () => undefined;
 
 function describe(item: Element, targets: Map<string, GraphTarget>, services: Map<string, GraphService>): string | undefined {
+  if (item.tagName === 'path' && !item.hasAttribute('data-from')) return undefined;
   if (item.tagName === 'path') return `${item.getAttribute('data-from')} ${item.classList.contains('connectsTo') ? 'connectsTo' : 'dependsOn'} ${item.getAttribute('data-to')}`;
   const id = item.getAttribute('data-id') ?? '';
   const t = item.classList.contains('target') ? targets.get(id) : undefined;

@@ -141,4 +141,21 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.ok(exported && exported.type === 'export');
     assert.match(exported.svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<style>[\s\S]*HelloWorldService[\s\S]*<\/svg>$/);
   });
+
+  it('draws the edges of a large network together, with an arrowhead at the end of each', async () => {
+    // Two machines of 40 services, every service of the first depending on every one of the second: 1,600 edges.
+    const targets = ['a', 'b'].map((id) => ({ id, name: id, system: 'x86_64-linux', numOfCores: 1 }));
+    const services = targets.flatMap((t) => Array.from({ length: 40 }, (_, i) => ({ id: `${t.id}/process/s${i}`, name: `s${i}`, type: 'process', target: t.id, container: 'process', hash: `${t.id}${i}`, pkg: null })));
+    const edges = services.filter((x) => x.target === 'a').flatMap((from) => services.filter((x) => x.target === 'b').map((to) => ({ from: from.id, to: to.id, kind: from.name === 's0' ? ('connectsTo' as const) : ('dependsOn' as const) })));
+    await fresh();
+    await showGraph(page, { targets, containers: targets.map((t) => ({ id: `${t.id}/process`, name: 'process', target: t.id })), services, edges });
+    const drawn = await page.$$eval('g.edges > path', (els) => els.map((e) => ({ cls: e.getAttribute('class'), subpaths: (e.getAttribute('d') ?? '').split('M').length - 1 })));
+    assert.deepEqual(drawn, [
+      { cls: 'edge connectsTo', subpaths: 40 },
+      { cls: 'edge dependsOn', subpaths: 1560 },
+      { cls: 'arrowheads', subpaths: 1600 },
+    ]);
+    assert.equal(await page.$$eval('g.service', (els) => els.length), 80);
+    assert.deepEqual(errors, []);
+  });
 });

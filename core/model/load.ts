@@ -12,7 +12,7 @@ import { Evaluator } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
 import { didYouMean, typo } from './near-miss';
-import { attributeSchema, DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY, type AttributeKind, type ModelPart } from './schema';
+import { attributeSchema, attributesOf, DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY, type AttributeKind, type ModelPart } from './schema';
 import { toJsonValue } from './json';
 import type { JsonValue } from '../json';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
@@ -134,8 +134,22 @@ class ModelReader {
   /** `set.name` as a string, if the set has it. */
   /** A known string attribute of `part`, checked as `attribute` checks it. */
   stringAttr(set: NixAttrs, part: ModelPart, name: string, fallback: Loc): string | undefined {
-    const v = this.attribute(set, part, name, fallback);
-    return v !== undefined && isString(v) ? stringOf(v) : undefined;
+    return textOf(this.attribute(set, part, name, fallback));
+  }
+
+  /**
+   * One model part's set decoded from the schema: every attribute the schema gives a kind,
+   * forced and checked (a value of another kind is reported at the value and left out). The
+   * readers below take what they need from it.
+   */
+  decode(set: NixAttrs, part: ModelPart, fallback: Loc): Map<string, Value> {
+    const out = new Map<string, Value>();
+    for (const a of attributesOf(part)) {
+      if (!a.kind) continue;
+      const v = this.attribute(set, part, a.name, fallback);
+      if (v !== undefined) out.set(a.name, v);
+    }
+    return out;
   }
 
   /**
@@ -273,12 +287,13 @@ class ModelReader {
   }
 
   readTarget(key: string, t: NixAttrs, loc: Loc): Target {
+    const decoded = this.decode(t, 'target', loc);
     const properties = new Map<string, Located<JsonValue | undefined>>();
-    const props = this.attribute(t, 'target', 'properties', loc) as NixAttrs | undefined;
+    const props = decoded.get('properties') as NixAttrs | undefined;
     if (props) for (const name of props.sortedNames()) properties.set(name, { value: this.json(props.get(name)!, this.valueLoc(props, name, loc)), loc: this.keyLoc(props, name, loc) });
     let containers: Target['containers'];
     if (t.has('containers')) {
-      const c = this.attribute(t, 'target', 'containers', loc);
+      const c = decoded.get('containers');
       if (c instanceof NixAttrs) {
         containers = new Map();
         for (const n of c.sortedNames()) {
@@ -288,16 +303,16 @@ class ModelReader {
       }
     }
     const targetPropertyLoc = this.valueLoc(t, 'targetProperty', loc);
-    const targetProperty = this.stringAttr(t, 'target', 'targetProperty', loc) ?? DEFAULT_TARGET_PROPERTY;
+    const targetProperty = textOf(decoded.get('targetProperty')) ?? DEFAULT_TARGET_PROPERTY;
     const numOfCoresLoc = this.valueLoc(t, 'numOfCores', loc);
     const target: Target = {
       key,
       loc,
       properties,
       containers,
-      system: this.stringAttr(t, 'target', 'system', loc) ?? this.ev.currentSystem,
+      system: textOf(decoded.get('system')) ?? this.ev.currentSystem,
       numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : BigInt(DEFAULT_NUM_OF_CORES), loc: numOfCoresLoc },
-      clientInterface: this.stringAttr(t, 'target', 'clientInterface', loc) ?? DEFAULT_CLIENT_INTERFACE,
+      clientInterface: textOf(decoded.get('clientInterface')) ?? DEFAULT_CLIENT_INTERFACE,
       targetProperty: { value: targetProperty, loc: targetPropertyLoc },
       attributes: this.attributesOf(t, loc),
       evaluated: t,
@@ -383,18 +398,17 @@ class ModelReader {
         continue;
       }
       const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: this.attributesOf(v, loc), evaluated: v };
-      const deployState = this.attribute(v, 'service', 'deployState', loc);
+      const decoded = this.decode(v, 'service', loc);
+      const deployState = decoded.get('deployState');
       if (typeof deployState === 'boolean') service.deployState = deployState;
       for (const attr of ['name', 'type'] as const) {
-        const s = this.stringAttr(v, 'service', attr, loc);
+        const s = textOf(decoded.get(attr));
         if (s !== undefined) service[attr] = { value: s, loc: this.valueLoc(v, attr, loc) };
       }
       for (const kind of ['dependsOn', 'connectsTo', 'activatesAfter'] as const) service[kind] = this.readDependencies(v, kind, loc, architecture);
-      if (v.has('providesContainers')) {
-        const p = this.attribute(v, 'service', 'providesContainers', loc);
-        if (p instanceof NixAttrs) for (const n of p.sortedNames()) service.providesContainers.push({ value: n, loc: this.keyLoc(p, n, loc) });
-      }
-      const provided = this.stringAttr(v, 'service', 'providesContainer', loc);
+      const p = decoded.get('providesContainers');
+      if (p instanceof NixAttrs) for (const n of p.sortedNames()) service.providesContainers.push({ value: n, loc: this.keyLoc(p, n, loc) });
+      const provided = textOf(decoded.get('providesContainer'));
       if (provided !== undefined) service.providesContainers.push({ value: provided, loc: this.valueLoc(v, 'providesContainer', loc) });
       this.model.services.set(key, service);
       if (architecture && v.has('targets')) this.readArchitectureTargets(key, v, loc);
@@ -514,6 +528,11 @@ class ModelReader {
 }
 
 const KIND_NAMES: Record<AttributeKind, string> = { string: 'a string', bool: 'a Boolean', set: 'an attribute set' };
+
+/** A string value's text; undefined for anything else (or nothing). */
+function textOf(v: Value | undefined): string | undefined {
+  return v !== undefined && isString(v) ? stringOf(v) : undefined;
+}
 
 function isKind(v: Value, kind: AttributeKind): boolean {
   if (kind === 'string') return isString(v);

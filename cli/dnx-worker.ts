@@ -1,4 +1,5 @@
-// The `dnx` commands, run inside the worker main.ts starts. Each subcommand is one module.
+// The `dnx` commands, run inside the worker main.ts starts (or, for those that evaluate no Nix,
+// on the main thread). Each subcommand is one module.
 
 import { parentPort } from 'node:worker_threads';
 import { UsageError } from './args';
@@ -79,9 +80,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// In a worker the main thread sets the exit status; a command run on the main thread sets it itself.
 const finish = (code: number) => {
   afterCommand();
-  parentPort!.postMessage(code);
+  if (parentPort) parentPort.postMessage(code);
+  else process.exitCode = code;
 };
 main(process.argv.slice(2)).then(finish, (e: unknown) => {
   process.stderr.write(`dnx: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

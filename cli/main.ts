@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CANCELLABLE_COMMANDS } from './cancel';
+import { CANCELLABLE_COMMANDS, onInterrupt } from './cancel';
 import { codeCacheDir } from './code-cache';
 
 /**
@@ -11,6 +11,9 @@ import { codeCacheDir } from './code-cache';
  * in a worker with a large stack, and with a heap limit that ends runaway evaluation with a
  * clear message instead of a crashed process.
  */
+/** Commands that read manifests and talk to targets, and evaluate no Nix. */
+const NO_EVALUATION = ['distribute', 'activate', 'migrate', 'set', 'lock', 'testnet'];
+
 const STACK_MB = 512;
 const HEAP_MB = 8192;
 
@@ -18,6 +21,8 @@ const HEAP_MB = 8192;
 // evaluates Nix. Loaded by path at run time: each is its own bundle beside this one.
 if (process.argv[2] === 'lsp') require(join(__dirname, 'server.js'));
 else if (process.argv[2] === 'agent') require(join(__dirname, 'agent.js'));
+// Commands that never evaluate Nix need no large stack: they run here, without a worker to start.
+else if (NO_EVALUATION.includes(process.argv[2])) require(join(__dirname, 'dnx-worker.js'));
 else startWorker();
 
 function startWorker(): void {
@@ -27,19 +32,7 @@ function startWorker(): void {
     workerData: { bundle: join(__dirname, 'dnx-worker.js'), cacheDir: codeCacheDir() },
     resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
   });
-  // A deployment rolls back on Ctrl-C (or SIGTERM, as an editor or a service manager stops
-  // it); a second one stops at once, and the next deployment recovers from the journal.
-  if (CANCELLABLE_COMMANDS.includes(process.argv[2])) {
-    let asked = false;
-    const cancel = (signal: NodeJS.Signals) => {
-      if (asked) process.exit(signal === 'SIGINT' ? 130 : 143);
-      asked = true;
-      process.stderr.write('\ncancelling: undoing what changed (Ctrl-C again to stop at once)\n');
-      worker.postMessage('cancel');
-    };
-    process.on('SIGINT', cancel);
-    process.on('SIGTERM', cancel);
-  }
+  if (CANCELLABLE_COMMANDS.includes(process.argv[2])) onInterrupt(() => worker.postMessage('cancel'));
   worker.on('message', (code: number) => {
     process.exitCode = code;
   });

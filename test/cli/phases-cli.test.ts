@@ -3,8 +3,8 @@
 // on local targets with a real process; what they leave is what `dnx deploy` would.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -79,5 +79,34 @@ describe('dnx distribute, activate and set, one phase at a time', () => {
     const again = dnx('deploy', ...models);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /0 activated, 0 deactivated; now generation 1 /);
+  });
+
+  it('dnx activate, cancelled with SIGTERM, lets the running activation finish and undoes it', async () => {
+    // A service whose activation waits for a gate the test opens once it has sent the signal.
+    const gate = join(dir, 'gate');
+    const started = join(dir, 'started');
+    const bin = join(dir, 'slow', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'wrapper'), `#!/bin/sh\nif [ "$1" = activate ]; then : > ${JSON.stringify(started)}; while [ ! -e ${JSON.stringify(gate)} ]; do sleep 0.05; done; fi\n`);
+    chmodSync(join(bin, 'wrapper'), 0o755);
+    writeFileSync(join(dir, 'slow-services.nix'), '{ system, pkgs, distribution, invDistribution }: { slow = { name = "slow"; pkg = ./slow; type = "wrapper"; }; }');
+    writeFileSync(join(dir, 'slow-infrastructure.nix'), '{ a = { properties.hostname = "a"; containers.wrapper = { }; clientInterface = "disnix-run-activity"; }; }');
+    writeFileSync(join(dir, 'slow-distribution.nix'), '{ infrastructure }: { slow = [ infrastructure.a ]; }');
+    const built = dnx('manifest', '--build', '-s', 'slow-services.nix', '-i', 'slow-infrastructure.nix', '-d', 'slow-distribution.nix');
+    assert.equal(built.status, 0, built.stderr);
+    writeFileSync(join(dir, 'slow.json'), built.stdout);
+    assert.equal(dnx('distribute', 'slow.json').status, 0);
+    const child = spawn(process.execPath, [join(root, 'bin', 'dnx'), 'activate', '-o', 'built.json', 'slow.json'], { cwd: dir, env: { ...process.env, DNX_STATE_DIR: state, XDG_STATE_HOME: state } });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!existsSync(started)) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    while (!stderr.includes('cancelling')) await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(gate, '');
+    assert.equal(await exited, 1, stderr);
+    assert.match(stderr, /the deployment was cancelled/);
+    assert.match(stderr, /The previous configuration was restored/);
+    assert.equal(await answer(), 'phased', 'what ran before still runs');
   });
 });

@@ -130,6 +130,7 @@ class Lowerer {
     // A garbage file has thousands of errors; the first ones are what a person reads.
     while (stack.length && this.diagnostics.length < MAX_SYNTAX_ERRORS) {
       const node = stack.pop()!;
+      if (trailingFormalComma(node)) continue;
       if (node.isMissing) {
         // `inherit ;` is valid Nix that this grammar reads as a missing name.
         if (node.parent?.type === 'inherited_attrs' && node.parent.namedChildCount === 1) continue;
@@ -311,7 +312,7 @@ class Lowerer {
         if (c.type === 'ellipses') ellipsis = true;
         if (c.type !== 'formal') continue;
         const nameNode = this.field(c, 'name');
-        if (!nameNode) continue;
+        if (!nameNode || nameNode.isMissing) continue;
         const name = this.text(nameNode);
         if (seen.has(name) || name === arg) {
           this.error(nameNode, `duplicate formal function argument '${name}'`);
@@ -518,6 +519,34 @@ class Lowerer {
 
 function isExpression(c: Node | null): c is Node {
   return !!c && c.type !== 'comment';
+}
+
+/**
+ * Whether `node` is how the bundled grammar recovers from a trailing comma after the last
+ * formal (`{ lib, stdenv, }:`, the style of today's nixfmt), which Nix accepts: a formal whose
+ * name is missing right before the `}`, or an error holding just that comma (after a formal
+ * with a default). Nothing broader: a comma after `...`, a comma alone, two in a row stay
+ * syntax errors, as in Nix.
+ */
+function trailingFormalComma(node: Node): boolean {
+  const formal = node.isMissing && node.type === 'identifier' ? node.parent : node.type === 'ERROR' ? node : null;
+  if (!formal || formal.parent?.type !== 'formals' || after(formal)?.type !== '}') return false;
+  const previous = before(formal);
+  if (formal.type === 'formal') return formal.startIndex === formal.endIndex && previous?.type === ',' && before(previous)?.type === 'formal';
+  return formal.childCount === 1 && formal.child(0)?.type === ',' && previous?.type === 'formal';
+}
+
+/** The sibling before or after `node`, comments passed over. */
+function before(node: Node): Node | null {
+  let n = node.previousSibling;
+  while (n?.type === 'comment') n = n.previousSibling;
+  return n;
+}
+
+function after(node: Node): Node | null {
+  let n = node.nextSibling;
+  while (n?.type === 'comment') n = n.nextSibling;
+  return n;
 }
 
 /**

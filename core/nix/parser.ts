@@ -46,15 +46,25 @@ export interface PreviousParse {
  * model takes a few milliseconds instead of tens); `previous.tree` is edited in place, and
  * the caller still deletes it.
  */
-export function parseTree(text: string, timeoutMs = 30_000, previous?: PreviousParse): Tree | null {
+export function parseTree(source: string, timeoutMs = 30_000, previous?: PreviousParse): Tree | null {
   if (!parser) throw new Error('initParser() must finish before parsing');
   const deadline = performance.now() + timeoutMs;
-  if (previous) previous.tree.edit(editBetween(previous.text, text));
+  const text = asTreeSitterReads(source);
+  if (previous) previous.tree.edit(editBetween(asTreeSitterReads(previous.text), text));
   // Tree-sitter asks often; reading the clock each time costs more than the parse step.
   let calls = 0;
   return parser.parse((i) => (i < text.length ? text.slice(i, i + CHUNK) : undefined), previous?.tree ?? null, {
     progressCallback: () => (++calls & 63) === 0 && performance.now() > deadline,
   });
+}
+
+/**
+ * The text as the grammar should read it: a lone carriage return ends a line, as in Nix (the
+ * grammar's comments would run on past it). Same length, so every offset stays; the lowering
+ * reads literals from the text itself, where a carriage return in a string stays one.
+ */
+function asTreeSitterReads(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
 /** The one edit that turns `before` into `after`: what lies between their common prefix and suffix. */

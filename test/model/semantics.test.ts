@@ -53,6 +53,16 @@ describe('model semantics', () => {
     assert.deepEqual(r.model.services.get('proxy-test1')!.dependsOn.map((d) => d.service), ['db', 'web']);
   });
 
+  it("reads models in today's nixfmt style: one formal per line with a trailing comma, lone carriage returns", () => {
+    const r = analyse({
+      'infrastructure.nix': '{\r  test1 = { properties.hostname = "test1"; }; # a lone CR ends this comment\r}',
+      'distribution.nix': '{\n  infrastructure,\n}:\n{\n  web = [ infrastructure.test1 ];\n}\n',
+      'services.nix': '{\n  system,\n  pkgs,\n  distribution,\n  invDistribution,\n}:\n{\n  web = {\n    name = "web";\n    pkg = null;\n    type = "process";\n  };\n}\n',
+    });
+    assert.deepEqual(codes(r), []);
+    assert.deepEqual([...r.model.services.keys()], ['web']);
+  });
+
   it('reads targets and services into plain data: properties, container properties, deployState', () => {
     const r = analyse({
       'infrastructure.nix': `{ test1 = { properties = { hostname = "test1"; port = 8080; tags = [ "a" ]; secret = builtins.readFile ./absent; }; containers.mysql-database = { mysqlPort = 3306; }; }; }`,

@@ -25,7 +25,7 @@ export const DIAGNOSTIC_CODES = {
   'dependency-not-distributed': { severity: 'error', summary: 'A dependsOn or connectsTo dependency is deployed nowhere, so the dependent cannot be built.' },
   'dependency-on-package': { severity: 'error', summary: 'A service depends on a service of type package.' },
   'dependency-cycle': { severity: 'error', summary: 'A cycle through dependsOn and activatesAfter.' },
-  'unknown-container': { severity: 'error', summary: 'A mapping names a container its target does not declare and no service on it provides.' },
+  'unknown-container': { severity: 'hint', summary: 'A mapping names a container its target does not declare and no service on it provides: Dysnomia runs the module with no container properties.' },
   'target-property-missing': { severity: 'error', summary: 'A target lacks the property its targetProperty names (hostname by default).' },
   'invalid-num-of-cores': { severity: 'error', summary: 'numOfCores is not a positive integer.' },
   'duplicate-target-address': { severity: 'error', summary: 'Two targets have the same connection address.' },

@@ -80,7 +80,9 @@ function checkDistribution(model: DeploymentModel, provided: Set<string>, add: A
       if (!target?.containers || !t.container || t.containerProvidedByService || target.containers.has(t.container)) continue;
       // An unknown type is reported on its own; its container would only repeat it.
       if (!t.explicitContainer && !isKnownType(t.container, provided)) continue;
-      add('unknown-container', `target '${t.target}' has no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`}, and no service on it provides one`, t.loc);
+      // Disnix deploys it all the same: Dysnomia gets no properties, and only a dependent's build
+      // that reads this container fails, where it reads it (core/plan/builds.ts).
+      add('unknown-container', `${t.target} declares no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`} and no service on it provides one: the module gets no properties`, t.loc);
     }
   }
 }

@@ -169,6 +169,8 @@ export class Evaluator {
     try {
       result = v.expr ? this.eval(v.expr, v.env!) : v.compute!();
     } catch (e) {
+      // A computed value's error that knows no place of its own is located where it was read.
+      if (e instanceof EvalError && !e.loc && at) e.loc = at;
       // An unknown value met where a concrete one was needed makes this whole value unknown.
       if (!(e instanceof UnknownSignal)) throw e;
       result = e.value;

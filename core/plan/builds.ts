@@ -145,7 +145,8 @@ export class ServiceBuilds {
     const containers = target.evaluated.get('containers');
     const set = containers === undefined ? undefined : this.ev.force(containers);
     const props = set instanceof NixAttrs ? set.get(container) : undefined;
-    if (props === undefined) throw new EvalError('other', `target '${target.key}' has no container '${container}'`, target.loc);
+    // As Disnix's `target.containers.${selectedContainer}`: Nix's error, located (by the evaluator) where the build reads it.
+    if (props === undefined) throw new EvalError('missing-attribute', `attribute '${container}' missing`, undefined, { missingAttribute: container });
     return this.ev.force(props) as NixAttrs;
   }
 }

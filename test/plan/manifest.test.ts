@@ -50,6 +50,27 @@ describe('manifest', () => {
     assert.match(serviceHash(input), /^[0-9a-f]{64}$/);
   });
 
+  it('deploys a service to a container its target does not declare, with no properties, as Disnix does', async () => {
+    const models = (readsContainer: boolean) => ({
+      services: `
+  Db = { name = "Db"; type = "mysql-database"; pkg = drv "db" "echo > $out"; };
+  Api = { name = "Api"; type = "process"; dependsOn = { inherit Db; }; pkg = { Db }: drv "api" "echo ${readsContainer ? '${toString Db.target.container.mysqlPort}' : '${Db.target.properties.hostname}'} > $out"; };`,
+      infrastructure: '{ test1 = { properties.hostname = "test1"; containers.process = { }; }; }',
+      distribution: '{ Db = [ infrastructure.test1 ]; Api = [ infrastructure.test1 ]; }',
+    });
+    const fine = await manifestOf(models(false));
+    assert.deepEqual(fine.diagnostics.map((d) => `${d.severity} ${d.code}`), ['hint unknown-container']);
+    const db = fine.manifest!.serviceMappings.find((m) => fine.manifest!.services[m.service].name === 'Db')!;
+    assert.equal(db.container, 'mysql-database');
+    assert.deepEqual(fine.manifest!.infrastructure.test1.containers, { process: {} }, 'the module gets no properties');
+    // A build that reads that container fails with Nix's error, where it reads it.
+    const reads = await manifestOf(models(true));
+    assert.equal(reads.manifest, undefined);
+    const failure = reads.diagnostics.find((d) => d.severity === 'error')!;
+    assert.equal(failure.message, "attribute 'mysql-database' missing");
+    assert.equal(failure.loc.source.text.slice(failure.loc.start, failure.loc.end), 'Db.target.container.mysqlPort');
+  });
+
   it('cascades a changed build along dependsOn but not along connectsTo', async () => {
     const before = await manifest(chain(1));
     const after = await manifest(chain(2));

@@ -20,7 +20,7 @@ import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
 import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 import { dnxStateDir } from '../core/state-home';
-import { defaultTargetArgs, openClients, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
+import { defaultTargetArgs, openClients, readTargetFlag, type TargetArgs } from './targets';
 import { eventPrinter, openFd, STATUS_TEXT, writeAll } from './progress';
 import { formatDiagnostic } from '../core/nix/diagnostic';
 import { readTransitionFlag, transitionOptionsHelp } from './transition-args';
@@ -39,8 +39,6 @@ pressed), what changed is undone and the previous configuration runs again.
 ${modelOptionsHelp}
 
 ${coordinatorOptionsHelp}
-
-${targetOptionsHelp}
 
 options:
   --dry-run                  print the plan and change nothing

@@ -16,11 +16,18 @@ export const modelOptionsHelp = `models (as the Disnix tools take them):
   -d, --distribution FILE     distribution model
   -P, --packages FILE         packages model
   -A, --architecture FILE     deployment architecture model (instead of -s -i -d)
-  --extra-params EXPR         extra arguments for the services and distribution functions`;
+  --extra-params EXPR         extra arguments for the services and distribution functions
+  --target-property NAME      the property holding the address of a target that names none
+                              (default: $DISNIX_TARGET_PROPERTY, else hostname)
+  --interface PROGRAM         the client interface of a target that names none
+                              (default: $DISNIX_CLIENT_INTERFACE, else disnix-ssh-client)`;
 
 export interface ModelArgs {
   files: DeploymentFiles;
   extraParams?: string;
+  /** `--target-property` and `--interface` (the same fields as the target commands' `TargetArgs`). */
+  targetProperty?: string;
+  clientInterface?: string;
 }
 
 /** Reads `flag` (and its value) into `out` when it is a model flag; false otherwise. */
@@ -32,6 +39,8 @@ export function readModelFlag(flag: string, r: ArgReader, out: ModelArgs): boole
     case '-P': case '--packages': out.files.packages = resolve(r.value(flag)); return true;
     case '-A': case '--architecture': out.files.architecture = resolve(r.value(flag)); return true;
     case '--extra-params': out.extraParams = r.value(flag); return true;
+    case '--target-property': out.targetProperty = r.value(flag); return true;
+    case '--interface': out.clientInterface = r.value(flag); return true;
     default: return false;
   }
 }
@@ -65,5 +74,6 @@ export async function analyseModels(args: ModelArgs, ignore: string[] = []): Pro
   checkCombination(args.files);
   await initParser();
   const extraParams = parseExtraParams(args.extraParams);
-  return { analysis: analyseDeployment(args.files, { extraParams, ignore }), extraParams };
+  const targetDefaults = { targetProperty: args.targetProperty ?? (process.env.DISNIX_TARGET_PROPERTY || undefined), clientInterface: args.clientInterface ?? (process.env.DISNIX_CLIENT_INTERFACE || undefined) };
+  return { analysis: analyseDeployment(args.files, { extraParams, ignore, targetDefaults }), extraParams };
 }

@@ -28,7 +28,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-container': { severity: 'hint', summary: 'A mapping names a container its target does not declare and no service on it provides: Dysnomia runs the module with no container properties.' },
   'target-property-missing': { severity: 'error', summary: 'A target lacks the property its targetProperty names (hostname by default).' },
   'invalid-num-of-cores': { severity: 'error', summary: 'numOfCores is not a positive integer.' },
-  'duplicate-target-address': { severity: 'error', summary: 'Two targets have the same connection address.' },
+  'duplicate-target-address': { severity: 'warning', summary: 'Two targets have the same connection address: Disnix takes them for one machine, and deploys what is mapped to the later one to the first.' },
   'invalid-mapping': { severity: 'error', summary: 'A distribution entry is neither a list of targets nor { targets = [ { target; container; } ]; }.' },
   'unknown-attribute': { severity: 'hint', summary: 'An attribute that is a near miss of a known one.' },
   'service-not-distributed': { severity: 'hint', summary: 'A service with no entry in the distribution.' },

@@ -37,6 +37,9 @@ interface Entry {
   dirty: boolean;
 }
 
+/** The targets' defaults from the editor's environment, as the Disnix tools read them. */
+const TARGET_DEFAULTS = { targetProperty: process.env.DISNIX_TARGET_PROPERTY || undefined, clientInterface: process.env.DISNIX_CLIENT_INTERFACE || undefined };
+
 /** Bounds for evaluation while editing: a runaway model ends with a located error, quickly. */
 const LIMITS = { maxSteps: 20_000_000, maxDepth: 5_000, maxAlloc: 50_000_000 };
 
@@ -126,7 +129,7 @@ export class Analyser {
         this.send(entry, tooLarge);
         return;
       }
-      const analysis = analyseDeployment(entry.files, { files: { ...open, readText }, ignore: this.settings.ignore, limits: LIMITS });
+      const analysis = analyseDeployment(entry.files, { files: { ...open, readText }, ignore: this.settings.ignore, limits: LIMITS, targetDefaults: TARGET_DEFAULTS });
       const stableModel = parsedCleanly(analysis) || !entry.state ? analysis.model : entry.state.stableModel;
       entry.state = { analysis, stableModel, text: readText };
       this.send(entry, analysis.diagnostics);

@@ -3,7 +3,8 @@
 // attribute name, remove a mapping of a service that does not exist.
 
 import type { Diagnostic } from '../nix/diagnostic';
-import type { Loc } from '../nix/source';
+import type { ExprOf } from '../nix/ast';
+import type { Loc, Source } from '../nix/source';
 import { topLevelSet } from '../nix/walk';
 import { parsedFile, textAt, type IdeState, type TextEdit } from './state';
 
@@ -45,6 +46,8 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'service-not-distributed':
     case 'dependency-not-distributed':
       return present(addMapping(state, name));
+    case 'duplicate-target-address':
+      return present(suggestion === undefined ? undefined : reachBy(state, name, suggestion));
     case 'syntax-error':
     case 'undefined-variable':
     case 'eval-error':
@@ -57,7 +60,6 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'unknown-container':
     case 'target-property-missing':
     case 'invalid-num-of-cores':
-    case 'duplicate-target-address':
     case 'invalid-mapping':
     case 'build-error':
     case 'file-too-large':
@@ -84,6 +86,21 @@ function addMapping(state: IdeState, service: string): Omit<QuickFix, 'diagnosti
   return edit && { title: `Deploy '${service}' to '${target}'`, edits: [edit] };
 }
 
+/** Sets `targetProperty` to `property` on every target that has the address `target` has, so that each is reached by its own. */
+function reachBy(state: IdeState, target: string, property: string): Omit<QuickFix, 'diagnostic'> | undefined {
+  const { files, model } = state.analysis;
+  const address = model.infrastructure.get(target)?.address;
+  const parsed = files.infrastructure && parsedFile(state, files.infrastructure);
+  const top = parsed && topLevelSet(parsed.expr);
+  if (address === undefined || !parsed || !top) return undefined;
+  const same = [...model.infrastructure.values()].filter((t) => t.address === address && t.properties.has(property) && !t.attributes.has('targetProperty'));
+  const edits = same.flatMap((t) => {
+    const set = top.attrs.get(t.key)?.value;
+    return set?.kind === 'attrs' ? [insertIntoSet(parsed.source, set, `targetProperty = "${property}";`)] : [];
+  });
+  return edits.length > 1 ? { title: `Reach ${same.map((t) => `'${t.key}'`).join(' and ')} by their ${property} (targetProperty)`, edits, preferred: true } : undefined;
+}
+
 function addTarget(state: IdeState, target: string): Omit<QuickFix, 'diagnostic'> | undefined {
   const { files, model } = state.analysis;
   if (!files.infrastructure || model.infrastructure.has(target)) return undefined;
@@ -95,18 +112,20 @@ function addTarget(state: IdeState, target: string): Omit<QuickFix, 'diagnostic'
 function insertAttribute(state: IdeState, path: string, definition: string): TextEdit | undefined {
   const parsed = parsedFile(state, path);
   const top = parsed && topLevelSet(parsed.expr);
-  if (!parsed || !top) return undefined;
-  const text = parsed.source.text;
-  const close = top.loc.end - 1;
+  return parsed && top && insertIntoSet(parsed.source, top, definition);
+}
+
+/** Inserts `definition` as the last attribute of `set`: on a line of its own, indented like the others, when the set closes on one. */
+function insertIntoSet(source: Source, set: ExprOf<'attrs'>, definition: string): TextEdit {
+  const text = source.text;
+  const close = set.loc.end - 1;
   const lineStart = text.lastIndexOf('\n', close - 1) + 1;
-  const first = [...top.attrs.values()][0];
+  const first = [...set.attrs.values()][0];
   const indent = first ? first.loc.start - (text.lastIndexOf('\n', first.loc.start - 1) + 1) : 2;
   const pad = ' '.repeat(Math.max(0, indent));
   const body = definition.split('\n').map((l) => pad + l).join('\n');
   const onOwnLine = /^\s*$/.test(text.slice(lineStart, close));
-  return onOwnLine
-    ? { loc: { source: parsed.source, start: lineStart, end: lineStart }, newText: `${body}\n` }
-    : { loc: { source: parsed.source, start: close, end: close }, newText: ` ${definition} ` };
+  return onOwnLine ? { loc: { source, start: lineStart, end: lineStart }, newText: `${body}\n` } : { loc: { source, start: close, end: close }, newText: ` ${definition} ` };
 }
 
 /** Deletes the attribute whose name is at `keyLoc`, with its line when it has one to itself. */

@@ -6,7 +6,7 @@ import { Evaluator, type EvaluatorOptions } from '../nix/eval';
 import type { NixFiles } from '../nix/files';
 import { compareLocs } from '../nix/source';
 import type { Lazy } from '../nix/values';
-import { loadDeployment } from './load';
+import { loadDeployment, type TargetDefaults } from './load';
 import type { DeploymentFiles, DeploymentModel } from './types';
 import { validateModel } from './validate';
 
@@ -16,12 +16,16 @@ export interface AnalysisOptions {
   extraParams?: Map<string, Lazy>;
   /** Diagnostic codes not to report. */
   ignore?: Iterable<string>;
+  /** The targets' defaults the command line or the environment set, as Disnix takes them. */
+  targetDefaults?: TargetDefaults;
   /** Evaluation limits; the language server keeps them small so a runaway model stays fast. */
   limits?: Pick<EvaluatorOptions, 'maxDepth' | 'maxSteps' | 'maxAlloc'>;
 }
 
 export interface Analysis {
   files: DeploymentFiles;
+  /** The targets' defaults it was loaded with (a re-load for another system uses them too). */
+  targetDefaults: TargetDefaults;
   model: DeploymentModel;
   diagnostics: Diagnostic[];
   evaluator: Evaluator;
@@ -29,9 +33,10 @@ export interface Analysis {
 
 export function analyseDeployment(files: DeploymentFiles, options: AnalysisOptions = {}): Analysis {
   const evaluator = new Evaluator({ files: options.files, onTrace: () => {}, ...options.limits });
-  const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams });
+  const targetDefaults = options.targetDefaults ?? {};
+  const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams, targetDefaults });
   const ignored = new Set(options.ignore ?? []);
   const all = [...diagnostics, ...validateModel(model)].filter((d) => !ignored.has(d.code));
   all.sort((a, b) => compareLocs(a.loc, b.loc));
-  return { files, model, diagnostics: all, evaluator };
+  return { files, targetDefaults, model, diagnostics: all, evaluator };
 }

@@ -11,17 +11,25 @@ import { EvalError } from '../nix/errors';
 import { Evaluator } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
+import { transportOf } from './client-interface';
 import { didYouMean, typo } from './near-miss';
 import { attributeSchema, attributesOf, DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY, type AttributeKind, type ModelPart } from './schema';
 import { toJsonValue } from './json';
 import type { JsonValue } from '../json';
 import type { Dependency, DependencyKind, DeploymentFiles, DeploymentModel, Located, Mapping, Service, Target } from './types';
 
+/** What `--target-property` and `--interface` (or `DISNIX_TARGET_PROPERTY` and `DISNIX_CLIENT_INTERFACE`) set: the defaults of the targets that name none. */
+export interface TargetDefaults {
+  targetProperty?: string;
+  clientInterface?: string;
+}
+
 export interface LoadOptions {
   /** `--extra-params`: passed to the services and distribution functions that ask for them. */
   extraParams?: Map<string, Lazy>;
   /** The `system` the services are evaluated for; by default the first target's. */
   system?: string;
+  targetDefaults?: TargetDefaults;
 }
 
 export interface LoadResult {
@@ -30,7 +38,7 @@ export interface LoadResult {
 }
 
 export function loadDeployment(ev: Evaluator, files: DeploymentFiles, options: LoadOptions = {}): LoadResult {
-  const reader = new ModelReader(ev, options.extraParams ?? new Map(), options.system);
+  const reader = new ModelReader(ev, options.extraParams ?? new Map(), options.system, options.targetDefaults ?? {});
   const model = reader.load(files);
   return { model, diagnostics: reader.diagnostics };
 }
@@ -49,6 +57,7 @@ class ModelReader {
     private readonly ev: Evaluator,
     private readonly extraParams: Map<string, Lazy>,
     private readonly system: string | undefined,
+    private readonly targetDefaults: TargetDefaults,
   ) {}
 
   load(files: DeploymentFiles): DeploymentModel {
@@ -303,7 +312,7 @@ class ModelReader {
       }
     }
     const targetPropertyLoc = this.valueLoc(t, 'targetProperty', loc);
-    const targetProperty = textOf(decoded.get('targetProperty')) ?? DEFAULT_TARGET_PROPERTY;
+    const targetProperty = textOf(decoded.get('targetProperty')) ?? this.targetDefaults.targetProperty ?? DEFAULT_TARGET_PROPERTY;
     const numOfCoresLoc = this.valueLoc(t, 'numOfCores', loc);
     const target: Target = {
       key,
@@ -312,7 +321,7 @@ class ModelReader {
       containers,
       system: textOf(decoded.get('system')) ?? this.ev.currentSystem,
       numOfCores: { value: t.has('numOfCores') ? this.force(t.get('numOfCores'), numOfCoresLoc) : BigInt(DEFAULT_NUM_OF_CORES), loc: numOfCoresLoc },
-      clientInterface: textOf(decoded.get('clientInterface')) ?? DEFAULT_CLIENT_INTERFACE,
+      clientInterface: textOf(decoded.get('clientInterface')) ?? this.targetDefaults.clientInterface ?? DEFAULT_CLIENT_INTERFACE,
       targetProperty: { value: targetProperty, loc: targetPropertyLoc },
       attributes: this.attributesOf(t, loc),
       evaluated: t,
@@ -324,6 +333,19 @@ class ModelReader {
     return target;
   }
 
+  /**
+   * The target Disnix deploys to for `key`: it resolves every mapping back to a target name
+   * through the targets' addresses (`generateTargetAliases`), so of targets with the same
+   * address the first takes what is mapped to the others. Local targets are this machine,
+   * each with a state of its own: their address names nothing.
+   */
+  aliasOf(key: string): string {
+    const t = this.model.infrastructure.get(key);
+    if (!t?.address || transportOf(t.clientInterface) === 'local') return key;
+    for (const other of this.model.infrastructure.values()) if (other.address === t.address && transportOf(other.clientInterface) !== 'local') return other.key;
+    return key;
+  }
+
   /** The target a mapping refers to: the same set, or (as Disnix does) one with its address. */
   resolveTarget(v: Value | undefined, loc: Loc): string | undefined {
     if (!(v instanceof NixAttrs)) {
@@ -331,7 +353,7 @@ class ModelReader {
       return undefined;
     }
     const same = this.targetSets.get(v);
-    if (same) return same;
+    if (same) return this.aliasOf(same);
     const props = v.has('properties') ? this.force(v.get('properties'), loc) : undefined;
     for (const t of this.model.infrastructure.values()) {
       if (!(props instanceof NixAttrs) || !t.address || !props.has(t.targetProperty.value)) continue;

@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic, type DiagnosticCode } from '../nix/diagnos
 import type { Loc } from '../nix/source';
 import { didYouMean, nearMiss, typo } from './near-miss';
 import { attributesOf, dysnomiaTypes } from './schema';
-import type { Dependency, DeploymentModel, Service } from './types';
+import type { Dependency, DeploymentModel, Service, Target } from './types';
 
 export function validateModel(model: DeploymentModel): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -58,11 +58,26 @@ function checkTargets(model: DeploymentModel, add: Add): void {
     const first = byAddress.get(t.address);
     if (first !== undefined) {
       const other = model.infrastructure.get(first)!;
-      add('duplicate-target-address', `targets '${first}' and '${t.key}' have the same address '${t.address}'; Disnix treats them as one machine`, t.properties.get(t.targetProperty.value)!.loc, [
-        { loc: other.properties.get(other.targetProperty.value)!.loc, message: `'${first}' has the address '${t.address}' too` },
-      ]);
+      // Often meant: another property tells them apart (VirtualBox NAT, a laptop: sshTarget, targetEPR).
+      const apart = distinguishing(other, t);
+      add(
+        'duplicate-target-address',
+        `targets '${first}' and '${t.key}' have the same address '${t.address}' (${t.targetProperty.value}): Disnix takes them for one machine and deploys what is mapped to ${t.key} to ${first}${apart ? `; set targetProperty = "${apart}" to tell them apart` : ''}`,
+        t.properties.get(t.targetProperty.value)!.loc,
+        [{ loc: other.properties.get(other.targetProperty.value)!.loc, message: `'${first}' has the address '${t.address}' too` }],
+        { name: t.key, ...(apart ? { suggestion: apart } : {}) },
+      );
     } else byAddress.set(t.address, t.key);
   }
+}
+
+/** A property both targets have, with string values that differ: one that could be their address. */
+function distinguishing(a: Target, b: Target): string | undefined {
+  for (const [name, p] of a.properties) {
+    const q = b.properties.get(name)?.value;
+    if (name !== a.targetProperty.value && typeof p.value === 'string' && typeof q === 'string' && p.value !== q) return name;
+  }
+  return undefined;
 }
 
 function checkDistribution(model: DeploymentModel, provided: Set<string>, add: Add): void {

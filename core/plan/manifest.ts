@@ -90,7 +90,7 @@ class ManifestBuilder {
   private forSystem(system: string): { model: DeploymentModel; builds: ServiceBuilds } {
     let entry = this.perSystem.get(system);
     if (!entry) {
-      const { model, diagnostics } = loadDeployment(this.analysis.evaluator, this.analysis.files, { system, extraParams: this.options.extraParams });
+      const { model, diagnostics } = loadDeployment(this.analysis.evaluator, this.analysis.files, { system, extraParams: this.options.extraParams, targetDefaults: this.analysis.targetDefaults });
       this.diagnostics.push(...diagnostics.filter((d) => d.severity === 'error'));
       entry = { model, builds: new ServiceBuilds(this.analysis.evaluator, model) };
       this.perSystem.set(system, entry);

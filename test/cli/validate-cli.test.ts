@@ -24,6 +24,16 @@ describe('dnx validate', () => {
     assert.match(r.stderr, /0 error\(s\)/);
   });
 
+  it('honours DISNIX_TARGET_PROPERTY and --target-property as Disnix does (two VirtualBox machines at one address)', () => {
+    const nat = join(root, 'test', 'model', 'real', 'virtualbox-nat');
+    const plain = run(nat, ...triple);
+    assert.equal(plain.code, 0, 'a warning, not an error');
+    assert.match(plain.stdout, /infrastructure\.nix:\d+:\d+: warning: targets 'vm1' and 'vm2' have the same address '10\.0\.2\.2' \(hostname\).*set targetProperty = "sshTarget" to tell them apart \[duplicate-target-address\]/);
+    const byEnv = spawnSync(process.execPath, [dnx, 'validate', ...triple], { cwd: nat, encoding: 'utf8', env: { ...process.env, DISNIX_TARGET_PROPERTY: 'sshTarget' } });
+    assert.deepEqual([byEnv.status, byEnv.stdout], [0, '']);
+    assert.deepEqual([run(nat, ...triple, '--target-property', 'sshTarget').stdout], ['']);
+  });
+
   it('prints FILE:LINE:COL lines with codes and exits 1 on errors', () => {
     const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...typos);
     assert.equal(r.code, 1);

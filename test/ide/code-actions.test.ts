@@ -24,6 +24,17 @@ describe('quick fixes', () => {
     assert.deepEqual(codes(fix.after), []);
   });
 
+  it('reaches two targets at one address (VirtualBox NAT) by the property that tells them apart', () => {
+    const infra = read('infrastructure.nix')
+      .replace('hostname = "test1";', 'hostname = "10.0.2.2";\n      sshTarget = "localhost:2222";')
+      .replace('hostname = "test2";', 'hostname = "10.0.2.2";\n      sshTarget = "localhost:2223";');
+    assert.deepEqual(codes({ 'infrastructure.nix': infra }), ['duplicate-target-address']);
+    const fix = fixes({ 'infrastructure.nix': infra }, 'infrastructure.nix').find((f) => f.code === 'duplicate-target-address')!;
+    assert.equal(fix.title, "Reach 'test1' and 'test2' by their sshTarget (targetProperty)");
+    assert.equal((fix.after['infrastructure.nix'].match(/^    targetProperty = "sshTarget";$/gm) ?? []).length, 2);
+    assert.deepEqual(codes(fix.after), []);
+  });
+
   it('creates a missing target', () => {
     const dist = read('distribution.nix').replace('HelloWorld = [ infrastructure.test1 ]', 'HelloWorld = [ infrastructure.test3 ]');
     const all = fixes({ 'distribution.nix': dist }, 'distribution.nix');

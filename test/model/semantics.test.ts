@@ -63,6 +63,24 @@ describe('model semantics', () => {
     assert.deepEqual([...r.model.services.keys()], ['web']);
   });
 
+  it('takes two targets at one address for one machine, as Disnix does, unless a target property tells them apart', () => {
+    const files = {
+      // VirtualBox NAT: both machines at the host's address, each reached through its own forwarded port.
+      'infrastructure.nix': '{ vm1 = { properties = { hostname = "10.0.2.2"; sshTarget = "localhost:2222"; }; }; vm2 = { properties = { hostname = "10.0.2.2"; sshTarget = "localhost:2223"; }; }; }',
+      'distribution.nix': '{ infrastructure }: { web = [ infrastructure.vm2 ]; }',
+      'services.nix': '{ system, pkgs, distribution, invDistribution }: { web = { name = "web"; pkg = null; type = "process"; }; }',
+    };
+    const byDefault = analyse(files);
+    assert.deepEqual(byDefault.diagnostics.map((d) => `${d.severity} ${d.code}`), ['warning duplicate-target-address']);
+    assert.match(byDefault.diagnostics[0].message, /deploys what is mapped to vm2 to vm1; set targetProperty = "sshTarget"/);
+    assert.deepEqual(byDefault.model.distribution.get('web')!.targets.map((t) => t.target), ['vm1'], 'what is mapped to vm2 goes to vm1');
+    // DISNIX_TARGET_PROPERTY or --target-property, as Disnix takes them.
+    const bySsh = analyse(files, { targetDefaults: { targetProperty: 'sshTarget' } });
+    assert.deepEqual(codes(bySsh), []);
+    assert.deepEqual(bySsh.model.distribution.get('web')!.targets.map((t) => t.target), ['vm2']);
+    assert.equal(bySsh.model.infrastructure.get('vm2')!.address, 'localhost:2223');
+  });
+
   it('reads targets and services into plain data: properties, container properties, deployState', () => {
     const r = analyse({
       'infrastructure.nix': `{ test1 = { properties = { hostname = "test1"; port = 8080; tags = [ "a" ]; secret = builtins.readFile ./absent; }; containers.mysql-database = { mysqlPort = 3306; }; }; }`,

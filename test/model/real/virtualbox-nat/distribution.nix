@@ -1,0 +1,6 @@
+{ infrastructure }:
+
+{
+  web = [ infrastructure.vm1 ];
+  api = [ infrastructure.vm2 ];
+}

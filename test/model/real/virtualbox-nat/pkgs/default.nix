@@ -1,0 +1,6 @@
+{ pkgs, system }:
+
+{
+  api = pkgs.callPackage ./api.nix { };
+  web = pkgs.callPackage ./web.nix { };
+}

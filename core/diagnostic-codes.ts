@@ -33,6 +33,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-attribute': { severity: 'hint', summary: 'An attribute that is a near miss of a known one.' },
   'service-not-distributed': { severity: 'hint', summary: 'A service with no entry in the distribution.' },
   'build-error': { severity: 'error', summary: "A service's pkg could not be evaluated with its inter-dependencies." },
+  'unavailable-path': { severity: 'information', summary: 'A path outside the models that is not on this machine (another checkout): what is built from it is not checked.' },
   'file-too-large': { severity: 'information', summary: 'A model file larger than disnix.maxFileSize, which is not evaluated.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -63,6 +63,7 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'invalid-mapping':
     case 'build-error':
     case 'file-too-large':
+    case 'unavailable-path':
       return [];
     default: {
       const unhandled: never = d.code;

@@ -413,10 +413,17 @@ class ModelReader {
   readServices(set: NixAttrs, architecture: boolean, fallback: Loc): void {
     for (const key of set.sortedNames()) {
       const loc = this.keyLoc(set, key, fallback);
-      const v = this.force(set.get(key), this.valueLoc(set, key, loc));
+      const at = this.valueLoc(set, key, loc);
+      const v = set.get(key) === undefined ? undefined : this.attempt(() => this.ev.force(set.get(key)!, at), at);
+      // Built with something not known here (a constructor from Nixpkgs or another checkout):
+      // the service exists, and nothing else is known of it.
+      if (v instanceof Unknown) {
+        this.model.services.set(key, { key, loc, unknown: true, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: new Map(), evaluated: new NixAttrs(new Map()) });
+        continue;
+      }
       if (v === undefined) continue;
       if (!(v instanceof NixAttrs)) {
-        this.report('invalid-model', `service '${key}' must be an attribute set, not ${showType(v)}`, this.valueLoc(set, key, loc));
+        this.report('invalid-model', `service '${key}' must be an attribute set, not ${showType(v)}`, at);
         continue;
       }
       const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: this.attributesOf(v, loc), evaluated: v };

@@ -30,6 +30,8 @@ export interface Dependency {
 export interface Service {
   /** The attribute name in the services model. */
   key: string;
+  /** Its definition is not known here (built with Nixpkgs, or with a checkout not on this machine): only that it exists. */
+  unknown?: boolean;
   loc: Loc;
   name?: Located<string>;
   type?: Located<string>;

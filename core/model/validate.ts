@@ -91,8 +91,9 @@ function checkDistribution(model: DeploymentModel, provided: Set<string>, add: A
     if (service.type?.value === 'package') continue;
     for (const t of m.targets) {
       const target = model.infrastructure.get(t.target);
-      // A target that declares no containers at all gets them from Dysnomia's defaults.
-      if (!target?.containers || !t.container || t.containerProvidedByService || target.containers.has(t.container)) continue;
+      // A target that declares no containers at all gets them from Dysnomia's defaults; a
+      // service there whose definition is not known may provide the container.
+      if (!target?.containers || !t.container || t.containerProvidedByService || target.containers.has(t.container) || unknownServiceOn(model, t.target)) continue;
       // An unknown type is reported on its own; its container would only repeat it.
       if (!t.explicitContainer && !isKnownType(t.container, provided)) continue;
       // Disnix deploys it all the same: Dysnomia gets no properties, and only a dependent's build
@@ -100,6 +101,10 @@ function checkDistribution(model: DeploymentModel, provided: Set<string>, add: A
       add('unknown-container', `${t.target} declares no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`} and no service on it provides one: the module gets no properties`, t.loc);
     }
   }
+}
+
+function unknownServiceOn(model: DeploymentModel, target: string): boolean {
+  return [...model.distribution.values()].some((m) => model.services.get(m.service)?.unknown && m.targets.some((t) => t.target === target));
 }
 
 function isDistributed(model: DeploymentModel, key: string): boolean {
@@ -113,11 +118,18 @@ function providedContainers(model: DeploymentModel): Set<string> {
 }
 
 function checkServices(model: DeploymentModel, provided: Set<string>, add: Add): void {
+  const someUnknown = [...model.services.values()].some((s) => s.unknown);
   for (const s of model.services.values()) {
+    // Nothing is known of it but that it exists: it may be mapped and depended on, and that is all.
+    if (s.unknown) {
+      if (!model.distribution.has(s.key)) add('service-not-distributed', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc, undefined, { name: s.key });
+      continue;
+    }
     checkUnknownAttributes([...s.attributes.keys()], serviceAttributeNames, (n) => s.attributes.get(n) ?? s.loc, 'service', add);
     for (const a of requiredServiceAttributes) if (!s.attributes.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc);
     if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
-    if (s.type && !isKnownType(s.type.value, provided)) {
+    // A service whose definition is not known may provide the container a type names.
+    if (s.type && !isKnownType(s.type.value, provided) && !someUnknown) {
       const t = typo(s.type.value, dysnomiaTypes.keys());
       add('unknown-type', `'${s.type.value}' is not a Dysnomia module${didYouMean(t)}`, s.type.loc, undefined, t);
     }

@@ -2,7 +2,7 @@
 // errors carry Nix's kind and location, and unknown values (things outside the workspace)
 // spread instead of failing.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Expr, ExprOf } from './ast';
 import { installBuiltins, type Builtins } from './builtins';
 import { EvalError } from './errors';
@@ -29,6 +29,12 @@ export interface EvaluatorOptions {
   currentSystem?: string;
   /** How files are read and looked at (the disk by default; the editor lays its unsaved documents over it). */
   files?: NixFiles;
+  /**
+   * The folders holding the models. A path outside them that is not on this machine (another
+   * checkout a model takes as a default argument, say) is an unknown value when imported or
+   * copied to the store, like `<nixpkgs>`; inside them a missing path stays an error.
+   */
+  modelFolders?: string[];
   /** Where `builtins.trace` writes (nowhere by default: the command line prints it on stderr, as Nix does). */
   onTrace?: (message: string) => void;
   /** Parsed files to reuse; the process-wide cache by default. */
@@ -47,6 +53,8 @@ export class Evaluator {
   readonly builtins: Builtins;
   /** What this evaluation put in the (computed) store, for a deployment to make for real. */
   readonly storeSources = new StoreSources();
+  /** Paths outside the models' folders that are not on this machine, where each was first met. */
+  readonly absentPaths = new Map<string, Loc | undefined>();
   private readonly baseEnv: Env;
   private readonly fileCache = new Map<string, Thunk>();
   private depth = 0;
@@ -118,11 +126,32 @@ export class Evaluator {
     return this.files.readText(path);
   }
 
+  /** The unknown value standing for `path` when it is outside the models' folders and not on this machine. */
+  absentElsewhere(path: string, loc: Loc | undefined): Unknown | undefined {
+    const folders = this.options.modelFolders;
+    if (!folders || folders.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`))) return undefined;
+    // The checkout itself may be missing, or only the file in it: the first missing ancestor is what to name.
+    let missing = path;
+    for (let up = dirname(missing); up !== missing && this.files.typeOf(up) === undefined; up = dirname(up)) missing = up;
+    if (this.files.typeOf(missing) !== undefined) return undefined;
+    if (!this.absentPaths.has(missing)) this.absentPaths.set(missing, loc);
+    return new Unknown(`${missing} is not on this machine: what is built from it is not checked`, loc);
+  }
+
+  /** `"${path}"`: the store path it is copied to, or unknown for a checkout not on this machine. */
+  copyToStore(path: string, loc: Loc | undefined): string {
+    const absent = this.absentElsewhere(path, loc);
+    if (absent) throw new UnknownSignal(absent);
+    return this.storeSources.copyPath(path, loc);
+  }
+
   /** `import path`: parsed and evaluated once per file. */
   importFile(path: string, loc: Loc | undefined): Lazy {
     const requested = canonPath(path);
     const hit = this.fileCache.get(requested);
     if (hit) return hit;
+    const absent = this.absentElsewhere(requested, loc);
+    if (absent) return absent;
     let file = requested;
     // A missing file is reported by readText below, with a located error.
     if (this.files.typeOf(file) === 'directory') file = join(file, 'default.nix');
@@ -708,7 +737,7 @@ export class Evaluator {
     }
     if (v instanceof NixPath) {
       if (!opts.copyToStore) return v.path;
-      const storePath = this.storeSources.copyPath(v.path, loc);
+      const storePath = this.copyToStore(v.path, loc);
       ctx.add(storePath);
       return storePath;
     }

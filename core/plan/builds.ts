@@ -68,6 +68,7 @@ export class ServiceBuilds {
   pkg(service: Service): string | null {
     const known = this.pkgs.get(service.key);
     if (known !== undefined) return known;
+    if (service.unknown) return null;
     const at = service.loc;
     let result: string | null = null;
     try {
@@ -107,7 +108,11 @@ export class ServiceBuilds {
     this.params.set(service.key, result);
     for (const dep of [...service.connectsTo, ...service.dependsOn]) {
       const depService = dep.service === undefined ? undefined : this.model.services.get(dep.service);
-      if (!depService) continue;
+      // A dependency whose definition is not known here is passed as such: what reads it is unknown too.
+      if (!depService || depService.unknown) {
+        if (dep.service === undefined || depService) vals.set(dep.param, new Unknown(`inter-dependency '${dep.param}' is not known here`, dep.loc));
+        continue;
+      }
       vals.set(dep.param, lazy(() => this.dependencyParam(depService, dependencyRefs(this.model, dep))));
     }
     return result;

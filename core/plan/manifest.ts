@@ -121,7 +121,7 @@ class ManifestBuilder {
     this.hashing.add(id);
     const service = this.model.services.get(key)!;
     const dependsOn = this.mappings(this.orderedDependencies(service));
-    const identity = { hash: serviceHash({ name: service.name!.value, type: service.type?.value ?? '', pkg: this.pkg(key, system), dependsOn }), dependsOn };
+    const identity = { hash: serviceHash({ name: service.name?.value ?? service.key, type: service.type?.value ?? '', pkg: this.pkg(key, system), dependsOn }), dependsOn };
     this.hashing.delete(id);
     this.identities.set(id, identity);
     return identity;
@@ -154,7 +154,7 @@ class ManifestBuilder {
       for (const system of new Set(targets.map((t) => this.systemOf(t.target)))) {
         const { hash, dependsOn } = this.identity(key, system);
         const entry: ManifestService = {
-          name: service.name!.value,
+          name: service.name?.value ?? service.key,
           type: service.type?.value ?? '',
           pkg: this.pkg(key, system),
           dependsOn,

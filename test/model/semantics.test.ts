@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyseDeployment, type AnalysisOptions } from '../../core/model/analyse';
+import { buildManifest } from '../../core/plan/manifest';
 import type { DeploymentFiles } from '../../core/model/types';
 import { memoryFiles, ready } from '../helpers';
 
@@ -61,6 +62,51 @@ describe('model semantics', () => {
     });
     assert.deepEqual(codes(r), []);
     assert.deepEqual([...r.model.services.keys()], ['web']);
+  });
+
+  it('takes a checkout beside the project that is not on this machine as unknown, said once; a missing file of the project stays an error', () => {
+    const services = (extra = '') => `{ system, pkgs, distribution, invDistribution, nix-processmgmt ? ../nix-processmgmt }:
+      let
+        createManagedProcess = import "\${nix-processmgmt}/nixproc/create-managed-process/universal/create-managed-process-universal.nix" { inherit pkgs system; };
+        sysvinit = import (nix-processmgmt + "/nixproc/backends/sysvinit") { };
+      in {
+        webapp = { name = "webapp"; pkg = createManagedProcess { name = "webapp"; foreground.start = "webapp"; }; type = "managed-process"; };
+        init = { name = "init"; pkg = sysvinit.init; type = sysvinit.processType; };${extra}
+      }`;
+    const base = { 'infrastructure.nix': '{ test1 = { properties.hostname = "test1"; }; }', 'distribution.nix': '{ infrastructure }: { webapp = [ infrastructure.test1 ]; init = [ infrastructure.test1 ]; }' };
+    const r = analyse({ ...base, 'services.nix': services() });
+    assert.deepEqual(r.diagnostics.map((d) => [d.severity, d.code, d.message]), [['information', 'unavailable-path', '../nix-processmgmt is not on this machine: what is built from it is not checked']]);
+    assert.deepEqual([...r.model.services.keys()].sort(), ['init', 'webapp']);
+    const own = analyse({ ...base, 'services.nix': services('\n        extra = import ./extra.nix;') });
+    assert.ok(own.diagnostics.some((d) => d.severity === 'error' && /extra\.nix/.test(d.message)), 'a file of the project that is missing is an error');
+  });
+
+  it('defines services whose definition is not known (built with constructors from Nixpkgs): they may be mapped, depended on, and provide containers', () => {
+    const r = analyse({
+      'infrastructure.nix': '{ test1 = { properties.hostname = "test1"; containers.process = { }; }; }',
+      'distribution.nix': `{ infrastructure }: {
+        tomcat = [ infrastructure.test1 ];
+        mysql = [ infrastructure.test1 ];
+        app = { targets = [ { target = infrastructure.test1; container = "tomcat-webapplication-primary"; } ]; };
+      }`,
+      'services.nix': `{ system, pkgs, distribution, invDistribution }:
+        let
+          constructors = pkgs.disnix.constructors;
+          applicationServices = {
+            app = { name = "app"; pkg = { mysql }: pkgs.stdenv.mkDerivation { name = "app"; }; type = "tomcat-webapplication"; dependsOn = { inherit (infra) mysql; }; };
+          };
+          infra = rec {
+            tomcat = constructors.simpleAppservingTomcat { name = "tomcat-webapplication-primary"; };
+            mysql = constructors.mysql { name = "mysql"; port = 3306; };
+          };
+        in infra // applicationServices`,
+    });
+    assert.deepEqual(codes(r), []);
+    assert.deepEqual([...r.model.services.keys()].sort(), ['app', 'mysql', 'tomcat']);
+    assert.equal(r.model.services.get('tomcat')!.unknown, true);
+    const { manifest, diagnostics } = buildManifest(r);
+    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.equal(manifest!.serviceMappings.length, 3);
   });
 
   it('takes two targets at one address for one machine, as Disnix does, unless a target property tells them apart', () => {

@@ -37,7 +37,7 @@ export function toJson(ev: Evaluator, v: Value, ctx: Set<string>, loc: Loc | und
   }
   if (v instanceof NixPath) {
     if (!copyToStore) return jsonString(v.path);
-    const p = ev.storeSources.copyPath(v.path, loc);
+    const p = ev.copyToStore(v.path, loc);
     ctx.add(p);
     return jsonString(p);
   }

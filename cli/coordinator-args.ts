@@ -2,14 +2,17 @@
 // reading a manifest file or generation from it.
 
 import { readFileSync } from 'node:fs';
-import { CoordinatorError, CoordinatorProfile, DEFAULT_PROFILE, defaultCoordinatorPath } from '../core/plan/coordinator';
+import { CoordinatorError, CoordinatorProfile, DEFAULT_PROFILE, defaultCoordinatorPath, disnixCoordinatorPath } from '../core/plan/coordinator';
 import type { Manifest } from '../core/plan/types';
 import { type ArgReader, UsageError } from './args';
 
 export const coordinatorOptionsHelp = `deployed state:
   -p, --profile NAME                  the profile (default: $DISNIX_PROFILE or "default")
-  --coordinator-profile-path DIR      where the deployed manifests are kept
-                                      (default: $XDG_STATE_HOME/dnx/coordinator or ~/.local/state/dnx/coordinator)`;
+  --coordinator-profile-path DIR      where the deployed manifests are kept (dnx's JSON
+                                      generations, or Disnix's: <profile>-N-link to manifest XML)
+                                      (default: $XDG_STATE_HOME/dnx/coordinator or ~/.local/state/dnx/coordinator;
+                                      until it has a generation, what disnix-env deployed is read
+                                      from /nix/var/nix/profiles/per-user/$USER/disnix-coordinator)`;
 
 export interface CoordinatorArgs {
   profile?: string;
@@ -25,7 +28,10 @@ export function readCoordinatorFlag(flag: string, r: ArgReader, out: Coordinator
 
 export function openProfile(args: CoordinatorArgs): CoordinatorProfile {
   try {
-    return new CoordinatorProfile(args.coordinatorPath ?? defaultCoordinatorPath(), args.profile ?? (process.env.DISNIX_PROFILE || DEFAULT_PROFILE));
+    const name = args.profile ?? (process.env.DISNIX_PROFILE || DEFAULT_PROFILE);
+    if (args.coordinatorPath) return new CoordinatorProfile(args.coordinatorPath, name);
+    // A project deployed with disnix-env goes on from what Disnix deployed, until dnx has deployed it once.
+    return new CoordinatorProfile(defaultCoordinatorPath(), name, new CoordinatorProfile(disnixCoordinatorPath(), name));
   } catch (e) {
     if (e instanceof CoordinatorError) throw new UsageError(e.message);
     throw e;

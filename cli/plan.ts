@@ -69,7 +69,7 @@ export async function runPlan(argv: string[]): Promise<number> {
       process.stderr.write(`dnx plan: ${e.message}\n`);
       return 1;
     }
-    if (previous) against = `generation ${profile.currentNumber()} of profile '${profile.profile}'`;
+    if (previous) against = profile.describeCurrent();
   }
 
   let next: Manifest;

@@ -61,7 +61,7 @@ let lastDeployed: { key: string; manifest: Manifest } | undefined;
  * change once written, so it is parsed again only when it is another file or was rewritten.
  */
 function deployedManifest(profile: CoordinatorProfile, n: number): Manifest | undefined {
-  const file = profile.generationFile(n);
+  const file = profile.generationPath(n) ?? profile.generationFile(n);
   let key: string | undefined;
   try {
     const { mtimeMs, size } = statSync(file);

@@ -80,7 +80,7 @@ export async function prepareDeployment(source: DeploymentSource, o: EnvOptions)
   const recorded = profile.read();
   // After an interrupted deployment, what runs is what its journal says, not the last generation.
   const from = (next: Manifest) => (interrupted ? whatRuns(interrupted, next) : recorded);
-  const against = interrupted ? 'what the interrupted deployment left running' : recorded ? `generation ${profile.currentNumber()} of profile '${profile.profile}'` : undefined;
+  const against = interrupted ? 'what the interrupted deployment left running' : recorded ? profile.describeCurrent() : undefined;
   const planned = (next: Manifest, record: () => void, describe: string, analysis?: Analysis): Deployment => ({ plan: planTransition(next, from(next), o.transition), record, describe, against, interrupted, analysis });
 
   if (source.kind === 'generation') {

@@ -103,6 +103,15 @@ export function manifestToXml(m: Manifest): string {
   w.close('infrastructure');
   mappings(w, 'serviceMappings', m.serviceMappings);
   mappings(w, 'snapshotMappings', m.snapshotMappings);
+  // Ours, which Disnix's readers pass over: what each profile holds, package services included
+  // (they have no mapping to tell), so that dnx reads its own manifest back as it was.
+  w.open('profilePackages');
+  for (const [name, p] of Object.entries(m.profiles)) {
+    w.open('profile', ` name="${escapeAttr(name)}"`);
+    for (const pkg of p.packages) w.leaf('package', pkg ?? '');
+    w.close('profile');
+  }
+  w.close('profilePackages');
   w.close('manifest');
   return w.toString();
 }

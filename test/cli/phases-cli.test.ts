@@ -4,10 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { manifestToXml } from '../../core/plan/manifest-xml';
 
 const root = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'dnx-phases-'));
@@ -108,5 +109,23 @@ describe('dnx distribute, activate and set, one phase at a time', () => {
     assert.match(stderr, /the deployment was cancelled/);
     assert.match(stderr, /The previous configuration was restored/);
     assert.equal(await answer(), 'phased', 'what ran before still runs');
+  });
+
+  it("goes on from a coordinator profile disnix-env left (its XML manifests): the same models are an upgrade with nothing to do", async () => {
+    // What dnx deployed, kept as disnix-env keeps it: a generation link to the manifest XML Disnix writes.
+    const deployed = JSON.parse(readFileSync(join(state, 'dnx', 'coordinator', 'default-1.json'), 'utf8'));
+    const xml = manifestToXml(deployed).replace(/\n\s*<profilePackages>[\s\S]*<\/profilePackages>/, '');
+    const store = join(dir, 'nix-store');
+    const disnix = join(dir, 'disnix-coordinator');
+    mkdirSync(store);
+    mkdirSync(disnix);
+    writeFileSync(join(store, 'manifest.xml'), xml);
+    symlinkSync(join(store, 'manifest.xml'), join(disnix, 'default-1-link'));
+    symlinkSync('default-1-link', join(disnix, 'default'));
+    const r = dnx('deploy', ...models, '--coordinator-profile-path', disnix);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /compared with generation 1 of profile 'default'/);
+    assert.match(r.stdout, /0 activated, 0 deactivated/);
+    assert.equal(await answer(), 'phased');
   });
 });

@@ -2,11 +2,12 @@
 // that a crash cannot leave half done.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CoordinatorError, CoordinatorProfile, defaultCoordinatorPath } from '../../core/plan/coordinator';
+import { manifestToXml } from '../../core/plan/manifest-xml';
 import { emptyManifest } from '../../core/plan/types';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'dnx-coord-'));
@@ -64,5 +65,38 @@ describe('coordinator profile', () => {
   it('lives under the XDG state folder by default', () => {
     assert.equal(defaultCoordinatorPath({ XDG_STATE_HOME: '/s' }), '/s/dnx/coordinator');
     assert.match(defaultCoordinatorPath({}), /\.local\/state\/dnx\/coordinator$/);
+  });
+
+  it("reads Disnix's generations (links to its manifest XML), and goes on with generations of its own", () => {
+    const d = dir();
+    // As disnix-env leaves it: default-N-link to the manifest in the Nix store, default to the current link.
+    const store = mkdtempSync(join(tmpdir(), 'dnx-store-'));
+    writeFileSync(join(store, 'manifest-1.xml'), manifestToXml(manifestFor('a')));
+    mkdirSync(join(store, 'manifest-2'));
+    writeFileSync(join(store, 'manifest-2', 'manifest.xml'), manifestToXml(manifestFor('b')));
+    symlinkSync(join(store, 'manifest-1.xml'), join(d, 'default-1-link'));
+    symlinkSync(join(store, 'manifest-2'), join(d, 'default-2-link'));
+    symlinkSync('default-2-link', join(d, 'default'));
+    const p = new CoordinatorProfile(d, 'default');
+    assert.deepEqual(p.generations().map((g) => [g.number, g.current]), [[1, false], [2, true]]);
+    assert.deepEqual(Object.keys(p.read()!.infrastructure), ['b']);
+    assert.deepEqual(Object.keys(p.read(1)!.infrastructure), ['a']);
+    assert.equal(p.add(manifestFor('c')), 3);
+    assert.deepEqual(Object.keys(p.read()!.infrastructure), ['c']);
+    p.switchTo(1);
+    assert.deepEqual(Object.keys(p.read()!.infrastructure), ['a']);
+  });
+
+  it("reads what Disnix deployed until it has a generation of its own", () => {
+    const disnix = dir();
+    writeFileSync(join(disnix, 'm.xml'), manifestToXml(manifestFor('a')));
+    symlinkSync(join(disnix, 'm.xml'), join(disnix, 'default-7-link'));
+    symlinkSync('default-7-link', join(disnix, 'default'));
+    const ours = new CoordinatorProfile(join(dir(), 'ours'), 'default', new CoordinatorProfile(disnix, 'default'));
+    assert.deepEqual(Object.keys(ours.read()!.infrastructure), ['a']);
+    assert.equal(ours.describeCurrent(), `generation 7 of profile 'default' as Disnix deployed it (${disnix})`);
+    ours.add(manifestFor('b'));
+    assert.deepEqual(Object.keys(ours.read()!.infrastructure), ['b']);
+    assert.equal(ours.describeCurrent(), "generation 1 of profile 'default'");
   });
 });

@@ -48,7 +48,8 @@ export async function runEval(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   await initParser();
   const nixPath = [...args.includes, ...(process.env.NIX_PATH ?? '').split(':').filter(Boolean)];
-  const ev = new Evaluator({ nixPath, onTrace: (m) => process.stderr.write(`trace: ${m}\n`) });
+  // As deep as the stack takes it (the worker has 512 MB), as Nix goes as deep as its own: a stack overflow is reported as a limit.
+  const ev = new Evaluator({ nixPath, onTrace: (m) => process.stderr.write(`trace: ${m}\n`), maxDepth: Infinity });
   try {
     const outputs = evalToJson(ev, { ...args, cwd: process.cwd() });
     // Byte-identical to nix-instantiate --json, which ends with no newline.

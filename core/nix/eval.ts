@@ -374,6 +374,34 @@ export class Evaluator {
   }
 
   /** The environment of a `let` or `rec` set: every binding sees every other. */
+  /**
+   * `__overrides` in a recursive set, as Nix has it: each of its attributes replaces the set's
+   * own, for the recursive references too, or is added.
+   */
+  private applyOverrides(e: ExprOf<'attrs'>, scope: Env, vals: Map<string, Lazy>): void {
+    const names = [...e.attrs.keys()];
+    const overrides = this.force(scope.vals[names.indexOf('__overrides')], e.attrs.get('__overrides')!.loc);
+    if (!(overrides instanceof NixAttrs)) {
+      if (overrides instanceof Unknown) return;
+      throw this.typeError(overrides, 'a set', e.attrs.get('__overrides')!.loc);
+    }
+    for (const name of overrides.sortedNames()) {
+      const v = overrides.get(name)!;
+      const slot = names.indexOf(name);
+      if (slot >= 0) {
+        // A binding that is just this variable shares its slot's thunk (recEnv): it follows the override too.
+        const old = scope.vals[slot];
+        scope.vals.forEach((val, k) => {
+          if (val === old) {
+            scope.vals[k] = v;
+            vals.set(names[k], v);
+          }
+        });
+      }
+      vals.set(name, v);
+    }
+  }
+
   private recEnv(attrs: Map<string, import('./ast').AttrDef>, env: Env): Env {
     const vals: Lazy[] = new Array(attrs.size);
     const inner = new Env(env, vals);
@@ -398,6 +426,7 @@ export class Evaluator {
         vals.set(name, scope.vals[i++]);
         locs.set(name, def.loc);
       }
+      if (e.attrs.has('__overrides')) this.applyOverrides(e, scope, vals);
     } else {
       for (const [name, def] of e.attrs) {
         vals.set(name, this.lazy(def.value, env));

@@ -216,8 +216,12 @@ class Lowerer {
         return { kind: 'spath', loc, name: this.text(node).slice(1, -1) };
       case 'uri_expression':
         return { kind: 'string', loc, parts: [this.text(node)] };
-      case 'variable_expression':
-        return { kind: 'var', loc, name: this.text(node), ref: { kind: 'unresolved' } };
+      case 'variable_expression': {
+        const name = this.text(node);
+        // Nix's parser turns `__curPos` into the place it is written.
+        if (name === '__curPos') return this.position(loc);
+        return { kind: 'var', loc, name, ref: { kind: 'unresolved' } };
+      }
       case 'parenthesized_expression':
         return this.sub(node, 'expression');
       case 'list_expression':
@@ -295,6 +299,19 @@ class Lowerer {
     if (kind === 'compare') return { kind, loc, op: op as '<' | '>' | '<=' | '>=', left, right };
     if (kind === 'binop') return { kind, loc, op: op as '==', left, right };
     return { kind: 'error', loc };
+  }
+
+  /** `{ file; line; column; }` of `loc`, 1-based as Nix gives them. */
+  private position(loc: Loc): Expr {
+    const p = this.source.position(loc.start);
+    const attr = (name: string, value: Expr): [string, AttrDef] => [name, { value, loc, inherited: false }];
+    return {
+      kind: 'attrs',
+      loc,
+      rec: false,
+      attrs: new Map([attr('column', { kind: 'int', loc, value: BigInt(p.character + 1) }), attr('file', { kind: 'string', loc, parts: [this.source.path] }), attr('line', { kind: 'int', loc, value: BigInt(p.line + 1) })]),
+      dynamic: [],
+    };
   }
 
   private lambda(node: Node): Expr {

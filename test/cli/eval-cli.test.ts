@@ -67,6 +67,15 @@ describe('dnx eval', () => {
     assert.match(r.stderr, /error: attribute 'missing' missing/);
   });
 
+  it('recurses as deep as Nix does (100,000 calls), and reports a runaway recursion as a limit', () => {
+    const deep = run('eval', '-E', 'let f = n: if n == 0 then 0 else f (n - 1); in f 100000');
+    assert.equal(deep.code, 0, deep.stderr);
+    assert.equal(deep.stdout, '0');
+    const runaway = run('eval', '-E', 'let f = x: f x; in f 1');
+    assert.equal(runaway.code, 1);
+    assert.match(runaway.stderr, /evaluation limit exceeded: stack overflow/);
+  });
+
   it('prints builtins.trace on stderr, as Nix does, and the value on stdout', () => {
     const r = run('eval', '-E', 'builtins.trace "looked at" 1');
     assert.equal(r.code, 0, r.stderr);

@@ -2,6 +2,7 @@
 // saved exists for `import`, `readFile` and `pathExists` alike, with its unsaved text.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,12 @@ describe('files seen by the evaluator', () => {
   it('an open document is read with its unsaved text, not the one on disk', () => {
     assert.equal(evalJson(`import ${join(dir, 'saved.nix')}`, { files }), '2');
     assert.equal(evalJson(`import ${join(dir, 'saved.nix')}`), '1', 'without the editor: the disk');
+  });
+
+  it('builtins.hashFile hashes what the evaluator sees of a file, as Nix does', () => {
+    const expected = (algo: string, text: string) => JSON.stringify(createHash(algo).update(text).digest('hex'));
+    assert.equal(evalJson(`builtins.hashFile "sha256" ${join(dir, 'saved.nix')}`), expected('sha256', '1'));
+    assert.equal(evalJson(`builtins.hashFile "md5" ${unsaved}`, { files }), expected('md5', '{ answer = 42; }'));
   });
 
   it('what is on neither does not exist', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EvalError } from '../errors';
 import { baseNameOf, canonPath, dirOf } from '../paths';
 import { checkStoreName, makeTextPath, sha256, toNixBase32 } from '../store';
@@ -15,6 +16,19 @@ export function registerIo(define: Define): void {
       // Secrets and generated files are often absent where models are edited.
       throw new UnknownSignal(new Unknown(`opening file '${path}': No such file or directory`, loc));
     }
+  });
+
+  define('hashFile', 2, (ev, [algo, p], loc) => {
+    const a = forceStringText(ev, algo, loc);
+    if (!['md5', 'sha1', 'sha256', 'sha512'].includes(a)) throw new EvalError('other', `unknown hash algorithm '${a}'`, loc);
+    const path = coerceToPath(ev, p, loc);
+    let text: string;
+    try {
+      text = ev.readText(path);
+    } catch {
+      throw new UnknownSignal(new Unknown(`opening file '${path}': No such file or directory`, loc));
+    }
+    return createHash(a).update(text).digest('hex');
   });
 
   define('pathExists', 1, (ev, [p], loc) => ev.files.typeOf(coerceToPath(ev, p, loc)) !== undefined);

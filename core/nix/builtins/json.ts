@@ -1,3 +1,4 @@
+import { parse as parseToml } from 'toml';
 import { EvalError } from '../errors';
 import type { Evaluator } from '../eval';
 import { formatFloat } from '../numbers';
@@ -162,4 +163,24 @@ export function registerJson(define: Define): void {
     return makeString(s, ctx);
   });
   define('fromJSON', 1, (ev, [s], loc) => fromJson(forceStringText(ev, s, loc), loc));
+  define('fromTOML', 1, (ev, [s], loc) => {
+    let table: unknown;
+    try {
+      table = parseToml(forceStringText(ev, s, loc), { bigint: true });
+    } catch (e) {
+      throw new EvalError('other', `while parsing TOML: ${(e as Error).message.split('\n')[0]}`, loc);
+    }
+    return tomlToNix(table, loc);
+  });
+}
+
+/** TOML data as Nix values: integers as Nix integers; dates and times, which Nix 2.8 has no value for, are an error as there. */
+function tomlToNix(v: unknown, loc: Loc): Value {
+  if (typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v)) return v.map((item) => tomlToNix(item, loc));
+  if (v instanceof Date) throw new EvalError('other', 'while parsing TOML: dates and times are not supported', loc);
+  const vals = new Map<string, Lazy>();
+  for (const [k, item] of Object.entries(v as Record<string, unknown>)) vals.set(k, tomlToNix(item, loc));
+  return new NixAttrs(vals);
 }

@@ -189,6 +189,41 @@ export function registerStrings(define: Define): void {
 
   define('unsafeDiscardStringContext', 1, (ev, [v], loc) => forceStringText(ev, v, loc));
   define('hasContext', 1, (ev, [v], loc) => forceString(ev, v, loc) instanceof ContextString);
+
+  // A string's context as Nix shows it: per store path, `path = true` (the path itself),
+  // `allOutputs = true` (a derivation's whole closure, `=drv`), `outputs = [ ... ]` (`!out!drv`).
+  define('getContext', 1, (ev, [v], loc) => {
+    const s = forceString(ev, v, loc);
+    const info = new Map<string, { path?: boolean; allOutputs?: boolean; outputs: string[] }>();
+    const of = (p: string) => info.get(p) ?? info.set(p, { outputs: [] }).get(p)!;
+    for (const c of s instanceof ContextString ? s.context : []) {
+      if (c.startsWith('=')) of(c.slice(1)).allOutputs = true;
+      else if (c.startsWith('!')) {
+        const [, output, drv] = /^!([^!]*)!(.*)$/.exec(c)!;
+        of(drv).outputs.push(output);
+      } else of(c).path = true;
+    }
+    const entry = (i: { path?: boolean; allOutputs?: boolean; outputs: string[] }) =>
+      attrsOf([...(i.allOutputs ? [['allOutputs', true] as [string, Value]] : []), ...(i.outputs.length ? [['outputs', i.outputs.sort()] as [string, Value]] : []), ...(i.path ? [['path', true] as [string, Value]] : [])]);
+    return attrsOf([...info].map(([p, i]) => [p, entry(i)]));
+  });
+
+  define('appendContext', 2, (ev, [v, c], loc) => {
+    const s = forceString(ev, v, loc);
+    const context = new Set(s instanceof ContextString ? s.context : []);
+    const set = known(ev, c);
+    if (!(set instanceof NixAttrs)) throw ev.typeError(set, 'a set', loc);
+    for (const path of set.sortedNames()) {
+      if (!path.startsWith('/nix/store/')) throw new EvalError('other', `context key '${path}' is not a store path`, set.locOf(path) ?? loc);
+      const info = known(ev, set.get(path)!);
+      if (!(info instanceof NixAttrs)) throw ev.typeError(info, 'a set', loc);
+      const flag = (name: string) => info.has(name) && ev.force(info.get(name)!) === true;
+      if (flag('path')) context.add(path);
+      if (flag('allOutputs')) context.add(`=${path}`);
+      if (info.has('outputs')) for (const o of forceList(ev, info.get('outputs')!, loc)) context.add(`!${forceStringText(ev, o, loc)}!${path}`);
+    }
+    return makeString(typeof s === 'string' ? s : s.s, context);
+  });
 }
 
 function attrsOf(entries: [string, Value][]): NixAttrs {

@@ -7,7 +7,9 @@ import type { Expr, ExprOf } from './ast';
 import { installBuiltins, type Builtins } from './builtins';
 import { EvalError } from './errors';
 import { diskFiles, type NixFiles } from './files';
+import { parseNix } from './lower';
 import { sharedParseCache, type ParseCache, type ParsedFile } from './parse-cache';
+import { bindVariables } from './scope';
 import { canonPath } from './paths';
 import { Source, type Loc } from './source';
 import { StoreSources } from './store';
@@ -143,6 +145,33 @@ export class Evaluator {
     const absent = this.absentElsewhere(path, loc);
     if (absent) throw new UnknownSignal(absent);
     return this.storeSources.copyPath(path, loc);
+  }
+
+  /**
+   * `scopedImport attrs path`: the file evaluated with `attrs` in scope before the builtins (a
+   * name it binds itself still wins). Its free names resolve differently from a plain import's,
+   * so it is parsed on its own, not through the parse cache.
+   */
+  scopedImport(scope: NixAttrs, path: string, loc: Loc | undefined): Value {
+    let file = canonPath(path);
+    const absent = this.absentElsewhere(file, loc);
+    if (absent) return absent;
+    if (this.files.typeOf(file) === 'directory') file = join(file, 'default.nix');
+    let text: string;
+    try {
+      text = this.readText(file);
+    } catch (e) {
+      throw new EvalError('io', `cannot import '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`, loc);
+    }
+    const names = [...new Set([...this.builtins.globalSlots.keys(), ...scope.sortedNames()])];
+    const slots = new Map(names.map((n, i) => [n, i]));
+    const values = names.map((n) => scope.get(n) ?? this.builtins.globalValues[this.builtins.globalSlots.get(n)!]);
+    const source = new Source(file, text, file.slice(0, file.lastIndexOf('/')) || '/');
+    const { expr, diagnostics } = parseNix(source);
+    bindVariables(expr, slots, diagnostics);
+    const first = diagnostics.find((d) => d.severity === 'error');
+    if (first) throw new EvalError(first.code === 'undefined-variable' ? 'undefined-variable' : 'syntax', first.message, first.loc);
+    return this.eval(expr, new Env(null, values));
   }
 
   /** `import path`: parsed and evaluated once per file. */

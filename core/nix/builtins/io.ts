@@ -7,6 +7,11 @@ import { coerceToPath, forceString, forceStringNoContext, forceStringText, known
 
 export function registerIo(define: Define): void {
   define('import', 1, (ev, [p], loc) => ev.force(ev.importFile(coerceToPath(ev, p, loc), loc)), { global: true });
+  define('scopedImport', 2, (ev, [scope, p], loc) => {
+    const set = known(ev, scope);
+    if (!(set instanceof NixAttrs)) throw ev.typeError(set, 'a set', loc);
+    return ev.scopedImport(set, coerceToPath(ev, p, loc), loc);
+  }, { global: true });
 
   define('readFile', 1, (ev, [p], loc) => {
     const path = coerceToPath(ev, p, loc);

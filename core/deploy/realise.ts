@@ -71,7 +71,7 @@ async function buildDerivations(derivations: Map<string, string>, store: LocalSt
 async function realisePath(pkg: string, name: string, sources: StoreSources, store: LocalStore): Promise<void> {
   if (store.isValid(pkg)) return;
   const source = sources.get(pkg);
-  if (!source) throw new DeployError(`${name}: ${pkg} is built by a Nix derivation; derivations in a packages model cannot be built yet`);
+  if (!source) throw new DeployError(`${name}: ${pkg} is not a folder, file or text dnx copies into the store (a Nix derivation in a packages model, or a filtered builtins.path); it cannot be deployed yet`);
   if (source.kind === 'text') {
     for (const r of source.references) await realisePath(r, r, sources, store);
     await store.addText(pkg, source.text, source.references);

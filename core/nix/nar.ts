@@ -34,8 +34,11 @@ interface FileBody {
 }
 
 /** The NAR of a file, directory or symbolic link, entries in byte order. */
-export function* narChunks(path: string): Generator<Buffer> {
-  for (const part of narParts(path)) {
+/** Which entries below the root go into the archive (`builtins.path`'s `filter`): all by default. */
+export type NarFilter = (path: string, type: 'regular' | 'directory' | 'symlink' | 'unknown') => boolean;
+
+export function* narChunks(path: string, keep?: NarFilter): Generator<Buffer> {
+  for (const part of narParts(path, keep)) {
     if (Buffer.isBuffer(part)) yield part;
     else yield* contents(part.path, part.size);
   }
@@ -48,12 +51,12 @@ export function narSize(path: string): number {
   return size;
 }
 
-function* narParts(path: string): Generator<Buffer | FileBody> {
+function* narParts(path: string, keep?: NarFilter): Generator<Buffer | FileBody> {
   yield* narString('nix-archive-1');
-  yield* node(path);
+  yield* node(path, keep);
 }
 
-function* node(path: string): Generator<Buffer | FileBody> {
+function* node(path: string, keep?: NarFilter): Generator<Buffer | FileBody> {
   const st = lstatSync(path);
   yield* narString('(');
   yield* narString('type');
@@ -65,12 +68,13 @@ function* node(path: string): Generator<Buffer | FileBody> {
     yield* narString('directory');
     const names = readdirSync(path).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     for (const name of names) {
+      if (keep && !keep(`${path}/${name}`, typeOfEntry(`${path}/${name}`))) continue;
       yield* narString('entry');
       yield* narString('(');
       yield* narString('name');
       yield* narString(name);
       yield* narString('node');
-      yield* node(`${path}/${name}`);
+      yield* node(`${path}/${name}`, keep);
       yield* narString(')');
     }
   } else if (st.isFile()) {
@@ -88,6 +92,11 @@ function* node(path: string): Generator<Buffer | FileBody> {
     throw new NarError(`${path} is neither a file, a directory nor a symbolic link`);
   }
   yield* narString(')');
+}
+
+function typeOfEntry(path: string): 'regular' | 'directory' | 'symlink' | 'unknown' {
+  const st = lstatSync(path);
+  return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'regular' : 'unknown';
 }
 
 /** Exactly `size` bytes of the file (its size when listed), chunk by chunk. */

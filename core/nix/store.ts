@@ -3,7 +3,8 @@
 
 import { createHash } from 'node:crypto';
 import { EvalError } from './errors';
-import { narChunks } from './nar';
+import { UnknownSignal } from './values';
+import { narChunks, type NarFilter } from './nar';
 import { baseNameOf } from './paths';
 import type { Loc } from './source';
 
@@ -53,15 +54,15 @@ export function checkStoreName(name: string, loc: Loc | undefined): void {
   }
 }
 
-export function narHash(path: string): Buffer {
-  return narDigest(path).hash;
+export function narHash(path: string, keep?: NarFilter): Buffer {
+  return narDigest(path, keep).hash;
 }
 
-/** The SHA-256 and the size of the NAR of `path`, in one pass. */
-export function narDigest(path: string): { hash: Buffer; size: number } {
+/** The SHA-256 and the size of the NAR of `path` (of what `keep` keeps of it), in one pass. */
+export function narDigest(path: string, keep?: NarFilter): { hash: Buffer; size: number } {
   const h = createHash('sha256');
   let size = 0;
-  for (const chunk of narChunks(path)) {
+  for (const chunk of narChunks(path, keep)) {
     h.update(chunk);
     size += chunk.length;
   }
@@ -92,21 +93,32 @@ export class StoreSources {
   copyPath(path: string, loc: Loc | undefined): string {
     const known = this.byPath.get(path);
     if (known) return known;
-    const storePath = copyPathToStore(path, loc);
+    const storePath = copyPathToStore(path, baseNameOf(path), loc);
     this.byPath.set(path, storePath);
     this.sources.set(storePath, { kind: 'path', path });
     return storePath;
   }
+
+  /**
+   * `builtins.path`: `path` copied under `name`, only what `keep` keeps. A filtered copy is not
+   * recorded for deploying (the deployment copies whole folders), so deploying it says so.
+   */
+  addPath(path: string, name: string, keep: NarFilter | undefined, loc: Loc | undefined): string {
+    const storePath = copyPathToStore(path, name, loc, keep);
+    if (!keep) this.sources.set(storePath, { kind: 'path', path });
+    return storePath;
+  }
 }
 
-/** The store path `path` would get when copied to the store (as `"${./path}"` does). */
-function copyPathToStore(path: string, loc: Loc | undefined): string {
-  const name = baseNameOf(path);
+/** The store path `path` would get when copied to the store under `name` (as `"${./path}"` does). */
+function copyPathToStore(path: string, name: string, loc: Loc | undefined, keep?: NarFilter): string {
   checkStoreName(name, loc);
   let hash: Buffer;
   try {
-    hash = narHash(path);
+    hash = narHash(path, keep);
   } catch (e) {
+    // What the filter itself raised is the filter's, not the file system's.
+    if (e instanceof EvalError || e instanceof UnknownSignal) throw e;
     throw new EvalError('io', `getting status of '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`, loc);
   }
   return makeStorePath('source', hash.toString('hex'), name);

@@ -89,7 +89,26 @@ export function registerIo(define: Define): void {
   define('placeholder', 1, (ev, [o], loc) => '/' + toNixBase32(sha256(`nix-output:${forceStringText(ev, o, loc)}`)), { global: true });
 
   // Fetchers need the network and a store; their results are unknown here.
-  for (const name of ['fetchTarball', 'fetchGit', 'fetchurl', 'fetchMercurial', 'fetchTree', 'path', 'filterSource', 'storePath']) {
+  // builtins.path: the store path Nix would give `path` copied under `name`, only what `filter` keeps.
+  define('path', 1, (ev, [a], loc) => {
+    const args = known(ev, a);
+    if (!(args instanceof NixAttrs)) throw ev.typeError(args, 'a set', loc);
+    const pathArg = args.get('path');
+    if (pathArg === undefined) throw new EvalError('other', "'path' required", loc);
+    const path = coerceToPath(ev, pathArg, loc);
+    const recursive = args.has('recursive') ? ev.force(args.get('recursive')!) : true;
+    // A flat (non-recursive) copy is a fixed-output path of the file's own hash: not computed here.
+    if (recursive !== true) throw new UnknownSignal(new Unknown('builtins.path with recursive = false needs a Nix store', loc));
+    const absent = ev.absentElsewhere(path, loc);
+    if (absent) throw new UnknownSignal(absent);
+    const name = args.has('name') ? forceStringNoContext(ev, args.get('name')!, loc) : baseNameOf(path);
+    const filter = args.get('filter');
+    const keep = filter === undefined ? undefined : (p: string, type: string) => ev.force(ev.call(ev.force(filter), [p, type], loc)) === true;
+    const storePath = ev.storeSources.addPath(path, name, keep, loc);
+    return makeString(storePath, new Set([storePath]));
+  });
+
+  for (const name of ['fetchTarball', 'fetchGit', 'fetchurl', 'fetchMercurial', 'fetchTree', 'filterSource', 'storePath']) {
     define(name, 1, (_ev, _args, loc) => new Unknown(`builtins.${name} needs a Nix store`, loc), { global: ['fetchTarball', 'fetchGit', 'fetchMercurial', 'fetchTree'].includes(name) });
   }
 }

@@ -109,6 +109,23 @@ describe('dnx deploy over SSH to a test network', { skip: canRun ? false : 'need
     for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'no answer');
   });
 
+  it('deploys machines that share one address (VirtualBox NAT) through the property DISNIX_TARGET_PROPERTY names, as Disnix does', () => {
+    // Every host at the same hostname, each reached through its own sshTarget.
+    const nat = readFileSync(join(dir, 'infrastructure.nix'), 'utf8').replace(/properties\.hostname = "([^"]+)";/g, 'properties = { hostname = "10.0.2.2"; sshTarget = "$1"; };');
+    writeFileSync(join(dir, 'nat-infrastructure.nix'), nat);
+    const models = ['-s', 'services.nix', '-i', 'nat-infrastructure.nix', '-d', 'distribution.nix'];
+    const warned = dnx({}, 'validate', ...models);
+    assert.equal(warned.status, 0, warned.stderr);
+    assert.match(warned.stdout, /warning: targets 'test1' and 'test2' have the same address '10\.0\.2\.2'/);
+    const env = { DNX_SSH_CONFIG: state.sshConfig, DISNIX_TARGET_PROPERTY: 'sshTarget' };
+    const r = dnx(env, 'deploy', ...models);
+    assert.equal(r.status, 0, r.stderr);
+    for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'Hello world!', `HelloWorld on ${h.name}`);
+    const undeploy = dnx(env, 'deploy', '--undeploy');
+    assert.equal(undeploy.status, 0, undeploy.stderr);
+    for (const h of state.hosts) assert.equal(askOn(h.namespace, 18080), 'no answer');
+  });
+
   it('deploys through an agent without sessions (an older dnx-agent) with one agent per operation', () => {
     const older = join(dir, 'older-agent');
     writeFileSync(older, `#!/bin/sh\n[ "$1" = --session ] && { echo "dnx agent: unknown operation --session" >&2; exit 2; }\necho "$1" >> "$DNX_AGENT_STATE_DIR/operations.log"\nexec dnx-agent "$@"\n`);

@@ -128,4 +128,19 @@ describe('dnx distribute, activate and set, one phase at a time', () => {
     assert.match(r.stdout, /0 activated, 0 deactivated/);
     assert.equal(await answer(), 'phased');
   });
+
+  it('deploys a service to a container its target does not declare (a hint, as Disnix deploys it): the module runs with no properties', async () => {
+    assert.equal(dnx('deploy', '--undeploy').status, 0);
+    writeFileSync(join(dir, 'undeclared-infrastructure.nix'), '{ a = { properties.hostname = "a"; containers.wrapper = { }; clientInterface = "disnix-run-activity"; }; }');
+    const undeclared = ['-s', 'services.nix', '-i', 'undeclared-infrastructure.nix', '-d', 'distribution.nix'];
+    const v = dnx('validate', ...undeclared);
+    assert.equal(v.status, 0, v.stdout);
+    assert.match(v.stdout, /hint: a declares no container 'process' \(the type of web\).*\[unknown-container\]/);
+    const r = dnx('deploy', ...undeclared);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1 activated/);
+    let answered = await answer();
+    for (let i = 0; i < 50 && answered !== 'phased'; i++) answered = await new Promise((r) => setTimeout(r, 100)).then(answer);
+    assert.equal(answered, 'phased', r.stderr);
+  });
 });

@@ -2,20 +2,17 @@
 // (which plans, builds and runs the deployment and records the coordinator generation), and
 // prints the plan, each step and the outcome. Also lists and deletes generations.
 
-import { join } from 'node:path';
 import type { Analysis } from '../core/model/analyse';
 import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
 import { formatPlan } from '../core/plan/format';
 import type { TransitionOptions } from '../core/plan/transition';
 import type { Manifest } from '../core/plan/types';
-import { prepareDeployment, runDeployment, type Deployment, type DeploymentSource, type EnvOptions } from '../core/deploy/disnix-env';
-import { nixInstalled, NixStore } from '../core/deploy/nix-store';
+import { coordinatorStores, prepareDeployment, runDeployment, type Deployment, type DeploymentSource, type EnvOptions } from '../core/deploy/disnix-env';
 import { DeployError } from '../core/deploy/errors';
 import type { DeployResult } from '../core/deploy/executor';
 import type { InterruptedDeployment } from '../core/deploy/journal';
 import { describeOwner, parseLockOwner, thisLockOwner } from '../core/deploy/lock-owner';
-import { LocalStore } from '../core/deploy/store';
-import { ArgReader, UsageError } from './args';
+import { ArgReader, positiveInt, UsageError } from './args';
 import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type CoordinatorArgs } from './coordinator-args';
 import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
@@ -109,10 +106,10 @@ function parseArgs(argv: string[]): DeployArgs {
   for (let a = r.next(); a !== undefined; a = r.next()) {
     if (readModelFlag(a, r, out) || readCoordinatorFlag(a, r, out) || readTargetFlag(a, r, out) || readTransitionFlag(a, out.transition)) continue;
     if (flags[a]) out[flags[a]] = true;
-    else if (a === '--switch-to-generation') out.switchTo = positive(a, r.value(a));
+    else if (a === '--switch-to-generation') out.switchTo = positiveInt(a, r.value(a));
     else if (a === '--delete-generations') out.deleteGenerations = r.value(a);
     else if (a === '--delete-all-generations') out.deleteGenerations = 'old';
-    else if (a === '-m' || a === '--max-concurrent-transfers') out.maxTransfers = positive(a, r.value(a));
+    else if (a === '-m' || a === '--max-concurrent-transfers') out.maxTransfers = positiveInt(a, r.value(a));
     else if (a === '--events-fd') out.eventsFd = openFd(a, r.value(a));
     else throw new UsageError(`unexpected argument '${a}'`);
   }
@@ -122,11 +119,6 @@ function parseArgs(argv: string[]): DeployArgs {
   return out;
 }
 
-function positive(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive number, got '${v}'`);
-  return n;
-}
 
 export async function runDeploy(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -160,12 +152,9 @@ async function sourceOf(args: DeployArgs): Promise<DeploymentSource> {
 
 /** Plans and runs a deployment, printing the plan and the progress; the exit status. */
 export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stateDir: string, onDone?: (o: DeployOutcome) => Promise<void>): Promise<number> {
-  // What Nix builds stays in the Nix store; the coordinator's own store refers to it.
-  const nix = nixInstalled() ? new NixStore() : undefined;
   const env: EnvOptions = {
     profile,
-    store: new LocalStore(join(stateDir, 'store'), nix),
-    nix,
+    ...coordinatorStores(stateDir),
     clients: openClients({}, args, stateDir),
     transition: args.transition,
     dryRun: args.dryRun,

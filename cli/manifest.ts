@@ -1,11 +1,8 @@
 // `dnx manifest`: the manifest of the models, as JSON or as Disnix's manifest XML; with
 // `--build`, built into the coordinator's store (as disnix-manifest), for the phase commands.
 
-import { join } from 'node:path';
-import { buildModels } from '../core/deploy/disnix-env';
+import { buildModels, coordinatorStores } from '../core/deploy/disnix-env';
 import { DeployError } from '../core/deploy/errors';
-import { nixInstalled, NixStore } from '../core/deploy/nix-store';
-import { LocalStore } from '../core/deploy/store';
 import { dnxStateDir } from '../core/state-home';
 import { buildManifest } from '../core/plan/manifest';
 import { manifestToXml } from '../core/plan/manifest-xml';
@@ -58,11 +55,10 @@ export async function manifestOfModels(args: ModelArgs, deployState = false): Pr
 /** The manifest of the models, built into the coordinator's store; none when they have errors or the build fails. */
 async function builtManifest(args: ModelArgs & { deployState: boolean }): Promise<Manifest | undefined> {
   const { analysis, extraParams } = await analyseModels(args);
-  const nix = nixInstalled() ? new NixStore() : undefined;
   try {
     const { manifest, diagnostics } = await buildModels(
       { kind: 'models', analysis, extraParams: { values: extraParams, expression: args.extraParams }, deployState: args.deployState },
-      { store: new LocalStore(join(dnxStateDir(), 'store'), nix), nix, log: (l) => process.stderr.write(`  build| ${l}\n`) },
+      { ...coordinatorStores(dnxStateDir()), log: (l) => process.stderr.write(`  build| ${l}\n`) },
     );
     for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, process.cwd()) + '\n');
     return manifest;

@@ -9,6 +9,8 @@ import { Evaluator } from '../core/nix/eval';
 import { initParser } from '../core/nix/parser';
 import { NixAttrs, type Lazy } from '../core/nix/values';
 import { type ArgReader, UsageError } from './args';
+import { readTargetFlag, type TargetArgs } from './targets';
+import { targetDefaultsFrom } from '../core/model/load';
 
 export const modelOptionsHelp = `models (as the Disnix tools take them):
   -s, --services FILE         services model
@@ -22,12 +24,10 @@ export const modelOptionsHelp = `models (as the Disnix tools take them):
   --interface PROGRAM         the client interface of a target that names none
                               (default: $DISNIX_CLIENT_INTERFACE, else disnix-ssh-client)`;
 
-export interface ModelArgs {
+/** With `--target-property` and `--interface`, which set the defaults of the targets that name none. */
+export interface ModelArgs extends TargetArgs {
   files: DeploymentFiles;
   extraParams?: string;
-  /** `--target-property` and `--interface` (the same fields as the target commands' `TargetArgs`). */
-  targetProperty?: string;
-  clientInterface?: string;
 }
 
 /** Reads `flag` (and its value) into `out` when it is a model flag; false otherwise. */
@@ -39,9 +39,7 @@ export function readModelFlag(flag: string, r: ArgReader, out: ModelArgs): boole
     case '-P': case '--packages': out.files.packages = resolve(r.value(flag)); return true;
     case '-A': case '--architecture': out.files.architecture = resolve(r.value(flag)); return true;
     case '--extra-params': out.extraParams = r.value(flag); return true;
-    case '--target-property': out.targetProperty = r.value(flag); return true;
-    case '--interface': out.clientInterface = r.value(flag); return true;
-    default: return false;
+    default: return readTargetFlag(flag, r, out);
   }
 }
 
@@ -74,6 +72,7 @@ export async function analyseModels(args: ModelArgs, ignore: string[] = []): Pro
   checkCombination(args.files);
   await initParser();
   const extraParams = parseExtraParams(args.extraParams);
-  const targetDefaults = { targetProperty: args.targetProperty ?? (process.env.DISNIX_TARGET_PROPERTY || undefined), clientInterface: args.clientInterface ?? (process.env.DISNIX_CLIENT_INTERFACE || undefined) };
+  const fromEnv = targetDefaultsFrom(process.env);
+  const targetDefaults = { targetProperty: args.targetProperty ?? fromEnv.targetProperty, clientInterface: args.clientInterface ?? fromEnv.clientInterface };
   return { analysis: analyseDeployment(args.files, { extraParams, ignore, targetDefaults }), extraParams };
 }

@@ -3,19 +3,18 @@
 // (disnix-migrate) and `dnx set` (disnix-set), each over a built manifest (`dnx manifest
 // --build`) and the deployed one. `dnx deploy` composes the same phases with locking.
 
-import { join } from 'node:path';
 import { activate, undoTransition } from '../core/deploy/phases/activate';
 import type { PhaseContext } from '../core/deploy/phases/context';
 import { distribute } from '../core/deploy/phases/distribute';
 import { migrate } from '../core/deploy/phases/migrate';
 import { setProfiles } from '../core/deploy/phases/set-profiles';
-import { nixInstalled, NixStore } from '../core/deploy/nix-store';
-import { LocalStore } from '../core/deploy/store';
+import { coordinatorStores } from '../core/deploy/disnix-env';
+import type { LocalStore } from '../core/deploy/store';
 import { CoordinatorError, type CoordinatorProfile } from '../core/plan/coordinator';
 import { planTransition, type Step, type StepKind, type TransitionOptions, type TransitionPlan } from '../core/plan/transition';
 import type { Manifest } from '../core/plan/types';
 import { dnxStateDir } from '../core/state-home';
-import { ArgReader, UsageError } from './args';
+import { ArgReader, positiveInt, UsageError } from './args';
 import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
 import type { PHASE_COMMANDS } from './phase-names';
@@ -31,23 +30,30 @@ interface PhaseArgs extends CoordinatorArgs, TargetArgs {
   transition: TransitionOptions;
 }
 
+interface PhaseFlag {
+  names: string[];
+  help: string;
+  /** Records the flag as `given`; `value` reads the argument after it, for a flag that takes one. */
+  set: (a: PhaseArgs, value: () => string, given: string) => void;
+}
+
 interface PhaseCommand {
-  /** The flags it takes besides the common ones, with their help lines. */
-  flags: Record<string, { help: string; set: (a: PhaseArgs) => void }>;
+  /** The flags it takes besides the common ones. */
+  flags: PhaseFlag[];
   /** The steps of the plan it runs, for --dry-run. */
   kinds: StepKind[];
   run: (plan: TransitionPlan, ctx: PhaseContext, a: PhaseArgs, env: { profile: CoordinatorProfile; store: () => LocalStore }) => Promise<number>;
   summary: string;
 }
 
-const oldFlag = { '-o': { help: '-o, --old-manifest FILE   what runs now (default: the current coordinator generation)', set: () => undefined } };
-const noUpgrade = { '--no-upgrade': { help: '--no-upgrade              ignore what runs now', set: (a: PhaseArgs) => void (a.transition.noUpgrade = true) } };
+const oldFlag: PhaseFlag = { names: ['-o', '--old-manifest'], help: '-o, --old-manifest FILE   what runs now (default: the current coordinator generation)', set: (a, value) => void (a.oldManifest = value()) };
+const noUpgrade: PhaseFlag = { names: ['--no-upgrade'], help: '--no-upgrade              ignore what runs now', set: (a) => void (a.transition.noUpgrade = true) };
 
 const PHASES: Record<(typeof PHASE_COMMANDS)[number], PhaseCommand> = {
   distribute: {
     summary: 'Sends every target of MANIFEST what it lacks of its profile\'s closure, from the coordinator\'s store.',
     kinds: ['distribute'],
-    flags: { '-m': { help: '-m, --max-concurrent-transfers N   transfers at once (default 2)', set: () => undefined } },
+    flags: [{ names: ['-m', '--max-concurrent-transfers'], help: '-m, --max-concurrent-transfers N   transfers at once (default 2)', set: (a, value, given) => void (a.maxTransfers = positiveInt(given, value())) }],
     run: async (plan, ctx, a, env) => {
       await distribute(plan, ctx, { store: env.store(), maxConcurrentTransfers: a.maxTransfers });
       return 0;
@@ -56,7 +62,7 @@ const PHASES: Record<(typeof PHASE_COMMANDS)[number], PhaseCommand> = {
   activate: {
     summary: 'Deactivates the services of the old manifest that MANIFEST drops (dependents first) and activates the new ones (dependencies first), at most numOfCores at a time per target; undoes it all if a step fails.',
     kinds: ['deactivate', 'activate'],
-    flags: { ...oldFlag, ...noUpgrade, '--no-rollback': { help: '--no-rollback             leave a failed transition as it is', set: (a) => void (a.noRollback = true) } },
+    flags: [oldFlag, noUpgrade, { names: ['--no-rollback'], help: '--no-rollback             leave a failed transition as it is', set: (a) => void (a.noRollback = true) }],
     run: async (plan, ctx, a) => {
       const done = await activate(plan, ctx);
       if (!done.error) return 0;
@@ -68,7 +74,7 @@ const PHASES: Record<(typeof PHASE_COMMANDS)[number], PhaseCommand> = {
   migrate: {
     summary: 'Moves the state of deployState services: snapshots where a component leaves, brings its latest snapshot to where it arrives and restores it there.',
     kinds: ['snapshot', 'restore', 'delete-state'],
-    flags: { ...oldFlag, ...noUpgrade, '--delete-state': { help: '--delete-state            then delete the state left behind', set: (a) => void (a.transition.deleteState = true) } },
+    flags: [oldFlag, noUpgrade, { names: ['--delete-state'], help: '--delete-state            then delete the state left behind', set: (a) => void (a.transition.deleteState = true) }],
     run: async (plan, ctx) => {
       await migrate(plan, ctx);
       return 0;
@@ -77,10 +83,10 @@ const PHASES: Record<(typeof PHASE_COMMANDS)[number], PhaseCommand> = {
   set: {
     summary: 'Sets the profile of every target of MANIFEST, and records MANIFEST as a new generation of the coordinator profile.',
     kinds: ['set-profile', 'set-coordinator-profile'],
-    flags: {
-      '--no-target-profiles': { help: '--no-target-profiles      leave the targets\' profiles', set: (a) => void (a.transition.noTargetProfiles = true) },
-      '--no-coordinator-profile': { help: '--no-coordinator-profile  record no coordinator generation', set: (a) => void (a.transition.noCoordinatorProfile = true) },
-    },
+    flags: [
+      { names: ['--no-target-profiles'], help: '--no-target-profiles      leave the targets\' profiles', set: (a) => void (a.transition.noTargetProfiles = true) },
+      { names: ['--no-coordinator-profile'], help: '--no-coordinator-profile  record no coordinator generation', set: (a) => void (a.transition.noCoordinatorProfile = true) },
+    ],
     run: async (plan, ctx, a, env) => {
       await setProfiles(plan, ctx, { profile: env.profile.profile });
       if (!a.transition.noCoordinatorProfile) {
@@ -104,7 +110,7 @@ ${coordinatorOptionsHelp}
 ${targetOptionsHelp}
 
 options:
-${Object.values(p.flags)
+${p.flags
   .map((f) => `  ${f.help}`)
   .join('\n')}
   --dry-run                 print the steps and change nothing`;
@@ -116,11 +122,9 @@ function parseArgs(name: string, argv: string[]): PhaseArgs {
   const r = new ArgReader(argv);
   for (let a = r.next(); a !== undefined; a = r.next()) {
     if (readCoordinatorFlag(a, r, out) || readTargetFlag(a, r, out)) continue;
-    const flag = a === '--old-manifest' ? '-o' : a === '--max-concurrent-transfers' ? '-m' : a;
-    if (flag === '--dry-run') out.dryRun = true;
-    else if (flag === '-o' && flags['-o']) out.oldManifest = r.value(a);
-    else if (flag === '-m' && flags['-m']) out.maxTransfers = positive(a, r.value(a));
-    else if (flags[flag]) flags[flag].set(out);
+    const flag = flags.find((f) => f.names.includes(a));
+    if (a === '--dry-run') out.dryRun = true;
+    else if (flag) flag.set(out, () => r.value(a), a);
     else if (!a.startsWith('-') && out.manifest === undefined) out.manifest = a;
     else throw new UsageError(`unexpected argument '${a}'`);
   }
@@ -128,11 +132,6 @@ function parseArgs(name: string, argv: string[]): PhaseArgs {
   return out;
 }
 
-function positive(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive number, got '${v}'`);
-  return n;
-}
 
 export async function runPhase(name: string, argv: string[]): Promise<number> {
   const a = parseArgs(name, argv);
@@ -159,7 +158,7 @@ export async function runPhase(name: string, argv: string[]): Promise<number> {
   const print = eventPrinter();
   const ctx: PhaseContext = { client: (t) => clients.get(t), emit: (e) => process.stderr.write(print(e)), signal: cancellation() };
   try {
-    const store = () => new LocalStore(join(stateDir, 'store'), nixInstalled() ? new NixStore() : undefined);
+    const store = () => coordinatorStores(stateDir).store;
     return await phase.run(plan, ctx, a, { profile, store });
   } catch (e) {
     // As in a deployment, any failure of a target's operation is the user's to read, not a crash.

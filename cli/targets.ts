@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { initParser } from '../core/nix/parser';
 import { analyseDeployment } from '../core/model/analyse';
+import { targetDefaultsFrom, type TargetDefaults } from '../core/model/load';
 import { manifestInfrastructure } from '../core/plan/manifest';
 import type { ManifestTarget } from '../core/plan/types';
 import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
@@ -17,14 +18,12 @@ export const targetOptionsHelp = `reaching the targets:
   --interface PROGRAM        the client interface for every target (default: each target's clientInterface)
   --target-property NAME     the target property holding each target's address`;
 
-export interface TargetArgs {
-  clientInterface?: string;
-  targetProperty?: string;
-}
+/** `--target-property` and `--interface`: the targets' defaults, as `TargetDefaults` names them. */
+export type TargetArgs = TargetDefaults;
 
 /** `DISNIX_CLIENT_INTERFACE` and `DISNIX_TARGET_PROPERTY`, as the Disnix tools read them. */
 export function defaultTargetArgs(env: NodeJS.ProcessEnv = process.env): TargetArgs {
-  return { clientInterface: env.DISNIX_CLIENT_INTERFACE || undefined, targetProperty: env.DISNIX_TARGET_PROPERTY || undefined };
+  return targetDefaultsFrom(env);
 }
 
 export function readTargetFlag(flag: string, r: ArgReader, out: TargetArgs): boolean {

@@ -7,6 +7,7 @@
 
 import { withTexts, type NixFiles } from '../core/nix/files';
 import { analyseDeployment } from '../core/model/analyse';
+import { targetDefaultsFrom } from '../core/model/load';
 import type { DeploymentFiles } from '../core/model/types';
 import { parsedCleanly, type IdeState } from '../core/ide/state';
 import { diagnostic, type Diagnostic } from '../core/nix/diagnostic';
@@ -38,7 +39,7 @@ interface Entry {
 }
 
 /** The targets' defaults from the editor's environment, as the Disnix tools read them. */
-const TARGET_DEFAULTS = { targetProperty: process.env.DISNIX_TARGET_PROPERTY || undefined, clientInterface: process.env.DISNIX_CLIENT_INTERFACE || undefined };
+const TARGET_DEFAULTS = targetDefaultsFrom(process.env);
 
 /** Bounds for evaluation while editing: a runaway model ends with a located error, quickly. */
 const LIMITS = { maxSteps: 20_000_000, maxDepth: 5_000, maxAlloc: 50_000_000 };

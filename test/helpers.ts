@@ -12,6 +12,11 @@ import { toJson } from '../core/nix/builtins/json';
 
 export const ready = initParser();
 
+/** A parse's tree and diagnostics as comparable text (without the source each node points at). */
+export function parseShape(parsed: { expr: unknown; diagnostics: unknown }): string {
+  return JSON.stringify([parsed.expr, parsed.diagnostics], (k, v) => (k === 'source' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
+}
+
 /** Files held in memory, by absolute path: a path not given does not exist; folders are what the paths imply. */
 export function memoryFiles(files: Record<string, string> | Map<string, string>): NixFiles {
   const all = files instanceof Map ? files : new Map(Object.entries(files));

@@ -3,6 +3,7 @@
 // transition plan, and recording it as a coordinator generation once the targets run it.
 // `dnx deploy` (cli/deploy.ts) only reads its arguments into these options and prints.
 
+import { join } from 'node:path';
 import type { Analysis } from '../model/analyse';
 import type { Diagnostic } from '../nix/diagnostic';
 import { StoreSources } from '../nix/store';
@@ -17,9 +18,18 @@ import { DeployError } from './errors';
 import { execute, type DeployResult, type ExecuteOptions } from './executor';
 import { DeployJournal, whatRuns, type InterruptedDeployment } from './journal';
 import { buildSpec, nixBuild } from './nix-build';
-import type { NixStore } from './nix-store';
+import { nixInstalled, NixStore } from './nix-store';
 import { realise, type NixBuilder } from './realise';
-import type { LocalStore } from './store';
+import { LocalStore } from './store';
+
+/**
+ * The coordinator's store under its state directory, over this machine's Nix store when Nix is
+ * installed: what Nix builds stays there and the coordinator's store refers to it.
+ */
+export function coordinatorStores(stateDir: string): { store: LocalStore; nix?: NixStore } {
+  const nix = nixInstalled() ? new NixStore() : undefined;
+  return { store: new LocalStore(join(stateDir, 'store'), nix), nix };
+}
 
 /** The analysed models; with `undeploy`, only their targets (everything on them is removed). */
 export interface ModelsSource {

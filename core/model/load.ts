@@ -24,6 +24,11 @@ export interface TargetDefaults {
   clientInterface?: string;
 }
 
+/** `DISNIX_TARGET_PROPERTY` and `DISNIX_CLIENT_INTERFACE`, as the Disnix tools read them. */
+export function targetDefaultsFrom(env: NodeJS.ProcessEnv): TargetDefaults {
+  return { targetProperty: env.DISNIX_TARGET_PROPERTY || undefined, clientInterface: env.DISNIX_CLIENT_INTERFACE || undefined };
+}
+
 export interface LoadOptions {
   /** `--extra-params`: passed to the services and distribution functions that ask for them. */
   extraParams?: Map<string, Lazy>;

@@ -153,20 +153,13 @@ export class Evaluator {
    * so it is parsed on its own, not through the parse cache.
    */
   scopedImport(scope: NixAttrs, path: string, loc: Loc | undefined): Value {
-    let file = canonPath(path);
-    const absent = this.absentElsewhere(file, loc);
+    const requested = canonPath(path);
+    const absent = this.absentElsewhere(requested, loc);
     if (absent) return absent;
-    if (this.files.typeOf(file) === 'directory') file = join(file, 'default.nix');
-    let text: string;
-    try {
-      text = this.readText(file);
-    } catch (e) {
-      throw new EvalError('io', `cannot import '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`, loc);
-    }
+    const source = this.importSource(this.importTarget(requested), loc);
     const names = [...new Set([...this.builtins.globalSlots.keys(), ...scope.sortedNames()])];
     const slots = new Map(names.map((n, i) => [n, i]));
     const values = names.map((n) => scope.get(n) ?? this.builtins.globalValues[this.builtins.globalSlots.get(n)!]);
-    const source = new Source(file, text, file.slice(0, file.lastIndexOf('/')) || '/');
     const { expr, diagnostics } = parseNix(source);
     bindVariables(expr, slots, diagnostics);
     const first = diagnostics.find((d) => d.severity === 'error');
@@ -181,25 +174,33 @@ export class Evaluator {
     if (hit) return hit;
     const absent = this.absentElsewhere(requested, loc);
     if (absent) return absent;
-    let file = requested;
-    // A missing file is reported by readText below, with a located error.
-    if (this.files.typeOf(file) === 'directory') file = join(file, 'default.nix');
+    const file = this.importTarget(requested);
     const cached = this.fileCache.get(file);
     if (cached) {
       this.fileCache.set(requested, cached);
       return cached;
     }
+    const source = this.importSource(file, loc);
+    const thunk = new Thunk(null, null, () => this.evalParsed(this.parse(source)));
+    this.fileCache.set(file, thunk);
+    this.fileCache.set(requested, thunk);
+    return thunk;
+  }
+
+  /** The file importing `path` reads: a directory's `default.nix`. */
+  private importTarget(path: string): string {
+    return this.files.typeOf(path) === 'directory' ? join(path, 'default.nix') : path;
+  }
+
+  /** The imported file's text; a missing or unreadable file is an error located at the import. */
+  private importSource(file: string, loc: Loc | undefined): Source {
     let text: string;
     try {
       text = this.readText(file);
     } catch (e) {
       throw new EvalError('io', `cannot import '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`, loc);
     }
-    const dir = file.slice(0, file.lastIndexOf('/')) || '/';
-    const thunk = new Thunk(null, null, () => this.evalParsed(this.parse(new Source(file, text, dir))));
-    this.fileCache.set(file, thunk);
-    this.fileCache.set(requested, thunk);
-    return thunk;
+    return new Source(file, text, file.slice(0, file.lastIndexOf('/')) || '/');
   }
 
   /** Resolves `<name/rest>` against the search path; unknown when it is not there. */

@@ -22,7 +22,7 @@ import { parseNix } from '../../core/nix/lower';
 import { buildManifest } from '../../core/plan/manifest';
 import { planTransition } from '../../core/plan/transition';
 import { loadCases } from '../conformance/corpus';
-import { ready, show, source } from '../helpers';
+import { parseShape as shape, ready, show, source } from '../helpers';
 import { LspClient, uri } from '../server/lsp-client';
 import { applyEdit, edit, nixText, placeEdit, type Edit } from './arbitraries';
 
@@ -77,8 +77,6 @@ describe('fuzz', () => {
   });
 
   it('an edited file lowered incrementally (reusing what the edit did not touch) is its tree lowered afresh, and a valid one is the file parsed afresh', () => {
-    const shape = (parsed: { expr: unknown; diagnostics: unknown }) =>
-      JSON.stringify([parsed.expr, parsed.diagnostics], (k, v) => (k === 'source' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
     const texts = DEPLOYMENTS.flatMap((d) => Object.values(d)).map((p) => readFileSync(join(examples, p), 'utf8'));
     const sequence = fc.tuple(fc.constantFrom(...texts), fc.array(edit, { minLength: 1, maxLength: 6 }));
     const path = '/project/edited.nix';

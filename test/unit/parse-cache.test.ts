@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { Evaluator } from '../../core/nix/eval';
 import { ParseCache } from '../../core/nix/parse-cache';
 import { parseNix } from '../../core/nix/lower';
-import { memoryFiles, ready, show, source } from '../helpers';
+import { memoryFiles, parseShape as shape, ready, show, source } from '../helpers';
 
 before(() => ready);
 
@@ -52,8 +52,6 @@ describe('parse cache', () => {
 
 describe('incremental parsing', () => {
   /** The AST and diagnostics as plain text: locations as offsets, without their source. */
-  const shape = (parsed: { expr: unknown; diagnostics: unknown }) =>
-    JSON.stringify([parsed.expr, parsed.diagnostics], (k, v) => (k === 'source' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
 
   it('gives the same tree as a fresh parse after every kind of edit', () => {
     const globals = new Evaluator().builtins.globalSlots;

@@ -124,10 +124,23 @@ export async function buildModels(source: ModelsSource, o: BuildOptions): Promis
   const shown = diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
   if (!manifest) return { diagnostics: shown };
   if (source.undeploy) return { manifest, diagnostics: shown };
+  refuseAbsentCheckouts(analysis, manifest);
   // Connections open while the coordinator builds.
   if (!o.dryRun) o.clients?.prepare(manifest.infrastructure);
   const build = o.nix ? nixBuilder(source, analysis, manifest, o, o.nix) : undefined;
   return { manifest: await realise(manifest, sources, o.store, { build, planOnly: o.dryRun }), diagnostics: shown };
+}
+
+/**
+ * Services not known because a checkout they are built from is not on this machine cannot be
+ * deployed from it: say which, and where that checkout was expected, before anything is built.
+ */
+function refuseAbsentCheckouts(analysis: Analysis, manifest: Manifest): void {
+  const absent = analysis.diagnostics.find((d) => d.code === 'unavailable-path');
+  const unknown = Object.values(manifest.services).filter((s) => s.pkg === null).map((s) => s.name);
+  if (!absent || unknown.length === 0) return;
+  const path = absent.message.slice(0, absent.message.indexOf(' is not on this machine'));
+  throw new DeployError(`cannot deploy ${unknown.join(', ')}: ${path} (${absent.loc.source.describe(absent.loc.start)}) is not on this machine, and what is built from it is not known; put that checkout there, or give its place with --extra-params`);
 }
 
 /** Builds derivations with this machine's Nix, or (`--build-on-targets`) instantiates them here and builds them on the targets. */

@@ -53,6 +53,8 @@ export const PKGS = new Unknown('Nixpkgs is not evaluated while editing models')
 class ModelReader {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
+  /** Dependencies read as unknown values, resolved once every service is read. */
+  private readonly unknownDependencies: Dependency[] = [];
   private readonly model: DeploymentModel = { services: new Map(), infrastructure: new Map(), distribution: new Map(), packages: new Map(), system: '' };
   /** Target sets by identity, for resolving `infrastructure.test1` in mappings. */
   private readonly targetSets = new Map<NixAttrs, string>();
@@ -447,6 +449,9 @@ class ModelReader {
       this.model.services.set(key, service);
       if (architecture && v.has('targets')) this.readArchitectureTargets(key, v, loc);
     }
+    // A dependency whose value is not known either (`inherit (constructed) proxy;`) is taken to be
+    // the unknown service its parameter names, as `inherit` names it, so that order and graph keep it.
+    for (const dep of this.unknownDependencies.splice(0)) if (this.model.services.get(dep.param)?.unknown) dep.service = dep.param;
   }
 
   readDependencies(service: NixAttrs, kind: DependencyKind, loc: Loc, architecture: boolean): Dependency[] {
@@ -463,8 +468,9 @@ class ModelReader {
       const at = this.keyLoc(set, param, setLoc);
       const dep: Dependency = { kind, param, loc: at };
       deps.push(dep);
-      const v = this.force(set.get(param), at);
-      if (v === undefined) continue;
+      const v = this.attempt(() => this.ev.force(set.get(param)!, at), at);
+      if (v instanceof Unknown) this.unknownDependencies.push(dep);
+      if (v === undefined || v instanceof Unknown) continue;
       if (!(v instanceof NixAttrs)) {
         this.report('eval-error', `${kind}.${param} must be a service, not ${showType(v)}`, at);
         continue;

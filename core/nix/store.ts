@@ -85,6 +85,17 @@ export class StoreSources {
     return this.sources.get(storePath);
   }
 
+  /**
+   * Where a file under a store path this evaluation copied can be read: the folder it was
+   * copied from holds the same bytes (`import "${./checkout}/default.nix"` reads the checkout).
+   */
+  readablePath(path: string): string | undefined {
+    if (!path.startsWith(STORE_DIR + '/')) return undefined;
+    const end = path.indexOf('/', STORE_DIR.length + 1);
+    const source = this.sources.get(end < 0 ? path : path.slice(0, end));
+    return source?.kind === 'path' ? source.path + (end < 0 ? '' : path.slice(end)) : undefined;
+  }
+
   recordText(storePath: string, text: string, references: string[]): void {
     this.sources.set(storePath, { kind: 'text', text, references });
   }

@@ -78,7 +78,7 @@ export function describePlan(plan: TransitionPlan, options: FormatOptions = {}):
   };
   const of = (kind: Step['kind']) => plan.steps.filter((x) => x.kind === kind);
   const builds = of('build');
-  if (builds.length > 0) item([`build ${count(builds.length, 'package')}${builds.some((b) => b.pkg === null) ? ` (${builds.filter((b) => b.pkg === null).length} known only after evaluating Nixpkgs)` : ''}`]);
+  if (builds.length > 0) item([`build ${count(builds.length, 'package')}${builds.some((b) => b.pkg === null) ? ` (${builds.filter((b) => b.pkg === null).length} not known before building)` : ''}`]);
   const dist = of('distribute');
   if (dist.length > 0) item(['distribute closures (each target is sent what it lacks)'], dist.map((d) => [{ text: d.target!, target: d.target! }, `: ${d.paths!.length > 0 ? `${count(d.paths!.length, 'new package')}` : 'no new packages'}`]));
   const locks = of('lock');

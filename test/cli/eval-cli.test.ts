@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -95,9 +95,24 @@ describe('dnx eval', () => {
     assert.match(r.stderr, /evaluation limit exceeded/);
   });
 
+  it('reads a file under a folder copied to the store from the folder (`import "${./checkout}/x.nix"`)', () => {
+    mkdirSync(join(dir, 'checkout', 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'checkout', 'lib', 'x.nix'), '{ answer = 42; }');
+    writeFileSync(join(dir, 'copied.nix'), '{ checkout ? ./checkout }: { inherit (import "${checkout}/lib/x.nix") answer; text = builtins.readFile (checkout + "/lib/x.nix"); }');
+    assert.deepEqual(run('eval', 'copied.nix'), { code: 0, stdout: '{"answer":42,"text":"{ answer = 42; }"}', stderr: '' });
+  });
+
   it('explains usage errors with exit code 2', () => {
     const r = run('eval', '--bogus');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown flag '--bogus'/);
+  });
+
+  it('takes a flag and its value as one argument (`--arg=NAME`), as getopt does, and refuses a value for a switch', () => {
+    writeFileSync(join(dir, 'fn.nix'), '{ x }: x');
+    assert.equal(run('eval', 'fn.nix', '--argstr=x', 'v').stdout, '"v"');
+    const r = run('eval', 'fn.nix', '--argstr', 'x', 'v', '--show-trace=yes');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--show-trace takes no value/);
   });
 });

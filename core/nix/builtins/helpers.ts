@@ -86,6 +86,8 @@ export function coerceToPath(ev: Evaluator, v: Lazy, loc: Loc): string {
   const ctx = new Set<string>();
   const s = ev.coerceToString(x, ctx, loc, { copyToStore: false });
   if (!s.startsWith('/')) throw new EvalError('type', `string '${s}' doesn't represent an absolute path`, loc);
-  if (ctx.size > 0) throw new UnknownSignal(new Unknown(`'${s}' is a store path that has to be built first`, loc));
-  return s;
+  if (ctx.size === 0) return s;
+  const copied = ev.storeSources.readablePath(s);
+  if (copied) return copied;
+  throw new UnknownSignal(new Unknown(`'${s}' is a store path that has to be built first`, loc));
 }

@@ -366,7 +366,12 @@ class Lowerer {
       if (parts.length === 1 && typeof parts[0] === 'string') return { kind: 'static', name: parts[0], loc };
       return { kind: 'dynamic', expr: { kind: 'string', loc, parts }, loc };
     }
-    if (c.type === 'interpolation') return { kind: 'dynamic', expr: this.interpolated(c).expr, loc };
+    if (c.type === 'interpolation') {
+      const expr = this.interpolated(c).expr;
+      // Nix's parser takes `${"name"}` (a string without interpolations) as a static name.
+      if (expr.kind === 'string' && expr.parts.every((p) => typeof p === 'string')) return { kind: 'static', name: expr.parts.join(''), loc };
+      return { kind: 'dynamic', expr, loc };
+    }
     return undefined;
   }
 

@@ -24,6 +24,7 @@ const positionDiffers = new Map([
   ['errors-024', "Nix points at getAttr's set argument; we point at the call"],
   ['indented-013', 'Nix points at the token after the closing `\'\'`; we point where the string should have ended'],
   ['indented-015', 'as indented-013'],
+  ['attrsets-049', 'Nix points at the start of the `let`; we point at the dynamic name'],
   ['functions-040', 'Nix points at the second comma of `a,,`; tree-sitter takes the first for the stray one'],
 ]);
 

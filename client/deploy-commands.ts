@@ -2,8 +2,11 @@
 // (the same engine and output as the terminal) with a progress notification that names the
 // step under way and a Cancel button (dnx then undoes what changed and unlocks). The full log
 // goes to the Disnix output; each step also updates the live state the graph shows. Deploying
-// builds with Nix and reaches machines, so an untrusted workspace cannot do it.
+// builds with Nix and reaches machines, so an untrusted workspace cannot do it. Deploy deploys
+// what the user sees: unsaved model files are saved first (when the user agrees), and models
+// with errors are not deployed.
 
+import { isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentFiles } from '../server/protocol';
 import { coordinatorFlags, modelFlags, modelsFolder } from './dnx-args';
@@ -22,16 +25,45 @@ export class DeployCommands {
   constructor(
     private readonly cli: string,
     private readonly output: vscode.LogOutputChannel,
-    private readonly deployment: () => Promise<DeploymentFiles | undefined>,
+    /** The deployment a command acts on: the one `uri` (a model file) is analysed in, else the current one. */
+    private readonly deployment: (uri?: string) => Promise<DeploymentFiles | undefined>,
+    /** The errors of a deployment's models as the editor analyses them now (its unsaved text included). */
+    private readonly errors: (files: DeploymentFiles) => Promise<string[]>,
     private readonly live: LiveFeed,
     /** Runs after every deployment, whatever its outcome: the views showing the deployed state catch up. */
     private readonly afterwards: () => Promise<void>,
   ) {}
 
-  async deploy(): Promise<void> {
+  async deploy(uri?: string): Promise<void> {
     if (!this.allowed()) return;
-    const files = await this.deployment();
-    if (files) await this.run('Deploying', modelFlags(files), modelsFolder(files));
+    const files = await this.deployment(uri);
+    if (files && (await this.saved(files)) && (await this.withoutErrors(files))) await this.run('Deploying', modelFlags(files), modelsFolder(files));
+  }
+
+  /** dnx deploys the files on disk: unsaved edits of the models' folder are saved first, or nothing is deployed. */
+  private async saved(files: DeploymentFiles): Promise<boolean> {
+    const folder = modelsFolder(files);
+    const models = new Set(Object.values(files));
+    const unsaved = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && (models.has(d.uri.fsPath) || (d.uri.fsPath.endsWith('.nix') && isInside(d.uri.fsPath, folder))));
+    if (unsaved.length === 0) return true;
+    const names = unsaved.map((d) => vscode.workspace.asRelativePath(d.uri)).join(', ');
+    const answer = await vscode.window.showWarningMessage(
+      `${unsaved.length === 1 ? 'A model file has' : `${unsaved.length} model files have`} unsaved changes (${names}). Deploying deploys what is saved.`,
+      { modal: true },
+      'Save and Deploy',
+    );
+    if (answer !== 'Save and Deploy') return false;
+    const results = await Promise.all(unsaved.map((d) => d.save()));
+    return results.every(Boolean);
+  }
+
+  private async withoutErrors(files: DeploymentFiles): Promise<boolean> {
+    const errors = await this.errors(files);
+    if (errors.length === 0) return true;
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    void vscode.window.showErrorMessage(`Not deployed: the models have ${errors.length === 1 ? 'an error' : `${errors.length} errors`}: ${first}${more}.`, 'Show Problems').then((a) => a && vscode.commands.executeCommand('workbench.actions.view.problems'));
+    return false;
   }
 
   async rollback(): Promise<void> {
@@ -118,6 +150,11 @@ export class DeployCommands {
 function stepLabel(e: DeployEvent): string {
   const what = e.service ? `${e.service} on ${e.target}` : e.target ?? '';
   return `${e.phase}${what ? ` ${what}` : ''}`;
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return !!rel && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function lastLine(text: string, pattern: RegExp): string | undefined {

@@ -1,6 +1,8 @@
 // The status bar item that shows which deployment (services + infrastructure + distribution
-// [+ packages], or an architecture model) the open model file is analysed in, and the command
-// that switches it. The choice is remembered per workspace and handed to the server.
+// [+ packages], or an architecture model) the commands act on, and the command that switches
+// it. The user's choice drives every command until another is made; without one, the
+// deployment the open model file is analysed in does. Choices are remembered per workspace and
+// handed to the server, which analyses each folder's files in the deployment chosen for it.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,6 +11,7 @@ import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, type DeploymentFil
 import { modelsFolder } from './dnx-args';
 
 const MEMENTO_KEY = 'disnix.chosenDeployments';
+const CURRENT_KEY = 'disnix.currentDeployment';
 
 export class DeploymentStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('disnix.deployment', vscode.StatusBarAlignment.Left, 10);
@@ -29,41 +32,56 @@ export class DeploymentStatus implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const client = this.client();
-    if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.nix') || !client?.isRunning()) return this.item.hide();
-    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri.toString() } satisfies DeploymentsParams);
-    const active = deployments.find((d) => d.active);
-    if (!active) return this.item.hide();
-    this.item.text = `$(server-environment) ${describe(active.files)}`;
-    this.item.tooltip = `Disnix deployment analysed for this file\n${Object.entries(active.files).map(([role, p]) => `${role}: ${vscode.workspace.asRelativePath(p)}`).join('\n')}\n\nClick to switch.`;
+    const deployments = await this.deployments(false);
+    const current = deployments && this.pick(deployments);
+    if (!current) return this.item.hide();
+    const analysed = deployments.find((d) => d.active);
+    const elsewhere = analysed && !sameFiles(analysed.files, current) ? `\n\nThis file is analysed in ${describe(analysed.files)}.` : '';
+    this.item.text = `$(server-environment) ${describe(current)}`;
+    this.item.tooltip = `Disnix deployment the commands act on\n${Object.entries(current).map(([role, p]) => `${role}: ${vscode.workspace.asRelativePath(p)}`).join('\n')}${elsewhere}\n\nClick to switch.`;
     this.item.show();
   }
 
   /**
-   * The deployment a command acts on: the one the active model file is analysed in, else the
-   * workspace's only one, else (when `ask`) the one the user picks. Undefined when there is
-   * none (the user is told) or the pick was cancelled or not asked for.
+   * The deployment a command acts on: the one the user chose last, else the one the active
+   * model file is analysed in, else the workspace's only one, else (when `ask`) the one the user
+   * picks. Undefined when there is none (the user is told) or the pick was cancelled or not asked for.
    */
   async current(ask = true): Promise<DeploymentFiles | undefined> {
     const deployments = await this.deployments(ask);
     if (!deployments) return undefined;
-    const chosen = deployments.find((d) => d.active) ?? (deployments.length === 1 ? deployments[0] : undefined);
-    return chosen ? chosen.files : ask ? this.choose(deployments) : undefined;
+    return this.pick(deployments) ?? (ask ? this.choose(deployments) : undefined);
   }
 
-  /** Lets the user pick among every deployment the workspace's model files can form. */
+  /** The deployment the model file `uri` is analysed in. */
+  async of(uri: string): Promise<DeploymentFiles | undefined> {
+    const client = this.client();
+    if (!client?.isRunning()) return undefined;
+    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri } satisfies DeploymentsParams);
+    return deployments.find((d) => d.active)?.files;
+  }
+
+  private pick(deployments: DeploymentInfo[]): DeploymentFiles | undefined {
+    const chosen = this.state.get<DeploymentFiles>(CURRENT_KEY);
+    const current = (chosen && deployments.find((d) => sameFiles(d.files, chosen))) ?? deployments.find((d) => d.active) ?? (deployments.length === 1 ? deployments[0] : undefined);
+    return current?.files;
+  }
+
+  /** Lets the user pick among the deployments the workspace's model files form; the current one is marked. */
   async choose(known?: DeploymentInfo[]): Promise<DeploymentFiles | undefined> {
     const client = this.client();
     const deployments = known ?? (await this.deployments(true));
     if (!client || !deployments) return undefined;
-    const picked = await vscode.window.showQuickPick(
-      deployments.map((d) => ({ label: describe(d.files), description: vscode.workspace.asRelativePath(modelsFolder(d.files)), picked: d.active, files: d.files })),
-      { title: 'Disnix: Select Deployment', placeHolder: 'Which models make up the deployment?' },
-    );
+    const current = this.pick(deployments);
+    const items = deployments.map((d) => {
+      const isCurrent = !!current && sameFiles(d.files, current);
+      return { label: `${isCurrent ? '$(check) ' : ''}${describe(d.files)}`, description: isCurrent ? 'current' : undefined, detail: Object.values(d.files).map((p) => vscode.workspace.asRelativePath(p)).join(', '), files: d.files };
+    });
+    const picked = await vscode.window.showQuickPick(items, { title: 'Disnix: Select Deployment', placeHolder: 'Which models make up the deployment the commands act on?', matchOnDetail: true });
     if (!picked) return undefined;
     const folder = modelsFolder(picked.files);
     await this.state.update(MEMENTO_KEY, [...this.remembered().filter((f) => modelsFolder(f) !== folder), picked.files]);
+    await this.state.update(CURRENT_KEY, picked.files);
     await client.sendNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, picked.files);
     await this.refresh();
     return picked.files;
@@ -89,7 +107,20 @@ export class DeploymentStatus implements vscode.Disposable {
   }
 }
 
-function describe(files: DeploymentFiles): string {
-  if (files.architecture) return basename(files.architecture);
-  return [files.services, files.infrastructure, files.distribution, files.packages].filter((p): p is string => !!p).map((p) => basename(p, '.nix')).join(' · ');
+/** `hello-world/local: services · infrastructure · distribution`: the folder, relative to the workspace, and the models. */
+export function describe(files: DeploymentFiles): string {
+  const names = files.architecture ? [basename(files.architecture, '.nix')] : [files.services, files.infrastructure, files.distribution, files.packages].filter((p): p is string => !!p).map((p) => basename(p, '.nix'));
+  return `${folderName(modelsFolder(files))}: ${names.join(' · ')}`;
+}
+
+function folderName(folder: string): string {
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
+  if (root && root.uri.fsPath === folder) return root.name;
+  const relative = vscode.workspace.asRelativePath(folder, false);
+  return root ? `${root.name}/${relative}` : relative;
+}
+
+function sameFiles(a: DeploymentFiles, b: DeploymentFiles): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof DeploymentFiles>;
+  return [...keys].every((k) => a[k] === b[k]);
 }

@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ERRORS_REQUEST, type DeploymentFiles } from '../server/protocol';
 import { DeployCommands } from './deploy-commands';
 import { DeploymentStatus } from './deployment-status';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph-panel';
@@ -24,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const live = new LiveFeed();
   const cli = context.asAbsolutePath('dist/cli.js');
   const targets = new TargetsView(cli, (ask) => status.current(ask), live, output);
-  const deploys = new DeployCommands(cli, output, () => status.current(), live, async () => {
+  const deploys = new DeployCommands(cli, output, (uri?: string) => (uri ? status.of(uri) : status.current()), (files) => modelErrors(() => client, files), live, async () => {
     deployedStateChanged.fire();
     await targets.refresh(false);
   });
@@ -57,19 +58,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('disnix.selectDeployment', () => status.choose()),
     vscode.commands.registerCommand('disnix.showOutput', () => output.show()),
-    vscode.commands.registerCommand('disnix.planDeployment', (uri?: string) => plans.show(uri ?? activeModel())),
-    vscode.commands.registerCommand('disnix.showGraph', (uri?: string) => GraphPanel.show(context, () => client, live, uri ?? activeModel())),
+    vscode.commands.registerCommand('disnix.planDeployment', async (uri?: string | vscode.Uri) => plans.show(await modelUri(uri))),
+    vscode.commands.registerCommand('disnix.showGraph', async (uri?: string | vscode.Uri) => GraphPanel.show(context, () => client, live, await modelUri(uri))),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => GraphPanel.restore(panel, context, () => client, live),
     }),
-    vscode.commands.registerCommand('disnix.deploy', () => deploys.deploy()),
+    vscode.commands.registerCommand('disnix.deploy', async (uri?: string | vscode.Uri) => deploys.deploy(given(uri))),
     vscode.commands.registerCommand('disnix.rollback', () => deploys.rollback()),
     vscode.commands.registerCommand('disnix.switchGeneration', () => deploys.switchGeneration()),
     vscode.commands.registerCommand('disnix.undeploy', () => deploys.undeploy()),
     vscode.commands.registerCommand('disnix.refreshTargets', () => targets.refresh(true)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void targets.refresh(false)),
   );
+
+  /**
+   * The model file a command is about: the one it was given (from a code lens or a menu), else
+   * one of the current deployment (see DeploymentStatus.current), else the active editor's.
+   */
+  async function modelUri(uri: string | vscode.Uri | undefined): Promise<string | undefined> {
+    const files = given(uri) ? undefined : await status.current(false);
+    const file = files && (files.distribution ?? files.architecture);
+    return given(uri) ?? (file ? vscode.Uri.file(file).toString() : activeModel());
+  }
+
   await start();
+}
+
+/** The errors of a deployment's models as the server analyses them now; none when it does not run (dnx then says). */
+async function modelErrors(client: () => LanguageClient | undefined, files: DeploymentFiles): Promise<string[]> {
+  const c = client();
+  return c?.isRunning() ? c.sendRequest<string[]>(ERRORS_REQUEST, files) : [];
+}
+
+/** A model file a command was given: a string from a code lens, a `Uri` from an editor title or Explorer menu. */
+function given(uri: string | vscode.Uri | undefined): string | undefined {
+  return uri instanceof vscode.Uri ? uri.toString() : typeof uri === 'string' ? uri : undefined;
 }
 
 /** The model file in the active editor: the deployment a command without arguments is about. */

@@ -9,7 +9,7 @@ import { withTexts, type NixFiles } from '../core/nix/files';
 import { analyseDeployment } from '../core/model/analyse';
 import { targetDefaultsFrom } from '../core/model/load';
 import type { DeploymentFiles } from '../core/model/types';
-import { parsedCleanly, type IdeState } from '../core/ide/state';
+import type { IdeState } from '../core/ide/state';
 import { diagnostic, type Diagnostic } from '../core/nix/diagnostic';
 import { Source } from '../core/nix/source';
 import { deploymentId, type ModelWorkspace } from './workspace';
@@ -130,9 +130,9 @@ export class Analyser {
         this.send(entry, tooLarge);
         return;
       }
-      const analysis = analyseDeployment(entry.files, { files: { ...open, readText }, ignore: this.settings.ignore, limits: LIMITS, targetDefaults: TARGET_DEFAULTS });
-      const stableModel = parsedCleanly(analysis) || !entry.state ? analysis.model : entry.state.stableModel;
-      entry.state = { analysis, stableModel, text: readText };
+      const lastGood = entry.state?.stableModel;
+      const analysis = analyseDeployment(entry.files, { files: { ...open, readText }, ignore: this.settings.ignore, limits: LIMITS, targetDefaults: TARGET_DEFAULTS, lastGood });
+      entry.state = { analysis, stableModel: analysis.stableModel, text: readText };
       this.send(entry, analysis.diagnostics);
     } catch (e) {
       // A bug in the analysis must not take the server down; the model just goes unchecked.

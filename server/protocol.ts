@@ -21,6 +21,9 @@ export interface DeploymentInfo {
 /** Notification `disnix/chooseDeployment`: analyse this deployment for its folder from now on. */
 export const CHOOSE_DEPLOYMENT_NOTIFICATION = 'disnix/chooseDeployment';
 
+/** Request `disnix/errors`: the errors of a deployment's models as analysed now, each as `file:line:col: message` relative to the models' folder. */
+export const ERRORS_REQUEST = 'disnix/errors';
+
 /** Request `disnix/plan`: the plan and graph of the deployment `uri` belongs to (else the workspace's first). */
 export const PLAN_REQUEST = 'disnix/plan';
 /** How long a client waits out a burst of edits before asking for the plan again. */

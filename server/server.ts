@@ -3,7 +3,7 @@
 // in-process over in-memory streams and files (test/server/in-process.test.ts); main.ts runs it
 // over stdio or Node IPC.
 
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import {
   CodeActionKind,
   ErrorCodes,
@@ -36,7 +36,7 @@ import { Source } from '../core/nix/source';
 import { Analyser, type AnalyserSettings } from './analyser';
 import { completionKind, diagnostic, location, pathOf, range, symbolKind, tokenModifiers, tokenTypes, uriOf } from './convert';
 import { planResponse, type CoordinatorSettings } from './plan';
-import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, PLAN_REQUEST, type DeploymentInfo, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
+import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, ERRORS_REQUEST, PLAN_REQUEST, type DeploymentInfo, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
 import { ModelWorkspace, deploymentId, resolveFiles } from './workspace';
 
 interface InitializationOptions {
@@ -177,6 +177,16 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
     const current = path ? workspace.deploymentFor(path) : undefined;
     const currentId = current && deploymentId(current);
     return workspace.deployments().map((files) => ({ files, active: deploymentId(files) === currentId }));
+  });
+
+  connection.onRequest(ERRORS_REQUEST, (files: DeploymentFiles): string[] => {
+    const state = analyser.stateOf(files);
+    const folder = dirname(Object.values(files).find((p): p is string => !!p) ?? '.');
+    if (!state) return ['the models could not be analysed (see the Disnix output)'];
+    return state.analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => {
+      const at = d.loc.source.position(d.loc.start);
+      return `${relative(folder, d.loc.source.path)}:${at.line + 1}:${at.character + 1}: ${d.message}`;
+    });
   });
 
   connection.onNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, (files: DeploymentFiles) => {

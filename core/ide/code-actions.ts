@@ -40,6 +40,7 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'unknown-target':
       return [...typo(), ...present(addTarget(state, name))];
     case 'unknown-attribute':
+    case 'misspelt-attribute':
     case 'unknown-type':
     case 'name-mismatch':
       return typo();

@@ -12,8 +12,9 @@ import { Source, type Loc } from '../nix/source';
 export interface IdeState {
   analysis: Analysis;
   /**
-   * The model of the latest analysis whose files all parsed. Text being typed rarely parses,
-   * and completion still offers the names the model had a keystroke ago.
+   * The model with each part whose file fails now taken from the last analysis where it did
+   * not (`Analysis.stableModel`). Text being typed rarely parses, and completion still offers
+   * the names the model had a keystroke ago.
    */
   stableModel: DeploymentModel;
   /** The file's current text: the editor's unsaved text first, else the disk's. */
@@ -51,7 +52,3 @@ export function textAt(loc: Loc): string {
   return loc.source.text.slice(loc.start, loc.end);
 }
 
-/** Whether an analysis read every file without a syntax error: its model can be kept as the stable one. */
-export function parsedCleanly(analysis: Analysis): boolean {
-  return !analysis.diagnostics.some((d) => d.code === 'syntax-error');
-}

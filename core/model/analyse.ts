@@ -2,7 +2,7 @@
 // every diagnostic, sorted by file and position, minus the codes the user silenced.
 
 import { dirname, relative } from 'node:path';
-import { diagnostic, type Diagnostic } from '../nix/diagnostic';
+import { diagnostic, type Diagnostic, type DiagnosticCode } from '../nix/diagnostic';
 import { Evaluator, type EvaluatorOptions } from '../nix/eval';
 import type { NixFiles } from '../nix/files';
 import { compareLocs } from '../nix/source';
@@ -21,6 +21,12 @@ export interface AnalysisOptions {
   targetDefaults?: TargetDefaults;
   /** Evaluation limits; the language server keeps them small so a runaway model stays fast. */
   limits?: Pick<EvaluatorOptions, 'maxDepth' | 'maxSteps' | 'maxAlloc'>;
+  /**
+   * The model of the previous analysis (its `stableModel`): a part whose file now fails to
+   * parse or evaluate is taken from it for the checks across files, so a typo in one file does
+   * not make false errors in the others.
+   */
+  lastGood?: DeploymentModel;
 }
 
 export interface Analysis {
@@ -28,6 +34,10 @@ export interface Analysis {
   /** The targets' defaults it was loaded with (a re-load for another system uses them too). */
   targetDefaults: TargetDefaults;
   model: DeploymentModel;
+  /** `model` with the parts whose file failed taken from the last good model: what the checks across files used. */
+  stableModel: DeploymentModel;
+  /** The parts whose file has a syntax error or could not be read into a model. */
+  failed: ModelPart[];
   diagnostics: Diagnostic[];
   evaluator: Evaluator;
 }
@@ -47,8 +57,33 @@ export function analyseDeployment(files: DeploymentFiles, options: AnalysisOptio
   const evaluator = new Evaluator({ files: options.files, onTrace: () => {}, modelFolders, ...options.limits });
   const targetDefaults = options.targetDefaults ?? {};
   const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams, targetDefaults });
+  const failed = failedParts(files, model, diagnostics);
+  const stableModel = { ...model };
+  for (const part of failed) if (options.lastGood) stableModel[part] = options.lastGood[part] as never;
+  const failedFiles = new Set(failed.map((part) => files[part]));
+  // What is checked across files against a failed part is not known (without a last good model) or not current in its file.
+  const unknowable = new Set((options.lastGood ? [] : failed).flatMap((part) => CHECKS_AGAINST[part]));
+  const checks = validateModel(stableModel).filter((d) => !failedFiles.has(d.loc.source.path) && !unknowable.has(d.code));
   const ignored = new Set(options.ignore ?? []);
-  const all = [...diagnostics, ...absentCheckouts(evaluator), ...validateModel(model)].filter((d) => !ignored.has(d.code));
+  const all = [...diagnostics, ...absentCheckouts(evaluator), ...checks].filter((d) => !ignored.has(d.code));
   all.sort((a, b) => compareLocs(a.loc, b.loc));
-  return { files, targetDefaults, model, diagnostics: all, evaluator };
+  return { files, targetDefaults, model, stableModel, failed, diagnostics: all, evaluator };
+}
+
+type ModelPart = 'services' | 'infrastructure' | 'distribution';
+
+/** The checks in other files that compare with a part. */
+const CHECKS_AGAINST: Record<ModelPart, DiagnosticCode[]> = {
+  services: ['unknown-service', 'unknown-container', 'dependency-on-package'],
+  infrastructure: ['unknown-target', 'unknown-container', 'duplicate-target-address'],
+  distribution: ['service-not-distributed', 'dependency-not-distributed', 'unknown-container'],
+};
+
+/** A part fails when its file has a syntax error, or an error left the part empty. */
+function failedParts(files: DeploymentFiles, model: DeploymentModel, diagnostics: Diagnostic[]): ModelPart[] {
+  const errorsIn = (path: string, syntaxOnly: boolean) => diagnostics.some((d) => d.loc.source.path === path && (syntaxOnly ? d.code === 'syntax-error' : d.severity === 'error'));
+  return (['services', 'infrastructure', 'distribution'] as const).filter((part) => {
+    const path = files[part];
+    return !!path && (errorsIn(path, true) || (model[part].size === 0 && errorsIn(path, false)));
+  });
 }

@@ -37,30 +37,51 @@ function roleByShape(expr: Expr): ModelRole | undefined {
 }
 
 /**
- * The deployments a set of model files can form, per folder: every services and distribution
- * pair with the folder's infrastructure files, plus each architecture model. Variants are
- * paired by suffix first (`services-cyclic.nix` with `distribution-cyclic.nix`); the plain
- * names are the default. The first entry is the most likely one.
+ * The deployments a set of model files can form, per folder, as a person would pair them:
+ * each distribution with the services and infrastructure of its suffix (`distribution-cyclic.nix`
+ * with `services-cyclic.nix`), else with the plain ones (`distribution-loadbalancing.nix` with
+ * `services.nix`); a services model no distribution takes gets one the same way; an
+ * infrastructure no pairing takes joins the pairings that had none of their own suffix. Each
+ * architecture model is one deployment. Plain names come first: the first entry is the most likely one.
  */
 export function candidateDeployments(files: { path: string; role: ModelRole }[]): DeploymentFiles[] {
   const byDir = groupBy(files, (f) => dirname(f.path));
   const out: DeploymentFiles[] = [];
   for (const dirFiles of byDir.values()) {
     const of = (role: ModelRole) => dirFiles.filter((f) => f.role === role).map((f) => f.path).sort(byPlainNameFirst);
-    const infrastructures = of('infrastructure');
     const packages = of('packages')[0];
-    for (const architecture of of('architecture')) out.push({ architecture, ...(packages ? { packages } : {}) });
-    for (const services of of('services')) {
-      for (const distribution of of('distribution')) {
-        for (const infrastructure of infrastructures) out.push({ services, infrastructure, distribution, ...(packages ? { packages } : {}) });
+    const withPackages = packages ? { packages } : {};
+    const services = of('services');
+    const distributions = of('distribution');
+    const infrastructures = of('infrastructure');
+    const pairs: { services: string; distribution: string }[] = [];
+    for (const distribution of distributions) for (const s of bySuffix(services, suffix(distribution)).files) pairs.push({ services: s, distribution });
+    for (const s of services.filter((s) => !pairs.some((p) => p.services === s))) for (const distribution of bySuffix(distributions, suffix(s)).files) pairs.push({ services: s, distribution });
+    const used = new Set<string>();
+    const inexact: typeof pairs = [];
+    for (const pair of pairs) {
+      let infra = bySuffix(infrastructures, suffix(pair.distribution));
+      if (!infra.exact) infra = bySuffix(infrastructures, suffix(pair.services));
+      if (!infra.exact) inexact.push(pair);
+      for (const infrastructure of infra.files) {
+        used.add(infrastructure);
+        out.push({ services: pair.services, infrastructure, distribution: pair.distribution, ...withPackages });
       }
     }
+    for (const infrastructure of infrastructures.filter((i) => !used.has(i))) {
+      for (const pair of inexact.length ? inexact : pairs.slice(0, 1)) out.push({ services: pair.services, infrastructure, distribution: pair.distribution, ...withPackages });
+    }
+    for (const architecture of of('architecture')) out.push({ architecture, ...withPackages });
   }
-  const score = (d: DeploymentFiles) => {
-    const suffixes = [d.services, d.distribution, d.infrastructure].filter((p): p is string => !!p).map(suffix);
-    return suffixes.filter((s) => s === suffixes[0]).length * 2 - suffixes.filter((s) => s !== '').length * 0.1;
-  };
-  return out.sort((a, b) => score(b) - score(a));
+  return out;
+}
+
+/** The files of a suffix (`exact`), else the plain ones, else all of them. */
+function bySuffix(files: string[], wanted: string): { files: string[]; exact: boolean } {
+  const same = files.filter((f) => suffix(f) === wanted);
+  if (same.length) return { files: same, exact: true };
+  const plain = files.filter((f) => suffix(f) === '');
+  return { files: plain.length ? plain : files, exact: false };
 }
 
 function suffix(path: string): string {

@@ -28,24 +28,26 @@ export interface AttributeSchema {
   defaultValue?: string | number | boolean;
   /** One of Disnix's own service attributes: never a container property of a providing service. */
   reserved?: boolean;
+  /** What the deployment is made of: a misspelling of it silently drops a part of the deployment, so it is a warning. */
+  structural?: boolean;
   doc: string;
   completion?: CompletionSource;
 }
 
 export const attributes: readonly AttributeSchema[] = [
   { part: 'service', name: 'name', kind: 'string', valueType: 'string', required: true, missing: { code: 'name-missing', why: 'Disnix requires name = "{key}"' }, reserved: true, doc: 'The service name; must equal the attribute name the service is defined under.' },
-  { part: 'service', name: 'pkg', valueType: 'derivation, or a function of the inter-dependencies', required: true, missing: { code: 'pkg-missing', why: 'it says how the service is built' }, reserved: true, doc: 'How the service is built. A service with `dependsOn` or `connectsTo` gets a function called with those dependencies; without them, the build itself.' },
-  { part: 'service', name: 'type', kind: 'string', valueType: 'string', required: true, missing: { code: 'type-missing', why: 'the Dysnomia module that activates it' }, reserved: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
-  { part: 'service', name: 'dependsOn', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Inter-dependencies: passed to the build and activated before this service. The key is the parameter name, so `{ db = otherDb; }` aliases.', completion: 'services' },
-  { part: 'service', name: 'connectsTo', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Like `dependsOn`, passed to the build, but without an activation order; cycles are allowed.', completion: 'services' },
-  { part: 'service', name: 'activatesAfter', valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Activation order only: activated after these services, which are not passed to the build.', completion: 'services' },
+  { part: 'service', name: 'pkg', structural: true, valueType: 'derivation, or a function of the inter-dependencies', required: true, missing: { code: 'pkg-missing', why: 'it says how the service is built' }, reserved: true, doc: 'How the service is built. A service with `dependsOn` or `connectsTo` gets a function called with those dependencies; without them, the build itself.' },
+  { part: 'service', name: 'type', structural: true, kind: 'string', valueType: 'string', required: true, missing: { code: 'type-missing', why: 'the Dysnomia module that activates it' }, reserved: true, doc: 'The Dysnomia module that activates the service, and the default container it is deployed into. `package` services are only installed in the target profile, never activated.', completion: 'types' },
+  { part: 'service', name: 'dependsOn', structural: true, valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Inter-dependencies: passed to the build and activated before this service. The key is the parameter name, so `{ db = otherDb; }` aliases.', completion: 'services' },
+  { part: 'service', name: 'connectsTo', structural: true, valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Like `dependsOn`, passed to the build, but without an activation order; cycles are allowed.', completion: 'services' },
+  { part: 'service', name: 'activatesAfter', structural: true, valueType: 'attribute set of services', default: '{ }', reserved: true, doc: 'Activation order only: activated after these services, which are not passed to the build.', completion: 'services' },
   { part: 'service', name: 'deployState', kind: 'bool', valueType: 'bool', defaultValue: false, reserved: true, doc: 'Migrate the service state (snapshot and restore) when the service moves to another target.' },
   { part: 'service', name: 'providesContainers', kind: 'set', valueType: 'attribute set of container properties', reserved: true, doc: 'Containers this service provides to other services on the same target, by name.' },
   { part: 'service', name: 'providesContainer', kind: 'string', valueType: 'string', reserved: true, doc: 'Shorthand: the name of one container this service provides; its properties are the service\'s own non-reserved attributes.' },
-  { part: 'service', name: 'targets', valueType: 'list of targets', reserved: true, doc: 'Where the service is deployed: filled in from the distribution model; set by hand in an architecture model.', completion: 'targets' },
+  { part: 'service', name: 'targets', structural: true, valueType: 'list of targets', reserved: true, doc: 'Where the service is deployed: filled in from the distribution model; set by hand in an architecture model.', completion: 'targets' },
 
-  { part: 'target', name: 'properties', kind: 'set', valueType: 'attribute set', required: true, doc: 'Properties of the machine; must contain the connection address named by `targetProperty` (`hostname` by default).', completion: 'properties' },
-  { part: 'target', name: 'containers', kind: 'set', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
+  { part: 'target', name: 'properties', structural: true, kind: 'set', valueType: 'attribute set', required: true, doc: 'Properties of the machine; must contain the connection address named by `targetProperty` (`hostname` by default).', completion: 'properties' },
+  { part: 'target', name: 'containers', structural: true, kind: 'set', valueType: 'attribute set of container properties', doc: 'Containers on the machine (Dysnomia container names), each with its properties.', completion: 'containers' },
   { part: 'target', name: 'system', kind: 'string', valueType: 'string', default: 'the system of the machine deploying', doc: 'The machine\'s system, such as `x86_64-linux`; services are built for it.' },
   { part: 'target', name: 'numOfCores', valueType: 'positive integer', defaultValue: 1, doc: 'How many activation or deactivation jobs may run at once on this machine.' },
   { part: 'target', name: 'clientInterface', kind: 'string', valueType: 'string', defaultValue: 'disnix-ssh-client', doc: 'The program that reaches this machine, such as `disnix-ssh-client` or `disnix-soap-client`.', completion: 'interfaces' },

@@ -6,7 +6,7 @@ import { transportOf } from './client-interface';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from '../nix/diagnostic';
 import type { Loc } from '../nix/source';
 import { didYouMean, nearMiss, typo } from './near-miss';
-import { attributesOf, dysnomiaTypes } from './schema';
+import { attributesOf, dysnomiaTypes, type ModelPart } from './schema';
 import type { Dependency, DeploymentModel, Service, Target } from './types';
 
 export function validateModel(model: DeploymentModel): Diagnostic[] {
@@ -28,23 +28,26 @@ export function validateModel(model: DeploymentModel): Diagnostic[] {
 type Add = (code: DiagnosticCode, message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']) => void;
 
 
-const serviceAttributeNames = attributesOf('service').map((a) => a.name);
 const requiredServiceAttributes = attributesOf('service').filter((a) => a.missing);
-const targetAttributeNames = attributesOf('target').map((a) => a.name);
 
-function checkUnknownAttributes(names: string[], known: string[], locOf: (name: string) => Loc, what: string, add: Add): void {
+function checkUnknownAttributes(names: string[], part: ModelPart, locOf: (name: string) => Loc, add: Add): void {
+  const known = attributesOf(part);
+  const knownNames = known.map((a) => a.name);
   for (const name of names) {
-    if (known.includes(name)) continue;
-    const m = nearMiss(name, known);
+    if (knownNames.includes(name)) continue;
+    const m = nearMiss(name, knownNames);
     // Free-form attributes are legal; only a near-miss of a known name is likely a typo.
-    if (m) add('unknown-attribute', `'${name}' is not a ${what} attribute Disnix knows; did you mean '${m}'?`, locOf(name), undefined, { name, suggestion: m });
+    if (!m) continue;
+    const structural = known.find((a) => a.name === m)?.structural;
+    const dropped = structural ? `: this ${part} has no ${m}` : '';
+    add(structural ? 'misspelt-attribute' : 'unknown-attribute', `'${name}' is not a ${part} attribute Disnix knows${dropped}; did you mean '${m}'?`, locOf(name), undefined, { name, suggestion: m });
   }
 }
 
 function checkTargets(model: DeploymentModel, add: Add): void {
   const byAddress = new Map<string, string>();
   for (const t of model.infrastructure.values()) {
-    checkUnknownAttributes([...t.attributes.keys()], targetAttributeNames, (n) => t.attributes.get(n) ?? t.loc, 'target', add);
+    checkUnknownAttributes([...t.attributes.keys()], 'target', (n) => t.attributes.get(n) ?? t.loc, add);
     const cores = t.numOfCores.value;
     if (cores !== undefined && !(typeof cores === 'bigint' && cores > 0n)) {
       add('invalid-num-of-cores', `numOfCores of target '${t.key}' must be a positive integer`, t.numOfCores.loc);
@@ -125,7 +128,7 @@ function checkServices(model: DeploymentModel, provided: Set<string>, add: Add):
       if (!model.distribution.has(s.key)) add('service-not-distributed', `service '${s.key}' is not in the distribution, so it is not deployed`, s.loc, undefined, { name: s.key });
       continue;
     }
-    checkUnknownAttributes([...s.attributes.keys()], serviceAttributeNames, (n) => s.attributes.get(n) ?? s.loc, 'service', add);
+    checkUnknownAttributes([...s.attributes.keys()], 'service', (n) => s.attributes.get(n) ?? s.loc, add);
     for (const a of requiredServiceAttributes) if (!s.attributes.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc);
     if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
     // A service whose definition is not known may provide the container a type names.

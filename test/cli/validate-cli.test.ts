@@ -51,7 +51,7 @@ describe('dnx validate', () => {
   it('--ignore silences a code', () => {
     const r = run(join(root, 'test', 'model', 'broken', 'typos'), ...typos, '--json', '--ignore', 'unknown-target', '--ignore', 'unknown-service', '--ignore', 'name-mismatch');
     assert.equal(r.code, 0);
-    assert.deepEqual((JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code), ['unknown-attribute', 'unknown-type']);
+    assert.deepEqual((JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code), ['misspelt-attribute', 'unknown-type', 'unknown-attribute']);
   });
 
   it('rejects combinations of models Disnix rejects, with exit 2', () => {

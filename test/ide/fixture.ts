@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseDeployment } from '../../core/model/analyse';
 import { roleOf, type ModelRole } from '../../core/model/roles';
-import { parsedCleanly, type IdeState, type TextEdit } from '../../core/ide/state';
+import type { IdeState, TextEdit } from '../../core/ide/state';
 import { memoryFiles } from '../helpers';
 
 export const EXAMPLE = join(__dirname, '..', '..', '..', 'examples', 'hello-world');
@@ -37,10 +37,10 @@ export function fixture(overrides: Record<string, string> = {}): Fixture {
   }
   const disk = memoryFiles(files);
   const deployment = { services: `${ROOT}/services.nix`, infrastructure: `${ROOT}/infrastructure.nix`, distribution: `${ROOT}/distribution.nix` };
-  const analysis = analyseDeployment(deployment, { files: disk });
-  // As in the server: while the text does not parse, completion uses the model from before the edit.
-  const stableModel = parsedCleanly(analysis) ? analysis.model : fixture().state.analysis.model;
-  return { state: { analysis, stableModel, text: disk.readText }, path, role: roleOf(path)!, offset, files };
+  // As in the server: a part whose file does not parse now is taken from the model before the edit.
+  const lastGood = Object.keys(overrides).length ? fixture().state.stableModel : undefined;
+  const analysis = analyseDeployment(deployment, { files: disk, lastGood });
+  return { state: { analysis, stableModel: analysis.stableModel, text: disk.readText }, path, role: roleOf(path)!, offset, files };
 }
 
 /** A file of the example with `marker` inserted where `before` first occurs. */

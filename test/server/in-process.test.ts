@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createConnection } from 'vscode-languageserver/node';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { createServer } from '../../server/server';
-import { DEPLOYMENTS_REQUEST, type DeploymentInfo } from '../../server/protocol';
+import { DEPLOYMENTS_REQUEST, ERRORS_REQUEST, type DeploymentInfo } from '../../server/protocol';
 import { memoryFiles, ready } from '../helpers';
 
 const WS = '/ws';
@@ -78,6 +78,15 @@ describe('the language server in-process, over in-memory files', () => {
     await client.sendNotification('textDocument/didChange', { textDocument: { uri: uri(`${WS}/services.nix`), version: 2 }, contentChanges: [{ text }] });
     const p = await diagnosticsOf(`${WS}/services.nix`, (x) => x.version === 2);
     assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line]), [['undefined-variable', 3]]);
+  });
+
+  it('checks the other files against the last good model of a file with an error, and reports only the real error', async () => {
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(`${WS}/distribution.nix`), languageId: 'nix', version: 1, text: files.get(`${WS}/distribution.nix`) } });
+    const p = await diagnosticsOf(`${WS}/distribution.nix`, (x) => x.version === 1);
+    // Without the last good services model, 'db' and 'web' would be unknown services here.
+    assert.deepEqual(p.diagnostics, []);
+    const deployment = { services: `${WS}/services.nix`, infrastructure: `${WS}/infrastructure.nix`, distribution: `${WS}/distribution.nix` };
+    assert.deepEqual(await client.sendRequest(ERRORS_REQUEST, deployment), ["services.nix:4:65: undefined variable 'dbb'"]);
   });
 
   it('drops a code the settings ignore, at once', async () => {

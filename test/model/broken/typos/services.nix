@@ -30,6 +30,7 @@ rec {
       inherit HelloWorldService;
     };
     type = "proces";
+    deployStat = false;
     port = 8080;
   };
 }

@@ -11,7 +11,7 @@ import { parseNix } from './lower';
 import { sharedParseCache, type ParseCache, type ParsedFile } from './parse-cache';
 import { bindVariables } from './scope';
 import { canonPath } from './paths';
-import { Source, type Loc } from './source';
+import { placeFrom, Source, type Loc } from './source';
 import { StoreSources } from './store';
 import { wrapInt } from './numbers';
 import {
@@ -471,7 +471,7 @@ export class Evaluator {
       const name = stringOf(nameV);
       if (vals.has(name)) {
         const first = locs.get(name);
-        throw new EvalError('other', `dynamic attribute '${name}' already defined at ${first ? first.source.describe(first.start) : 'another place'}`, first ?? d.loc);
+        throw new EvalError('other', `dynamic attribute '${name}' already defined at ${first ? placeFrom(first, d.loc) : 'another place'}`, first ?? d.loc);
       }
       vals.set(name, this.lazy(d.value, scope));
       locs.set(name, d.loc);

@@ -8,7 +8,7 @@ import type { AttrDef, AttrKey, DynamicAttrDef, Expr, Formal, Interpolation, Str
 import { diagnostic, type Diagnostic } from './diagnostic';
 import { canonPath, homeDir } from './paths';
 import { parseTree, type PreviousParse } from './parser';
-import { Source, type Loc } from './source';
+import { placeFrom, Source, type Loc } from './source';
 import { decodeStringSegment, lexIndentedSegment, stripIndentation, type IndentToken } from './strings-lexer';
 import { describeError, describeMissing } from './syntax-errors';
 
@@ -413,7 +413,7 @@ class Lowerer {
     const existing = attrs.get(name);
     if (existing) {
       this.diagnostics.push({
-        ...syntaxError(at, `attribute '${name}' already defined at ${existing.loc.source.describe(existing.loc.start)}`),
+        ...syntaxError(at, `attribute '${name}' already defined at ${placeFrom(existing.loc, at)}`),
         related: [{ loc: existing.loc, message: `first definition of '${name}'` }],
       });
       return;

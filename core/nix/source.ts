@@ -2,6 +2,8 @@
 // indices into the JavaScript string, so LSP positions (0-based line, UTF-16 character) fall
 // out directly; the CLI prints the same position 1-based.
 
+import { dirname, relative } from 'node:path';
+
 export interface Position {
   line: number;
   character: number;
@@ -78,6 +80,18 @@ export function compareLocs(a: Loc, b: Loc): number {
   const pa = a.source.path;
   const pb = b.source.path;
   return pa < pb ? -1 : pa > pb ? 1 : a.start - b.start;
+}
+
+/**
+ * `loc` as a message about a place `from` names it: `line 12` in the same file, else the path
+ * relative to `from`'s folder with line and column. Messages shown in an editor carry no
+ * absolute paths; the place itself goes along as related information.
+ */
+export function placeFrom(loc: Loc, from: Loc): string {
+  const p = loc.source.position(loc.start);
+  if (loc.source.path === from.source.path) return `line ${p.line + 1}`;
+  const path = loc.source.path.startsWith('/') && from.source.path.startsWith('/') ? relative(dirname(from.source.path), loc.source.path) : loc.source.path;
+  return `${path}:${p.line + 1}:${p.character + 1}`;
 }
 
 export function describeLoc(loc: Loc): string {

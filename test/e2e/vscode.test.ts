@@ -86,6 +86,14 @@ describe('the extension in a real VS Code', { skip }, () => {
     await page.locator('.tab.active[aria-label^="services.nix"]').waitFor();
   }));
 
+  it('shows the graph from the button in the editor title (which passes a Uri)', withScreenshot(async () => {
+    await openFile(page, 'distribution.nix');
+    await page.locator('.editor-actions .action-label[aria-label*="Show Deployment Graph"]').first().click();
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await view.locator('g.service').nth(2).waitFor();
+    assert.equal(await view.locator('#error').innerText(), '');
+  }));
+
   it('shows the plan from the code lens, linking to the models', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');
     await page.locator('.codelens-decoration a', { hasText: 'Plan' }).first().click();
@@ -108,7 +116,8 @@ describe('deploying from a real VS Code', { skip }, () => {
     cpSync(join(EXAMPLE, 'local'), project, { recursive: true });
     // The coordinator profile and the local targets' state: this test's own, through the environment dnx inherits.
     state = join(work, 'state');
-    editor = await startEditor(work, project, {}, { XDG_STATE_HOME: state, DNX_STATE_DIR: join(state, 'dnx') });
+    // Unsaved edits stay unsaved, as on the desktop by default.
+    editor = await startEditor(work, project, { 'files.autoSave': 'off' }, { XDG_STATE_HOME: state, DNX_STATE_DIR: join(state, 'dnx') });
     page = editor.page;
   });
 
@@ -121,6 +130,27 @@ describe('deploying from a real VS Code', { skip }, () => {
   const graph = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   const live = (state: string) => graph().locator(`g.service[data-live="${state}"]`);
   const targetsView = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Disnix Targets' }) });
+
+  it('offers to save unsaved models before deploying, and refuses models with errors', withScreenshot(async () => {
+    const distribution = join(work, 'project', 'distribution.nix');
+    await openFile(page, 'distribution.nix');
+    // An unsaved mistake: text after the model's closing brace.
+    await page.locator('.view-line', { hasText: 'HelloWorld = [' }).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('oops');
+    await runCommand(page, 'Disnix: Deploy');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText('A model file has unsaved changes (distribution.nix)').first().waitFor();
+    await dialog.getByRole('button', { name: 'Save and Deploy' }).click();
+    await notification(page, 'Not deployed: the models have an error: distribution.nix:8:1').waitFor();
+    assert.match(readFileSync(distribution, 'utf8'), /oops/);
+    // Undone and saved: the next test deploys the example as it was.
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached' });
+    assert.doesNotMatch(readFileSync(distribution, 'utf8'), /oops/);
+    await page.locator('.notification-toast .codicon-notifications-clear').first().click().catch(() => {});
+  }));
 
   it('deploys from the command palette, then lists what each machine runs and shows it running in the graph', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');

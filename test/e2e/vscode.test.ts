@@ -102,6 +102,25 @@ describe('the extension in a real VS Code', { skip }, () => {
     await editor.locator('.view-line', { hasText: 'Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged' }).waitFor();
     await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
   }));
+
+  it('lets the chosen deployment drive the commands, naming its folder in the status bar', withScreenshot(async () => {
+    await runCommand(page, 'View: Close All Editor Groups');
+    await openFile(page, 'distribution.nix');
+    await page.locator('.statusbar-item', { hasText: 'project: services · infrastructure · distribution' }).first().waitFor();
+    await runCommand(page, 'Disnix: Select Deployment');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.monaco-list-row', { hasText: 'project/local: services · infrastructure · distribution' }).first().click();
+    await page.locator('.statusbar-item', { hasText: 'project/local: services · infrastructure · distribution' }).first().waitFor();
+    // The root distribution model is still the open file; the plan is the chosen deployment's.
+    await runCommand(page, 'Disnix: Plan Deployment');
+    await page.locator('.tab.active[aria-label^="local plan"]').waitFor();
+    // The picker marks the current choice.
+    await runCommand(page, 'Disnix: Select Deployment');
+    const current = pick.locator('.monaco-list-row', { hasText: 'current' });
+    await current.first().waitFor();
+    assert.match(await current.first().innerText(), /project\/local:/);
+    await page.keyboard.press('Escape');
+  }));
 });
 
 describe('deploying from a real VS Code', { skip }, () => {
@@ -206,7 +225,7 @@ async function startEditor(work: string, project: string, settings: Record<strin
   writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }));
   const port = await freePort();
   const server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
   let log = '';
   let failed = false;
   server.stdout!.on('data', (d) => (log += d));
@@ -232,7 +251,13 @@ async function startEditor(work: string, project: string, settings: Record<strin
     },
     async close() {
       await browser.close();
-      server.kill();
+      // Its own process group: code-server's helpers (the file watcher) go with it.
+      try {
+        process.kill(-server.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server.once('exit', r));
       // A failure's screenshots stay for a person to look at.
       if (!failed) rmSync(work, { recursive: true, force: true });
     },

@@ -9,7 +9,8 @@
 import { isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentFiles } from '../server/protocol';
-import { coordinatorFlags, modelFlags, modelsFolder } from './dnx-args';
+import { modelsFolder } from '../core/model/deployment-files';
+import { coordinatorFlags, modelFlags } from './dnx-args';
 import { EVENTS_FD, runDnx, type DeployEvent, type DnxRun } from './dnx-cli';
 import type { LiveFeed } from './live-feed';
 

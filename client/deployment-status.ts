@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, type DeploymentFiles, type DeploymentInfo, type DeploymentsParams } from '../server/protocol';
-import { modelsFolder } from './dnx-args';
+import { deploymentId, modelsFolder } from '../core/model/deployment-files';
 
 const MEMENTO_KEY = 'disnix.chosenDeployments';
 const CURRENT_KEY = 'disnix.currentDeployment';
@@ -55,10 +55,7 @@ export class DeploymentStatus implements vscode.Disposable {
 
   /** The deployment the model file `uri` is analysed in. */
   async of(uri: string): Promise<DeploymentFiles | undefined> {
-    const client = this.client();
-    if (!client?.isRunning()) return undefined;
-    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri } satisfies DeploymentsParams);
-    return deployments.find((d) => d.active)?.files;
+    return (await this.deployments(false, uri))?.find((d) => d.active)?.files;
   }
 
   private pick(deployments: DeploymentInfo[]): DeploymentFiles | undefined {
@@ -87,15 +84,14 @@ export class DeploymentStatus implements vscode.Disposable {
     return picked.files;
   }
 
-  /** Every deployment, marked with whether the active file is analysed in it; undefined (and the user told, if `tell`) when there are none. */
-  private async deployments(tell: boolean): Promise<DeploymentInfo[] | undefined> {
+  /** Every deployment, marked with whether `uri` (the active file by default) is analysed in it; undefined (and the user told, if `tell`) when there are none. */
+  private async deployments(tell: boolean, uri = vscode.window.activeTextEditor?.document.uri.toString()): Promise<DeploymentInfo[] | undefined> {
     const client = this.client();
     if (!client?.isRunning()) {
       if (tell) void vscode.window.showErrorMessage('The Disnix language server is not running (Disnix: Restart Language Server).');
       return undefined;
     }
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri: uri?.toString() } satisfies DeploymentsParams);
+    const deployments = await client.sendRequest<DeploymentInfo[]>(DEPLOYMENTS_REQUEST, { uri } satisfies DeploymentsParams);
     if (deployments.length || !tell) return deployments.length ? deployments : undefined;
     void vscode.window.showInformationMessage('No Disnix deployment found: the workspace needs services, infrastructure and distribution models (or an architecture model).');
     return undefined;
@@ -108,7 +104,7 @@ export class DeploymentStatus implements vscode.Disposable {
 }
 
 /** `hello-world/local: services · infrastructure · distribution`: the folder, relative to the workspace, and the models. */
-export function describe(files: DeploymentFiles): string {
+function describe(files: DeploymentFiles): string {
   const names = files.architecture ? [basename(files.architecture, '.nix')] : [files.services, files.infrastructure, files.distribution, files.packages].filter((p): p is string => !!p).map((p) => basename(p, '.nix'));
   return `${folderName(modelsFolder(files))}: ${names.join(' · ')}`;
 }
@@ -121,6 +117,5 @@ function folderName(folder: string): string {
 }
 
 function sameFiles(a: DeploymentFiles, b: DeploymentFiles): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof DeploymentFiles>;
-  return [...keys].every((k) => a[k] === b[k]);
+  return deploymentId(a) === deploymentId(b);
 }

@@ -1,7 +1,6 @@
 // The dnx flags the extension's settings and the chosen deployment stand for, shared by the
 // commands that run dnx.
 
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentFiles } from '../server/protocol';
 
@@ -23,9 +22,4 @@ export function modelFlags(files: DeploymentFiles): string[] {
 /** Where the targets are read from, as `dnx query` takes it. */
 export function infrastructureFlags(files: DeploymentFiles): string[] {
   return files.architecture ? ['-A', files.architecture] : files.infrastructure ? ['-i', files.infrastructure] : [];
-}
-
-/** The folder dnx runs in: the models' (relative paths inside them resolve from there anyway). */
-export function modelsFolder(files: DeploymentFiles): string {
-  return dirname(Object.values(files).find((p): p is string => !!p) ?? '.');
 }

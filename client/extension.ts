@@ -76,9 +76,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
    * one of the current deployment (see DeploymentStatus.current), else the active editor's.
    */
   async function modelUri(uri: string | vscode.Uri | undefined): Promise<string | undefined> {
-    const files = given(uri) ? undefined : await status.current(false);
+    const passed = given(uri);
+    if (passed) return passed;
+    const files = await status.current(false);
     const file = files && (files.distribution ?? files.architecture);
-    return given(uri) ?? (file ? vscode.Uri.file(file).toString() : activeModel());
+    return file ? vscode.Uri.file(file).toString() : activeModel();
   }
 
   await start();

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { DeploymentFiles } from '../server/protocol';
 import { runDnx } from './dnx-cli';
-import { coordinatorFlags, infrastructureFlags, modelsFolder } from './dnx-args';
+import { modelsFolder } from '../core/model/deployment-files';
+import { coordinatorFlags, infrastructureFlags } from './dnx-args';
 import type { LiveFeed } from './live-feed';
 
 export const TARGETS_VIEW_ID = 'disnix.targets';

@@ -12,7 +12,8 @@ import type { DeploymentFiles } from '../core/model/types';
 import type { IdeState } from '../core/ide/state';
 import { diagnostic, type Diagnostic } from '../core/nix/diagnostic';
 import { Source } from '../core/nix/source';
-import { deploymentId, type ModelWorkspace } from './workspace';
+import { deploymentId } from '../core/model/deployment-files';
+import type { ModelWorkspace } from './workspace';
 
 export interface Documents {
   /** The editor's text of an open file. */

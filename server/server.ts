@@ -3,7 +3,7 @@
 // in-process over in-memory streams and files (test/server/in-process.test.ts); main.ts runs it
 // over stdio or Node IPC.
 
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import {
   CodeActionKind,
   ErrorCodes,
@@ -27,17 +27,19 @@ import { foldingRanges, outline, type OutlineItem } from '../core/ide/outline';
 import { semanticTokens } from '../core/ide/semantic-tokens';
 import { parsedFile, type TextEdit } from '../core/ide/state';
 import { roleOf } from '../core/model/roles';
+import { deploymentId, modelsFolder } from '../core/model/deployment-files';
 import type { DeploymentFiles } from '../core/model/types';
 import { Evaluator } from '../core/nix/eval';
 import { DEFAULT_PROFILE, defaultCoordinatorPath } from '../core/plan/coordinator';
 import { initParser } from '../core/nix/parser';
 import { diskFiles, type NixFiles } from '../core/nix/files';
+import { placeIn } from '../core/nix/diagnostic';
 import { Source } from '../core/nix/source';
 import { Analyser, type AnalyserSettings } from './analyser';
 import { completionKind, diagnostic, location, pathOf, range, symbolKind, tokenModifiers, tokenTypes, uriOf } from './convert';
 import { planResponse, type CoordinatorSettings } from './plan';
 import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, ERRORS_REQUEST, PLAN_REQUEST, type DeploymentInfo, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
-import { ModelWorkspace, deploymentId, resolveFiles } from './workspace';
+import { ModelWorkspace, resolveFiles } from './workspace';
 
 interface InitializationOptions {
   /** Deployments the user chose before, absolute paths. */
@@ -181,12 +183,9 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
 
   connection.onRequest(ERRORS_REQUEST, (files: DeploymentFiles): string[] => {
     const state = analyser.stateOf(files);
-    const folder = dirname(Object.values(files).find((p): p is string => !!p) ?? '.');
     if (!state) return ['the models could not be analysed (see the Disnix output)'];
-    return state.analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => {
-      const at = d.loc.source.position(d.loc.start);
-      return `${relative(folder, d.loc.source.path)}:${at.line + 1}:${at.character + 1}: ${d.message}`;
-    });
+    const folder = modelsFolder(files);
+    return state.analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => `${placeIn(d.loc, folder)}: ${d.message}`);
   });
 
   connection.onNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, (files: DeploymentFiles) => {

@@ -88,10 +88,6 @@ export function contains(d: DeploymentFiles, path: string): boolean {
   return Object.values(d).includes(path);
 }
 
-export function deploymentId(d: DeploymentFiles): string {
-  return JSON.stringify([d.services, d.infrastructure, d.distribution, d.packages, d.architecture]);
-}
-
 /** Resolves the `disnix.models` setting's paths against a workspace folder. */
 export function resolveFiles(files: DeploymentFiles, root: string): DeploymentFiles {
   const out: DeploymentFiles = {};

@@ -36,8 +36,6 @@ export interface Analysis {
   model: DeploymentModel;
   /** `model` with the parts whose file failed taken from the last good model: what the checks across files used. */
   stableModel: DeploymentModel;
-  /** The parts whose file has a syntax error or could not be read into a model. */
-  failed: ModelPart[];
   diagnostics: Diagnostic[];
   evaluator: Evaluator;
 }
@@ -58,24 +56,24 @@ export function analyseDeployment(files: DeploymentFiles, options: AnalysisOptio
   const targetDefaults = options.targetDefaults ?? {};
   const { model, diagnostics } = loadDeployment(evaluator, files, { extraParams: options.extraParams, targetDefaults });
   const failed = failedParts(files, model, diagnostics);
-  const stableModel = { ...model };
-  for (const part of failed) if (options.lastGood) stableModel[part] = options.lastGood[part] as never;
+  const { lastGood } = options;
+  const stableModel: DeploymentModel = lastGood ? { ...model, ...Object.fromEntries(failed.map((part) => [part, lastGood[part]])) } : model;
   const failedFiles = new Set(failed.map((part) => files[part]));
   // What is checked across files against a failed part is not known (without a last good model) or not current in its file.
-  const unknowable = new Set((options.lastGood ? [] : failed).flatMap((part) => CHECKS_AGAINST[part]));
+  const unknowable = new Set((lastGood ? [] : failed).flatMap((part) => CHECKS_AGAINST[part]));
   const checks = validateModel(stableModel).filter((d) => !failedFiles.has(d.loc.source.path) && !unknowable.has(d.code));
   const ignored = new Set(options.ignore ?? []);
   const all = [...diagnostics, ...absentCheckouts(evaluator), ...checks].filter((d) => !ignored.has(d.code));
   all.sort((a, b) => compareLocs(a.loc, b.loc));
-  return { files, targetDefaults, model, stableModel, failed, diagnostics: all, evaluator };
+  return { files, targetDefaults, model, stableModel, diagnostics: all, evaluator };
 }
 
 type ModelPart = 'services' | 'infrastructure' | 'distribution';
 
-/** The checks in other files that compare with a part. */
+/** The checks in other files that compare with a part (those in its own file are dropped with it). */
 const CHECKS_AGAINST: Record<ModelPart, DiagnosticCode[]> = {
-  services: ['unknown-service', 'unknown-container', 'dependency-on-package'],
-  infrastructure: ['unknown-target', 'unknown-container', 'duplicate-target-address'],
+  services: ['unknown-service', 'unknown-container'],
+  infrastructure: ['unknown-target', 'unknown-container'],
   distribution: ['service-not-distributed', 'dependency-not-distributed', 'unknown-container'],
 };
 

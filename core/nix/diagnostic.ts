@@ -22,14 +22,16 @@ export function diagnostic(code: DiagnosticCode, message: string, loc: Loc, rela
 
 /** `FILE:LINE:COL: severity: message [code]`, as compilers print, with a `note:` line per related place; paths relative to `cwd`. */
 export function formatDiagnostic(d: Diagnostic, cwd: string): string {
-  const where = (loc: Diagnostic['loc']) => {
-    const p = loc.source.position(loc.start);
-    const path = loc.source.path.startsWith('/') ? relative(cwd, loc.source.path) : loc.source.path;
-    return `${path}:${p.line + 1}:${p.character + 1}`;
-  };
-  const lines = [`${where(d.loc)}: ${d.severity}: ${d.message} [${d.code}]`];
-  for (const r of d.related ?? []) lines.push(`${where(r.loc)}: note: ${r.message}`);
+  const lines = [`${placeIn(d.loc, cwd)}: ${d.severity}: ${d.message} [${d.code}]`];
+  for (const r of d.related ?? []) lines.push(`${placeIn(r.loc, cwd)}: note: ${r.message}`);
   return lines.join('\n');
+}
+
+/** `FILE:LINE:COL`, 1-based, the path relative to `cwd`. */
+export function placeIn(loc: Loc, cwd: string): string {
+  const p = loc.source.position(loc.start);
+  const path = loc.source.path.startsWith('/') ? relative(cwd, loc.source.path) : loc.source.path;
+  return `${path}:${p.line + 1}:${p.character + 1}`;
 }
 
 /** As `dnx validate --json` prints it: LSP-style ranges (0-based lines, UTF-16 columns). */

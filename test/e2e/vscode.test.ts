@@ -168,7 +168,6 @@ describe('deploying from a real VS Code', { skip }, () => {
     await page.keyboard.press('Control+S');
     await page.locator('.tab.active.dirty').waitFor({ state: 'detached' });
     assert.doesNotMatch(readFileSync(distribution, 'utf8'), /oops/);
-    await page.locator('.notification-toast .codicon-notifications-clear').first().click().catch(() => {});
   }));
 
   it('deploys from the command palette, then lists what each machine runs and shows it running in the graph', withScreenshot(async () => {

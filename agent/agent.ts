@@ -12,6 +12,7 @@ import { firstRejection } from '../core/collections';
 import type { LockOwner } from '../core/deploy/lock-owner';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ComponentActivity, Request } from '../core/deploy/protocol';
+import type { ServiceStatus } from '../core/deploy/service-status';
 import { jsonToNix } from '../core/plan/json-to-nix';
 import { readSnapshotStream, snapshotStream, snapshotsTempDir } from '../core/deploy/snapshot-stream';
 import { isStorePath, NIX_STORE, type ObjectStore } from '../core/deploy/store';
@@ -21,7 +22,7 @@ import { AgentError } from './errors';
 import { Locks } from './locks';
 import { nixPackageStore, ownPackageStore, type PackageStore } from './package-store';
 import type { Activity } from './modules/module';
-import { resolveModule } from './modules/index';
+import { resolveModule, statusReader } from './modules/index';
 import { Profiles, readProfileManifest } from './profiles';
 
 export interface AgentIO {
@@ -95,6 +96,9 @@ export class Agent {
         return;
       case 'query-installed':
         io.out(JSON.stringify(this.installed(req.profile)));
+        return;
+      case 'query-status':
+        io.out(JSON.stringify(this.statuses(req.profile)));
         return;
       case 'collect-garbage': {
         if (req.deleteOld) await this.profiles.deleteOld();
@@ -174,6 +178,15 @@ export class Agent {
     const current = this.profiles.current(profile);
     // The profile keeps its generation in the store: no need to ask the store whether it is there.
     return current ? readProfileManifest(this.store.realPath(current)).services : [];
+  }
+
+  /** What each installed service is doing, as its activation module tells. */
+  statuses(profile: string): ServiceStatus[] {
+    return this.installed(profile).map((s) => {
+      const read = isStorePath(s.type) ? undefined : statusReader(s.type, undefined, this.env);
+      const now = read ? read({ componentName: componentName(s.pkg), container: s.container, paths: this.paths }) : { state: 'unknown' as const, detail: `the ${isStorePath(s.type) ? componentName(s.type) : s.type} module cannot tell` };
+      return { name: s.name, container: s.container, ...now };
+    });
   }
 
   /** A lock taken without `--owner` belongs to the program that asked (a Disnix client, say). */

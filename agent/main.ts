@@ -27,6 +27,8 @@ Runs one operation of Disnix's client interface on this machine (as disnix-run-a
   --import-snapshots --localfile -C CONTAINER -c COMPONENT FOLDERS
   --clean-snapshots [--keep N] [-C CONTAINER] [-c COMPONENT]
   --session                        operations as JSON lines on standard input, until it ends
+  --query-status [-p PROFILE]      (ours) what each installed service is doing now, as JSON:
+                                   running, stopped, failed or unknown, with details and its log
 
 The state (store, profiles, locks, Dysnomia state) lives in --state-dir, else
 $DNX_AGENT_STATE_DIR, else /var/lib/dnx-agent (root) or ~/.local/state/dnx/agent.

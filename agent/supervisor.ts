@@ -1,7 +1,8 @@
 // The supervisor the `process` module leaves behind for each daemon: it starts the daemon in a
 // process group of its own, tells the agent once the daemon has stayed up for a moment, restarts
 // it with growing pauses when it dies, and on SIGTERM stops it: SIGTERM to its group, SIGKILL if
-// it is still there after a grace period.
+// it is still there after a grace period. It keeps a record of the daemon (its pid, since when
+// it runs, how it last ended) beside the pid file, so the target can tell what really runs.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -32,16 +33,52 @@ export function isAlive(pid: number, pidFile?: string): boolean {
   }
 }
 
+/** What the supervisor last knew of its daemon. */
+export interface DaemonRecord {
+  program: string;
+  /** The daemon's pid while it runs (its process group's id as well). */
+  pid?: number;
+  /** When it last started (ms since the epoch). */
+  since?: number;
+  /** How often it was started again after dying. */
+  restarts: number;
+  /** How it last ended, in words ("exit status 3", "signal SIGKILL"), and when. */
+  lastExit?: { how: string; at: number };
+  /** While it is down: when it will be started again. */
+  nextStart?: number;
+}
+
+/** The record kept beside a pid file. */
+export function recordFileOf(pidFile: string): string {
+  return pidFile.replace(/\.pid$/, '') + '.daemon.json';
+}
+
+export function readDaemonRecord(pidFile: string): DaemonRecord | undefined {
+  try {
+    const r = JSON.parse(readFileSync(recordFileOf(pidFile), 'utf8')) as DaemonRecord;
+    return typeof r === 'object' && r !== null && typeof r.restarts === 'number' ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole and renamed into place: a reader never sees half a file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
 export function supervise(pidFile: string, logFile: string, program: string): void {
-  const tmp = `${pidFile}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${process.pid}\n`);
-  renameSync(tmp, pidFile);
+  writeAtomically(pidFile, `${process.pid}\n`);
+  const record: DaemonRecord = { program, restarts: 0 };
+  const keep = () => writeAtomically(recordFileOf(pidFile), JSON.stringify(record) + '\n');
   const log = openSync(logFile, 'a');
   const note = (msg: string) => writeSync(log, `[supervisor ${new Date().toISOString()}] ${msg}\n`);
   let child: ChildProcess | undefined;
   let stopping = false;
   let settled = false;
-  let restarts = 0;
+  let backoff = 0; // restarts in a row: each waits twice as long
   let startedAt = 0;
 
   const answer = (text: string) => {
@@ -54,6 +91,7 @@ export function supervise(pidFile: string, logFile: string, program: string): vo
   };
   const finish = (code: number) => {
     rmSync(pidFile, { force: true });
+    rmSync(recordFileOf(pidFile), { force: true });
     closeSync(log);
     process.exit(code);
   };
@@ -62,6 +100,8 @@ export function supervise(pidFile: string, logFile: string, program: string): vo
     startedAt = Date.now();
     child = spawn(program, [], { stdio: ['ignore', log, log], detached: true });
     note(`started ${program} (pid ${child.pid})`);
+    Object.assign(record, { pid: child.pid, since: startedAt, nextStart: undefined });
+    keep();
     child.on('error', (e) => {
       note(`cannot run ${program}: ${e.message}`);
       if (!settled) {
@@ -77,10 +117,16 @@ export function supervise(pidFile: string, logFile: string, program: string): vo
         answer(`exited with ${how} at start`);
         return finish(1);
       }
-      if (Date.now() - startedAt > 60_000) restarts = 0;
-      const pause = Math.min(MAX_PAUSE_MS, 500 * 2 ** restarts++);
+      if (Date.now() - startedAt > 60_000) backoff = 0;
+      const pause = Math.min(MAX_PAUSE_MS, 500 * 2 ** backoff++);
       note(`restarting in ${pause / 1000} s`);
-      setTimeout(() => !stopping && run(), pause);
+      Object.assign(record, { pid: undefined, lastExit: { how, at: Date.now() }, nextStart: Date.now() + pause });
+      keep();
+      setTimeout(() => {
+        if (stopping) return;
+        record.restarts++;
+        run();
+      }, pause);
     });
   };
 

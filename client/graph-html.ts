@@ -30,7 +30,7 @@ export function graphHtml(r: GraphPageResources, nonce = randomBytes(18).toStrin
   <button id="fit" title="Fit the graph to the window">Fit</button>
   <button id="export" title="Save the drawing as SVG">Export SVG</button>
   <span class="legend"><span class="new">new</span><span class="changed">changed</span><span class="removed">removed</span><span class="unchanged">unchanged</span></span>
-  <span class="legend live-legend" title="What each service does now, once a deployment or the Disnix Targets view has asked the machines"><span class="running">running</span><span class="changing">changing</span><span class="stopped">stopped</span><span class="failed">failed</span></span>
+  <span class="legend live-legend" title="What each service does now, once a deployment or the Disnix Targets view has asked the machines"><span class="running">running</span><span class="changing">changing</span><span class="stopped">stopped</span><span class="failed">failed</span><span class="unknown" title="Installed; its activation module cannot tell whether it runs">unknown</span></span>
   <span id="status"></span>
 </header>
 <div id="error" role="alert"></div>

@@ -1,12 +1,13 @@
 // The "Disnix Targets" view: every machine of the deployment's infrastructure and the services
-// its profile holds, as `dnx query -f json` reports them (the targets' own answer to
-// query-installed, not what the coordinator thinks). Asked when the view is first shown, on
+// its profile holds, each with what it is doing now, as `dnx query -f json` reports them (the
+// targets' own answer, not what the coordinator thinks). Asked when the view is first shown, on
 // Refresh, and after each deployment; what it learns also colours the graph (LiveFeed).
 // Asking reaches the machines (and may run a client interface program), so an untrusted
 // workspace is not asked.
 
 import * as vscode from 'vscode';
 import type { ProfileService } from '../core/deploy/profile-manifest';
+import type { ServiceState, ServiceStatus } from '../core/deploy/service-status';
 import type { DeploymentFiles } from '../server/protocol';
 import { runDnx } from './dnx-cli';
 import { modelsFolder } from '../core/model/deployment-files';
@@ -15,12 +16,21 @@ import type { LiveFeed } from './live-feed';
 
 export const TARGETS_VIEW_ID = 'disnix.targets';
 
+type QueriedService = ProfileService & Partial<Omit<ServiceStatus, 'name' | 'container'>>;
+
 type Node =
-  | { kind: 'target'; name: string; services?: ProfileService[]; error?: string }
-  | { kind: 'service'; target: string; service: ProfileService }
+  | { kind: 'target'; name: string; services?: QueriedService[]; error?: string }
+  | { kind: 'service'; target: string; service: QueriedService }
   | { kind: 'note'; text: string };
 
-type QueryAnswer = Record<string, ProfileService[] | { error?: string }>;
+type QueryAnswer = Record<string, QueriedService[] | { error?: string }>;
+
+const STATE_ICONS: Record<ServiceState, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  stopped: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  unknown: new vscode.ThemeIcon('circle-outline'),
+};
 
 export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -94,12 +104,14 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (node.kind === 'note') return { label: node.text, iconPath: new vscode.ThemeIcon('info') };
     if (node.kind === 'service') {
       const s = node.service;
+      const state = s.state ?? 'unknown';
+      const now = state === 'unknown' ? `now: not known${s.detail ? ` (${s.detail})` : ''}` : `now: ${state}${s.detail ? ` (${s.detail})` : ''}`;
       return {
         id: `${node.target}/${s.container}/${s.name}`,
         label: s.name,
-        description: s.container,
-        tooltip: `${s.name} on ${node.target}\ncontainer: ${s.container}\ntype: ${s.type}\n${s.pkg}`,
-        iconPath: new vscode.ThemeIcon('symbol-class'),
+        description: state === 'running' || state === 'unknown' ? s.container : `${s.container} · ${state}`,
+        tooltip: [`${s.name} on ${node.target}`, `container: ${s.container}`, `type: ${s.type}`, now, ...(s.log ? [`log: ${s.log}`] : []), s.pkg].join('\n'),
+        iconPath: STATE_ICONS[state],
         contextValue: 'disnixService',
       };
     }
@@ -108,7 +120,7 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
       id: node.name,
       label: node.name,
       description: node.error ? 'could not be asked' : count === 0 ? 'runs nothing' : `${count} service${count === 1 ? '' : 's'}`,
-      tooltip: node.error ?? `${node.name}: ${count} service(s) in its profile`,
+      tooltip: node.error ?? `${node.name}: ${count === 0 ? 'no services' : count === 1 ? '1 service' : `${count} services`} in its profile`,
       iconPath: new vscode.ThemeIcon(node.error ? 'error' : 'server'),
       collapsibleState: count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
       contextValue: 'disnixTarget',

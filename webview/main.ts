@@ -21,7 +21,7 @@ let state: ViewState = kept ?? { filter: '', transform: { x: 0, y: 0, k: 1 } };
 let telling: ReturnType<typeof setTimeout> | undefined;
 let graph: DeploymentGraph | undefined;
 let drawn = 0;
-let live: LiveStates = { states: {}, known: [] };
+let live: LiveStates = { states: {}, details: {}, known: [] };
 /** The services of the graph drawn last, by id. */
 let drawnServices = new Map<string, GraphService>();
 
@@ -148,7 +148,7 @@ function describe(item: Element, targets: Map<string, GraphTarget>, services: Ma
   const lines = [`${s.name} on ${s.target}`, `type: ${s.type}`, `container: ${s.container}`, `build: ${s.pkg ?? 'known after building'}`];
   if (s.status) lines.push(`plan: ${s.status}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`);
   const now = liveStateOf(s);
-  if (now) lines.push(`now: ${now}`);
+  if (now) lines.push(`now: ${now === 'unknown' ? 'installed (its module cannot tell whether it runs)' : now}${live.details[s.id] ? ` (${live.details[s.id]})` : ''}`);
   return lines.join('\n');
 }
 
@@ -253,6 +253,6 @@ const EXPORT_STYLE = `.box{fill:#fff;stroke:#888}.target>.box{fill:#f4f4f4}.cont
 .service.new>.box{fill:#c8e6c9}.service.changed>.box{fill:#fff3c4}.service.removed>.box{fill:#ffcdd2;stroke-dasharray:4 3}
 .label{font:12px sans-serif}.edge{fill:none;stroke:#555}.edge.connectsTo{stroke-dasharray:5 4}
 .live{display:none}[data-live]>.live{display:inline;stroke:#fff}[data-live=running]>.live{fill:#2e7d32}[data-live=activating]>.live,[data-live=deactivating]>.live{fill:#f9a825}
-[data-live=stopped]>.live{fill:#9e9e9e}[data-live=failed]>.live{fill:#c62828}`;
+[data-live=stopped]>.live{fill:#9e9e9e}[data-live=failed]>.live{fill:#c62828}[data-live=unknown]>.live{fill:#fff;stroke:#757575}`;
 
 vscode.postMessage({ type: 'ready' });

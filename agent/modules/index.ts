@@ -8,12 +8,15 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { AgentError } from '../errors';
 import { echoModule } from './echo';
 import { filesetModule } from './fileset';
-import type { ActivityContext, BuiltinModule } from './module';
-import { processModule } from './process';
+import type { ActivityContext, BuiltinModule, StatusReader } from './module';
+import { processModule, processStatus } from './process';
 import { runProgram } from './run';
 import { wrapperModule } from './wrapper';
 
 export const BUILTIN_MODULES: Record<string, BuiltinModule> = { echo: echoModule, process: processModule, wrapper: wrapperModule, fileset: filesetModule };
+
+/** The built-in modules that can tell whether what they started still runs. */
+const BUILTIN_STATUS: Record<string, StatusReader> = { process: processStatus };
 
 const TYPE_NAME = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$/;
 
@@ -63,4 +66,13 @@ function external(file: string, type: string): BuiltinModule {
 function viaDysnomia(dysnomia: string, type: string): BuiltinModule {
   return (ctx: ActivityContext) =>
     runProgram(dysnomia, ['--type', type, '--operation', ctx.activity, '--component', ctx.component, '--container', ctx.container, '--environment'], ctx, `dysnomia's ${type} module (${ctx.activity} ${ctx.componentName})`);
+}
+
+/** How to ask what a service of `type` is doing: only our own modules can tell (Dysnomia's have no such activity). */
+export function statusReader(type: string, typePath: string | undefined, env: NodeJS.ProcessEnv): StatusReader | undefined {
+  try {
+    return resolveModule(type, typePath, env) === BUILTIN_MODULES[type] ? BUILTIN_STATUS[type] : undefined;
+  } catch {
+    return undefined; // no module at all: what it would be doing is not known either
+  }
 }

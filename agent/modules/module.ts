@@ -1,6 +1,7 @@
 // What an activation module gets: Dysnomia's interface (`<module> <activity> <component>
 // <container>`, container properties in the environment), as plain data for the built-in ones.
 
+import type { ServiceStatus } from '../../core/deploy/service-status';
 import type { AgentPaths } from '../config';
 import type { DysnomiaState } from '../dysnomia-state';
 
@@ -24,3 +25,9 @@ export interface ActivityContext {
 }
 
 export type BuiltinModule = (ctx: ActivityContext) => Promise<void>;
+
+/** What a module needs to tell whether a service it activated still runs. */
+export type StatusContext = Pick<ActivityContext, 'componentName' | 'container' | 'paths'>;
+
+/** Ours, not Dysnomia's: what a service is doing now, for the modules that can tell. */
+export type StatusReader = (ctx: StatusContext) => Omit<ServiceStatus, 'name' | 'container'>;

@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentError } from '../errors';
-import type { ActivityContext, BuiltinModule } from './module';
-import { isAlive, SUPERVISE_FLAG } from '../supervisor';
+import type { ActivityContext, BuiltinModule, StatusContext, StatusReader } from './module';
+import { isAlive, readDaemonRecord, recordFileOf, SUPERVISE_FLAG } from '../supervisor';
 
 const STOP_GRACE_MS = 20_000;
 
@@ -17,7 +17,7 @@ export const processModule: BuiltinModule = async (ctx) => {
   // A process keeps no state of its own: the other activities have nothing to do.
 };
 
-function files(ctx: ActivityContext): { pidFile: string; logFile: string } {
+function files(ctx: StatusContext): { pidFile: string; logFile: string } {
   return { pidFile: join(ctx.paths.run, ctx.container, `${ctx.componentName}.pid`), logFile: join(ctx.paths.log, ctx.container, `${ctx.componentName}.log`) };
 }
 
@@ -88,5 +88,25 @@ async function stop(ctx: ActivityContext): Promise<void> {
     ctx.log(`process: ${ctx.componentName}'s supervisor did not stop within ${STOP_GRACE_MS / 1000} s and was killed`);
   }
   rmSync(pidFile, { force: true });
+  rmSync(recordFileOf(pidFile), { force: true });
   ctx.log(`process: stopped ${ctx.componentName}`);
 }
+
+const when = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** Asks the daemon's supervisor's record, and the processes themselves, what runs. */
+export const processStatus: StatusReader = (ctx) => {
+  const { pidFile, logFile } = files(ctx);
+  const supervised = runningSupervisor(pidFile) !== undefined;
+  const record = readDaemonRecord(pidFile);
+  const log = logFile;
+  if (!record) return supervised ? { state: 'unknown', detail: 'its supervisor keeps no record (started by an older agent)', log } : { state: 'stopped', detail: 'not running', log };
+  const restarted = record.restarts > 0 ? `; restarted ${record.restarts} time${record.restarts === 1 ? '' : 's'}, last after ${record.lastExit?.how}` : '';
+  if (record.pid !== undefined && isAlive(record.pid)) {
+    const since = `pid ${record.pid}, since ${when(record.since ?? 0)}`;
+    return supervised ? { state: 'running', detail: since + restarted, log } : { state: 'running', detail: `${since}; its supervisor is gone, so it is not restarted if it dies`, log };
+  }
+  const ended = record.lastExit ? `exited with ${record.lastExit.how} at ${when(record.lastExit.at)}` : 'it ended';
+  if (supervised) return { state: 'failed', detail: `${ended}; ${record.nextStart ? `restarting at ${when(record.nextStart)}` : 'restarting'}`, log };
+  return record.lastExit ? { state: 'failed', detail: `${ended}, and its supervisor is gone`, log } : { state: 'stopped', detail: 'not running: it and its supervisor were stopped from outside the deployment', log };
+};

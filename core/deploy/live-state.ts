@@ -1,16 +1,21 @@
 // What each service instance is doing right now, as far as the coordinator knows: from the
 // steps of a deployment under way (activating, running, failed, ...) and from asking the
-// targets what their profiles hold (`dnx query`). The editor colours the deployment graph
-// with it. Instances are named as in the graph: `target/container/name`.
+// targets what runs there (`dnx query`: the profile, and what each service's module says it is
+// doing). The editor colours the deployment graph with it. Instances are named as in the graph:
+// `target/container/name`.
 
 import { instanceId } from '../plan/graph';
 import type { DeployEvent } from './events';
+import type { ServiceStatus } from './service-status';
 
-export type LiveState = 'running' | 'activating' | 'deactivating' | 'stopped' | 'failed';
+/** `unknown`: installed, but its activation module cannot tell whether it runs. */
+export type LiveState = 'running' | 'activating' | 'deactivating' | 'stopped' | 'failed' | 'unknown';
 
 export interface LiveStates {
   /** Instance id -> state. */
   states: Record<string, LiveState>;
+  /** Instance id -> what the target said of it, in words (how it ended, where its log is). */
+  details: Record<string, string>;
   /** Targets whose every running service is known: an instance there without a state is not running. */
   known: string[];
 }
@@ -25,6 +30,7 @@ export function stateAfter(e: DeployEvent): LiveState | undefined {
 
 export class LiveStateBook {
   private readonly states = new Map<string, LiveState>();
+  private readonly details = new Map<string, string>();
   private readonly known = new Set<string>();
 
   constructor(private readonly changed: () => void = () => undefined) {}
@@ -33,15 +39,25 @@ export class LiveStateBook {
   step(e: DeployEvent): void {
     const state = stateAfter(e);
     if (!state || !e.target || !e.container || !e.service) return;
-    this.states.set(instanceId(e.target, e.container, e.service), state);
+    const id = instanceId(e.target, e.container, e.service);
+    this.states.set(id, state);
+    this.details.delete(id);
     this.changed();
   }
 
-  /** What a target's profile holds: exactly these run there, and nothing else. */
-  installed(target: string, services: { name: string; container: string }[]): void {
+  /**
+   * What a target's profile holds, each with what it is doing if the target can tell: these
+   * are installed there, and nothing else runs.
+   */
+  installed(target: string, services: (Pick<ServiceStatus, 'name' | 'container'> & Partial<ServiceStatus>)[]): void {
     this.forget(target);
     this.known.add(target);
-    for (const s of services) this.states.set(instanceId(target, s.container, s.name), 'running');
+    for (const s of services) {
+      const id = instanceId(target, s.container, s.name);
+      this.states.set(id, s.state ?? 'unknown');
+      const detail = [s.detail, s.log && `log: ${s.log}`].filter(Boolean).join('; ');
+      if (detail) this.details.set(id, detail);
+    }
     this.changed();
   }
 
@@ -52,11 +68,11 @@ export class LiveStateBook {
   }
 
   snapshot(): LiveStates {
-    return { states: Object.fromEntries(this.states), known: [...this.known].sort() };
+    return { states: Object.fromEntries(this.states), details: Object.fromEntries(this.details), known: [...this.known].sort() };
   }
 
   private forget(target: string): void {
     this.known.delete(target);
-    for (const id of this.states.keys()) if (id.startsWith(`${target}/`)) this.states.delete(id);
+    for (const map of [this.states, this.details]) for (const id of map.keys()) if (id.startsWith(`${target}/`)) map.delete(id);
   }
 }

@@ -18,6 +18,8 @@ export type Request =
   | { op: 'export-snapshots'; paths: string[]; stdout?: boolean }
   | { op: 'set'; profile: string; path: string }
   | { op: 'query-installed'; profile: string }
+  /** Ours, not Disnix's: what each installed service is doing now (core/deploy/service-status.ts). */
+  | { op: 'query-status'; profile: string }
   | { op: 'collect-garbage'; deleteOld: boolean }
   | { op: ComponentActivity; type: string; container: string; arguments: ContainerArguments; path: string; command?: string }
   /** `owner` (ours, not Disnix's): who takes the lock, so a stale one can be told from a live one. */
@@ -49,7 +51,8 @@ export function toArgv(req: Request): string[] {
     case 'set':
       return ['--set', '--profile', req.profile, req.path];
     case 'query-installed':
-      return ['--query-installed', '--profile', req.profile];
+    case 'query-status':
+      return [`--${req.op}`, '--profile', req.profile];
     case 'collect-garbage':
       return ['--collect-garbage', ...(req.deleteOld ? ['--delete-old'] : [])];
     case 'lock':
@@ -134,6 +137,7 @@ export function parseArgv(argv: string[]): { request: Request; target?: string }
         request = { op, profile: opts.get('--profile') ?? 'default', path: one() };
         break;
       case 'query-installed':
+      case 'query-status':
         request = { op, profile: opts.get('--profile') ?? 'default' };
         break;
       case 'collect-garbage':

@@ -38,9 +38,24 @@ describe('live state', () => {
     book.step(step('activate', 'failed', 'old'));
     const elsewhere: DeployEvent = { ...step('activate', 'done'), target: 'b' };
     book.step(elsewhere);
-    book.installed('a', [{ name: 'web', container: 'process' }]);
-    assert.deepEqual(book.snapshot(), { states: { 'b/process/web': 'running', 'a/process/web': 'running' }, known: ['a'] });
+    book.installed('a', [{ name: 'web', container: 'process', state: 'running' }]);
+    assert.deepEqual(book.snapshot(), { states: { 'b/process/web': 'running', 'a/process/web': 'running' }, details: {}, known: ['a'] });
     book.unknown('a');
-    assert.deepEqual(book.snapshot(), { states: { 'b/process/web': 'running' }, known: [] });
+    assert.deepEqual(book.snapshot(), { states: { 'b/process/web': 'running' }, details: {}, known: [] });
+  });
+
+  it('takes each service\'s state from the target, with how it ended and its log; unknown where the target cannot tell', () => {
+    const book = new LiveStateBook();
+    book.installed('a', [
+      { name: 'web', container: 'process', state: 'failed', detail: 'exited with exit status 3', log: '/var/log/web.log' },
+      { name: 'db', container: 'mysql-database' },
+    ]);
+    assert.deepEqual(book.snapshot(), {
+      states: { 'a/process/web': 'failed', 'a/mysql-database/db': 'unknown' },
+      details: { 'a/process/web': 'exited with exit status 3; log: /var/log/web.log' },
+      known: ['a'],
+    });
+    book.step(step('activate', 'done'));
+    assert.deepEqual(book.snapshot().details, {}, 'a new activation makes the old exit history stale');
   });
 });

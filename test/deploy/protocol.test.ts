@@ -15,6 +15,7 @@ describe('client interface command line', () => {
       { op: 'print-invalid', paths: [P, P] },
       { op: 'set', profile: 'default', path: P },
       { op: 'query-installed', profile: 'p1' },
+      { op: 'query-status', profile: 'p1' },
       { op: 'collect-garbage', deleteOld: true },
       { op: 'activate', type: 'process', container: 'process', arguments: [['k', 'a=b; "c"\n$(x)']], path: P },
       { op: 'lock', profile: 'default', owner: '{"pid":1}', force: true },

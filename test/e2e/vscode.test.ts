@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -187,6 +187,16 @@ describe('deploying from a real VS Code', { skip }, () => {
     assert.equal(await live('running').count(), 3);
   }));
 
+  it('shows a service killed from outside as stopped, once the targets are asked again', withScreenshot(async () => {
+    // kill -9 of the daemon and of the supervisor that would restart it.
+    for (const pid of processesOf('hello-world-service')) process.kill(pid, 'SIGKILL');
+    await runCommand(page, 'Disnix: Refresh Targets');
+    await targetsView().locator('.monaco-list-row', { hasText: 'process · stopped' }).waitFor();
+    assert.deepEqual(await targetsView().locator('.monaco-list-row', { hasText: 'stopped' }).locator('.label-name').allInnerTexts(), ['HelloWorldService']);
+    await live('stopped').first().waitFor();
+    assert.equal(await live('running').count(), 2);
+  }));
+
   it('undeploys, rolls back and switches generations, the graph and the targets following', withScreenshot(async () => {
     await runCommand(page, 'Disnix: Undeploy');
     await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Undeploy' }).click();
@@ -209,6 +219,29 @@ describe('deploying from a real VS Code', { skip }, () => {
   }));
 
 });
+
+/** The supervisor of a process service of the local targets, and its daemon (the supervisor's command line names the daemon's pid file). */
+function processesOf(service: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmdline.includes('--supervise') && cmdline.some((w) => w.endsWith(`/${service}.pid`))) pids.push(Number(pid), ...childrenOf(Number(pid)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (pids.length === 0) throw new Error(`no supervisor runs ${service}`);
+  return pids;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 interface Editor {
   page: Page;

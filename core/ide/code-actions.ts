@@ -29,7 +29,8 @@ export function quickFixes(state: IdeState, path: string, start: number, end: nu
 function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggestion }: NonNullable<Diagnostic['subject']>): Omit<QuickFix, 'diagnostic'>[] {
   const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
   const typo = () => {
-    const edit = suggestion === undefined ? undefined : replaceName(d.loc, name, suggestion);
+    // At a helper's call site the text may be the helper's own: the fix goes where it is written.
+    const edit = suggestion === undefined ? undefined : (replaceName(d.loc, name, suggestion) ?? (d.loc.writtenIn && replaceName(d.loc.writtenIn, name, suggestion)));
     return present(edit && { title: d.code === 'name-mismatch' ? `Set the name to "${suggestion}"` : `Change to '${suggestion}'`, edits: [edit], preferred: true });
   };
   switch (d.code) {
@@ -74,8 +75,12 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
 }
 
 /** Replaces the last `name` written inside `loc` (the attribute of `infrastructure.name`, the inside of a string). */
+/** Replaces `name` where it stands as a whole word in `loc` (not inside a longer name, such as a service's key). */
 function replaceName(loc: Loc, name: string, replacement: string): TextEdit | undefined {
-  const at = textAt(loc).lastIndexOf(name);
+  const text = textAt(loc);
+  const word = /[A-Za-z0-9_'-]/;
+  let at = text.lastIndexOf(name);
+  while (at >= 0 && (word.test(text[at - 1] ?? '') || word.test(text[at + name.length] ?? ''))) at = at === 0 ? -1 : text.lastIndexOf(name, at - 1);
   if (at < 0) return undefined;
   return { loc: { ...loc, start: loc.start + at, end: loc.start + at + name.length }, newText: replacement };
 }

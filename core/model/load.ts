@@ -11,6 +11,7 @@ import { EvalError } from '../nix/errors';
 import { Evaluator } from '../nix/eval';
 import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
+import { atCallSite, definitionSite } from './call-site';
 import { transportOf } from './client-interface';
 import { didYouMean, typo } from './near-miss';
 import { attributeSchema, attributesOf, DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY, type AttributeKind, type ModelPart } from './schema';
@@ -53,6 +54,8 @@ export const PKGS = new Unknown('Nixpkgs is not evaluated while editing models')
 class ModelReader {
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
+  /** While a service is read: its definition and key, where what a helper wrote is reported. */
+  private service: { site: Loc; key: Loc; all: Loc[] } | undefined;
   /** Dependencies read as unknown values, resolved once every service is read. */
   private readonly unknownDependencies: Dependency[] = [];
   private readonly model: DeploymentModel = { services: new Map(), infrastructure: new Map(), distribution: new Map(), packages: new Map(), system: '' };
@@ -112,7 +115,7 @@ class ModelReader {
       if (target !== undefined) {
         const t = typo(target, this.model.infrastructure.keys());
         this.report('unknown-target', `'${target}' is not a target in the infrastructure model${didYouMean(t)}`, e.loc!, undefined, t);
-      } else this.report('eval-error', e.message, e.loc ?? at);
+      } else this.report('eval-error', e.message, this.inDefinition(e.loc ?? at, e.detail.missingAttribute));
       return undefined;
     }
   }
@@ -125,7 +128,13 @@ class ModelReader {
     return /^infrastructure\s*\./.test(text) ? name : undefined;
   }
 
-  report(code: DiagnosticCode, message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): void {
+  /** `loc`, moved to the call that built the service being read when a helper wrote it (core/model/call-site.ts). */
+  inDefinition(loc: Loc, text?: string): Loc {
+    return this.service ? atCallSite(loc, this.service.all, this.service.site, this.service.key, text) : loc;
+  }
+
+  report(code: DiagnosticCode, message: string, at: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): void {
+    const loc = this.inDefinition(at);
     const key = `${code}\0${loc.source.path}\0${loc.start}\0${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
@@ -418,40 +427,55 @@ class ModelReader {
   // ----- services -----
 
   readServices(set: NixAttrs, architecture: boolean, fallback: Loc): void {
-    for (const key of set.sortedNames()) {
+    const places = set.sortedNames().map((key) => {
       const loc = this.keyLoc(set, key, fallback);
       const at = this.valueLoc(set, key, loc);
-      const v = set.get(key) === undefined ? undefined : this.attempt(() => this.ev.force(set.get(key)!, at), at);
-      // Built with something not known here (a constructor from Nixpkgs or another checkout):
-      // the service exists, and nothing else is known of it.
-      if (v instanceof Unknown) {
-        this.model.services.set(key, { key, loc, unknown: true, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: new Map(), evaluated: new NixAttrs(new Map()) });
-        continue;
+      return { key, loc, at, site: definitionSite(loc, at) };
+    });
+    const all = places.map((p) => p.site);
+    for (const { key, loc, at, site } of places) {
+      this.service = { site, key: loc, all };
+      try {
+        this.readService(key, set, loc, at, architecture);
+      } finally {
+        this.service = undefined;
       }
-      if (v === undefined) continue;
-      if (!(v instanceof NixAttrs)) {
-        this.report('invalid-model', `service '${key}' must be an attribute set, not ${showType(v)}`, at);
-        continue;
-      }
-      const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: this.attributesOf(v, loc), evaluated: v };
-      const decoded = this.decode(v, 'service', loc);
-      const deployState = decoded.get('deployState');
-      if (typeof deployState === 'boolean') service.deployState = deployState;
-      for (const attr of ['name', 'type'] as const) {
-        const s = textOf(decoded.get(attr));
-        if (s !== undefined) service[attr] = { value: s, loc: this.valueLoc(v, attr, loc) };
-      }
-      for (const kind of ['dependsOn', 'connectsTo', 'activatesAfter'] as const) service[kind] = this.readDependencies(v, kind, loc, architecture);
-      const p = decoded.get('providesContainers');
-      if (p instanceof NixAttrs) for (const n of p.sortedNames()) service.providesContainers.push({ value: n, loc: this.keyLoc(p, n, loc) });
-      const provided = textOf(decoded.get('providesContainer'));
-      if (provided !== undefined) service.providesContainers.push({ value: provided, loc: this.valueLoc(v, 'providesContainer', loc) });
-      this.model.services.set(key, service);
-      if (architecture && v.has('targets')) this.readArchitectureTargets(key, v, loc);
     }
     // A dependency whose value is not known either (`inherit (constructed) proxy;`) is taken to be
     // the unknown service its parameter names, as `inherit` names it, so that order and graph keep it.
     for (const dep of this.unknownDependencies.splice(0)) if (this.model.services.get(dep.param)?.unknown) dep.service = dep.param;
+  }
+
+  /** One service of the services model: `at`, its value; `loc`, its key. */
+  readService(key: string, set: NixAttrs, loc: Loc, at: Loc, architecture: boolean): void {
+    const v = set.get(key) === undefined ? undefined : this.attempt(() => this.ev.force(set.get(key)!, at), at);
+    // Built with something not known here (a constructor from Nixpkgs or another checkout):
+    // the service exists, and nothing else is known of it.
+    if (v instanceof Unknown) {
+      this.model.services.set(key, { key, loc, unknown: true, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes: new Map(), evaluated: new NixAttrs(new Map()) });
+      return;
+    }
+    if (v === undefined) return;
+    if (!(v instanceof NixAttrs)) {
+      this.report('invalid-model', `service '${key}' must be an attribute set, not ${showType(v)}`, at);
+      return;
+    }
+    const attributes = new Map([...this.attributesOf(v, loc)].map(([n, l]) => [n, this.inDefinition(l)]));
+    const service: Service = { key, loc, dependsOn: [], connectsTo: [], activatesAfter: [], providesContainers: [], attributes, evaluated: v };
+    const decoded = this.decode(v, 'service', loc);
+    const deployState = decoded.get('deployState');
+    if (typeof deployState === 'boolean') service.deployState = deployState;
+    for (const attr of ['name', 'type'] as const) {
+      const s = textOf(decoded.get(attr));
+      if (s !== undefined) service[attr] = { value: s, loc: this.inDefinition(this.valueLoc(v, attr, loc), s) };
+    }
+    for (const kind of ['dependsOn', 'connectsTo', 'activatesAfter'] as const) service[kind] = this.readDependencies(v, kind, loc, architecture);
+    const p = decoded.get('providesContainers');
+    if (p instanceof NixAttrs) for (const n of p.sortedNames()) service.providesContainers.push({ value: n, loc: this.inDefinition(this.keyLoc(p, n, loc)) });
+    const provided = textOf(decoded.get('providesContainer'));
+    if (provided !== undefined) service.providesContainers.push({ value: provided, loc: this.inDefinition(this.valueLoc(v, 'providesContainer', loc), provided) });
+    this.model.services.set(key, service);
+    if (architecture && v.has('targets')) this.readArchitectureTargets(key, v, loc);
   }
 
   readDependencies(service: NixAttrs, kind: DependencyKind, loc: Loc, architecture: boolean): Dependency[] {
@@ -466,7 +490,7 @@ class ModelReader {
     const deps: Dependency[] = [];
     for (const param of set.sortedNames()) {
       const at = this.keyLoc(set, param, setLoc);
-      const dep: Dependency = { kind, param, loc: at };
+      const dep: Dependency = { kind, param, loc: this.inDefinition(at) };
       deps.push(dep);
       const v = this.attempt(() => this.ev.force(set.get(param)!, at), at);
       if (v instanceof Unknown) this.unknownDependencies.push(dep);

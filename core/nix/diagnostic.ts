@@ -16,7 +16,8 @@ export interface Diagnostic {
 }
 
 /** A diagnostic of `code`, with the catalogue's severity (core/diagnostic-codes.ts). */
-export function diagnostic(code: DiagnosticCode, message: string, loc: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): Diagnostic {
+export function diagnostic(code: DiagnosticCode, message: string, loc: Loc, given?: Diagnostic['related'], subject?: Diagnostic['subject']): Diagnostic {
+  const related = loc.writtenIn ? [{ loc: loc.writtenIn, message: 'where the function that builds it writes this' }, ...(given ?? [])] : given;
   return { code, severity: severityOf(code), message, loc, ...(related?.length ? { related } : {}), ...(subject ? { subject } : {}) };
 }
 

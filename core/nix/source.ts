@@ -73,6 +73,8 @@ export interface Span {
 /** A place in a source: what every AST node, diagnostic and evaluation error carries. */
 export interface Loc extends Span {
   source: Source;
+  /** Set on a place at a helper function's call site (core/model/call-site.ts): where the helper wrote what is reported. */
+  writtenIn?: Loc;
 }
 
 /** Orders places by file path, then by position in the file. */

@@ -63,6 +63,33 @@ describe('quick fixes', () => {
     assert.deepEqual(codes(fix.after), []);
   });
 
+  it('fixes a mistake in a helper function\'s argument at the call, and one in the helper in its body', () => {
+    const services = `{ system, pkgs, distribution, invDistribution }:
+let
+  customPkgs = import ./pkgs { inherit system pkgs; };
+  process = name: deps: {
+    inherit name;
+    pkg = customPkgs.\${name};
+    dependsOn = deps;
+    type = "proces";
+  };
+in
+rec {
+  HelloService = process "HelloServce" { };
+  HelloWorldService = process "HelloWorldService" { inherit HelloService; };
+  HelloWorld = process "HelloWorld" { inherit HelloWorldService; };
+}
+`;
+    const all = fixes({ 'services.nix': services }, 'services.nix');
+    const name = all.find((f) => f.code === 'name-mismatch')!;
+    assert.equal(name.title, 'Set the name to "HelloService"');
+    assert.match(name.after['services.nix'], /HelloService = process "HelloService" \{ \};/);
+    const type = all.find((f) => f.code === 'unknown-type')!;
+    assert.equal(type.title, "Change to 'process'");
+    assert.match(type.after['services.nix'], /    type = "process";\n/);
+    assert.deepEqual(codes({ 'services.nix': type.after['services.nix'].replace('"HelloServce"', '"HelloService"') }), []);
+  });
+
   it('removes the mapping of a service that does not exist, line and all', () => {
     const dist = read('distribution.nix').replace(/\}\n$/, '  Gone = [ infrastructure.test1 ];\n}\n');
     const fix = fixes({ 'distribution.nix': dist }, 'distribution.nix').find((f) => f.title === "Remove the mapping of 'Gone'")!;

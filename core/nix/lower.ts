@@ -10,7 +10,7 @@ import { canonPath, homeDir } from './paths';
 import { parseTree, type PreviousParse } from './parser';
 import { placeFrom, Source, type Loc } from './source';
 import { decodeStringSegment, lexIndentedSegment, stripIndentation, type IndentToken } from './strings-lexer';
-import { describeError, describeMissing } from './syntax-errors';
+import { syntaxProblems, withUnclosedBrackets } from './syntax-errors';
 
 /** Deeper nesting than this is reported instead of risking the JavaScript stack. */
 export const MAX_NESTING = 2000;
@@ -125,31 +125,18 @@ class Lowerer {
 
   private collectSyntaxErrors(root: Node): void {
     if (!root.hasError) return;
-    const contentEnd = this.source.text.trimEnd().length;
-    const stack: Node[] = [root];
-    // A garbage file has thousands of errors; the first ones are what a person reads.
-    while (stack.length && this.diagnostics.length < MAX_SYNTAX_ERRORS) {
-      const node = stack.pop()!;
-      if (trailingFormalComma(node)) continue;
-      if (node.isMissing) {
-        // `inherit ;` is valid Nix that this grammar reads as a missing name.
-        if (node.parent?.type === 'inherited_attrs' && node.parent.namedChildCount === 1) continue;
-        const p = describeMissing(node);
-        this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
-        continue;
+    const reparse = (text: string) => {
+      const tree = parseTree(text);
+      if (!tree) return [];
+      try {
+        return syntaxProblems(tree.rootNode, text, MAX_SYNTAX_ERRORS);
+      } finally {
+        tree.delete();
       }
-      if (node.type === 'ERROR') {
-        const p = describeError(node, this.source.text, contentEnd);
-        this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
-        continue;
-      }
-      if (!node.hasError) continue;
-      for (let i = node.childCount - 1; i >= 0; i--) {
-        const c = node.child(i);
-        if (c) stack.push(c);
-      }
+    };
+    for (const p of withUnclosedBrackets(syntaxProblems(root, this.source.text, MAX_SYNTAX_ERRORS), this.source.text, reparse)) {
+      this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
     }
-    this.diagnostics.sort((a, b) => a.loc.start - b.loc.start);
   }
 
   field(node: Node, name: string): Node | null {
@@ -541,34 +528,6 @@ class Lowerer {
 
 function isExpression(c: Node | null): c is Node {
   return !!c && c.type !== 'comment';
-}
-
-/**
- * Whether `node` is how the bundled grammar recovers from a trailing comma after the last
- * formal (`{ lib, stdenv, }:`, the style of today's nixfmt), which Nix accepts: a formal whose
- * name is missing right before the `}`, or an error holding just that comma (after a formal
- * with a default). Nothing broader: a comma after `...`, a comma alone, two in a row stay
- * syntax errors, as in Nix.
- */
-function trailingFormalComma(node: Node): boolean {
-  const formal = node.isMissing && node.type === 'identifier' ? node.parent : node.type === 'ERROR' ? node : null;
-  if (!formal || formal.parent?.type !== 'formals' || after(formal)?.type !== '}') return false;
-  const previous = before(formal);
-  if (formal.type === 'formal') return formal.startIndex === formal.endIndex && previous?.type === ',' && before(previous)?.type === 'formal';
-  return formal.childCount === 1 && formal.child(0)?.type === ',' && previous?.type === 'formal';
-}
-
-/** The sibling before or after `node`, comments passed over. */
-function before(node: Node): Node | null {
-  let n = node.previousSibling;
-  while (n?.type === 'comment') n = n.previousSibling;
-  return n;
-}
-
-function after(node: Node): Node | null {
-  let n = node.nextSibling;
-  while (n?.type === 'comment') n = n.nextSibling;
-  return n;
 }
 
 /**

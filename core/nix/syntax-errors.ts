@@ -1,6 +1,7 @@
 // Turns tree-sitter's ERROR and MISSING nodes into messages a person can act on.
 
 import type { Node } from 'web-tree-sitter';
+import { unclosedBrackets } from './brackets';
 
 export interface SyntaxProblem {
   start: number;
@@ -123,4 +124,96 @@ function closesIndented(text: string, from: number): boolean {
     return true;
   }
   return false;
+}
+
+/** The syntax errors of a parsed text, in order, at most `limit` (a garbage file has thousands; the first ones are what a person reads). */
+export function syntaxProblems(root: Node, text: string, limit: number): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  if (!root.hasError) return problems;
+  const contentEnd = text.trimEnd().length;
+  const stack: Node[] = [root];
+  while (stack.length && problems.length < limit) {
+    const node = stack.pop()!;
+    if (trailingFormalComma(node)) continue;
+    if (node.isMissing) {
+      // `inherit ;` is valid Nix that this grammar reads as a missing name.
+      if (node.parent?.type === 'inherited_attrs' && node.parent.namedChildCount === 1) continue;
+      problems.push(describeMissing(node));
+      continue;
+    }
+    if (node.type === 'ERROR') {
+      problems.push(describeError(node, text, contentEnd));
+      continue;
+    }
+    if (!node.hasError) continue;
+    for (let i = node.childCount - 1; i >= 0; i--) {
+      const c = node.child(i);
+      if (c) stack.push(c);
+    }
+  }
+  return problems.sort((a, b) => a.start - b.start);
+}
+
+const CLOSERS = { '[': ']', '{': '}', '(': ')' } as const;
+
+/**
+ * `problems`, with each bracket that a closer of another kind closes (core/nix/brackets.ts)
+ * reported at itself: what tree-sitter's recovery made of the text from it to that closer
+ * goes, and the rest of the file is read again as if the bracket were closed there, so its
+ * own mistakes are still reported (not lost in one error over everything after the bracket).
+ * Brackets still open at the end of the file are left to tree-sitter: which one is meant is a guess.
+ */
+export function withUnclosedBrackets(problems: SyntaxProblem[], text: string, reparse: (text: string) => SyntaxProblem[]): SyntaxProblem[] {
+  const unclosed = unclosedBrackets(text).filter((u): u is typeof u & { bracket: keyof typeof CLOSERS } => u.bracket !== '${' && u.until < text.length);
+  if (unclosed.length === 0) return problems;
+  // The text with each missing closer put in, and the way back to the real text's positions.
+  // A bracket that is a binding's value (`targets = [`) ends the binding too.
+  const closing = (u: (typeof unclosed)[number]) => CLOSERS[u.bracket] + (/=\s*$/.test(text.slice(Math.max(0, u.at - 64), u.at)) ? ';' : '');
+  let patched = text;
+  for (const u of [...unclosed].sort((a, b) => b.until - a.until || a.at - b.at)) patched = patched.slice(0, u.until) + closing(u) + patched.slice(u.until);
+  const back = (pos: number) => pos - unclosed.filter((u) => u.until < pos).reduce((n, u) => n + closing(u).length, 0);
+  const inRecovery = (p: SyntaxProblem) => unclosed.some((u) => (p.start >= u.at && p.start <= u.until) || (p.start <= u.at && p.end > u.at));
+  const rest = reparse(patched)
+    .map((p) => ({ ...p, start: back(p.start), end: back(p.end) }))
+    .filter((p) => !inRecovery(p));
+  const own = unclosed.map((u) => ({
+    start: u.at,
+    end: u.at + 1,
+    message: `\`${u.bracket}\` is not closed: expected \`${CLOSERS[u.bracket]}\` before the \`${text[u.until]}\` on line ${lineOf(text, u.until)}`,
+  }));
+  return [...own, ...rest].sort((a, b) => a.start - b.start);
+}
+
+function lineOf(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Whether `node` is how the bundled grammar recovers from a trailing comma after the last
+ * formal (`{ lib, stdenv, }:`, the style of today's nixfmt), which Nix accepts: a formal whose
+ * name is missing right before the `}`, or an error holding just that comma (after a formal
+ * with a default). Nothing broader: a comma after `...`, a comma alone, two in a row stay
+ * syntax errors, as in Nix.
+ */
+function trailingFormalComma(node: Node): boolean {
+  const formal = node.isMissing && node.type === 'identifier' ? node.parent : node.type === 'ERROR' ? node : null;
+  if (!formal || formal.parent?.type !== 'formals' || after(formal)?.type !== '}') return false;
+  const previous = before(formal);
+  if (formal.type === 'formal') return formal.startIndex === formal.endIndex && previous?.type === ',' && before(previous)?.type === 'formal';
+  return formal.childCount === 1 && formal.child(0)?.type === ',' && previous?.type === 'formal';
+}
+
+/** The sibling before or after `node`, comments passed over. */
+function before(node: Node): Node | null {
+  let n = node.previousSibling;
+  while (n?.type === 'comment') n = n.previousSibling;
+  return n;
+}
+
+function after(node: Node): Node | null {
+  let n = node.nextSibling;
+  while (n?.type === 'comment') n = n.nextSibling;
+  return n;
 }

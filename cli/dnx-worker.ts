@@ -2,6 +2,7 @@
 // on the main thread). Each subcommand is one module.
 
 import { parentPort } from 'node:worker_threads';
+import { VERSION } from '../core/version';
 import { UsageError } from './args';
 import { afterCommand } from './code-cache';
 import { PHASE_COMMANDS } from './phase-names';
@@ -26,7 +27,7 @@ commands:
   testnet    make or remove a throwaway network of hosts with sshd on this machine (root)
   agent      run one client interface operation on this machine (the target side)
 
-Run 'dnx <command> --help' for a command's options.`;
+Run 'dnx <command> --help' for a command's options; 'dnx --version' prints the version.`;
 
 interface Command {
   run: (argv: string[]) => Promise<number>;
@@ -59,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h') {
     process.stdout.write(usage + '\n');
     return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write(`dnx ${VERSION}\n`);
+    return 0;
   }
   const command = commands[name]?.();
   if (!command) {

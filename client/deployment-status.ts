@@ -64,6 +64,15 @@ export class DeploymentStatus implements vscode.Disposable {
     return current?.files;
   }
 
+  /** The workspace's deployments and the one the commands act on, in words, for the log. */
+  async summary(): Promise<string> {
+    const deployments = await this.deployments(false);
+    if (!deployments) return 'No Disnix deployment in this workspace (it needs services, infrastructure and distribution models, or an architecture model).';
+    const current = this.pick(deployments);
+    const list = deployments.map((d) => `  ${describe(d.files)}${current && sameFiles(d.files, current) ? '  (current)' : ''}`).join('\n');
+    return `${deployments.length === 1 ? '1 deployment' : `${deployments.length} deployments`} in this workspace:\n${list}${current ? '' : '\nNone is current yet: open one of its models, or pick one with Disnix: Select Deployment.'}`;
+  }
+
   /** Lets the user pick among the deployments the workspace's model files form; the current one is marked. */
   async choose(known?: DeploymentInfo[]): Promise<DeploymentFiles | undefined> {
     const client = this.client();
@@ -104,7 +113,7 @@ export class DeploymentStatus implements vscode.Disposable {
 }
 
 /** `hello-world/local: services · infrastructure · distribution`: the folder, relative to the workspace, and the models. */
-function describe(files: DeploymentFiles): string {
+export function describe(files: DeploymentFiles): string {
   const names = files.architecture ? [basename(files.architecture, '.nix')] : [files.services, files.infrastructure, files.distribution, files.packages].filter((p): p is string => !!p).map((p) => basename(p, '.nix'));
   return `${folderName(modelsFolder(files))}: ${names.join(' · ')}`;
 }

@@ -6,10 +6,10 @@
 // (dist/cli.js) and need a trusted workspace.
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ErrorCodes, LanguageClient, RenameRequest, ResponseError, TransportKind, type LanguageClientOptions, type MessageSignature, type ServerOptions } from 'vscode-languageclient/node';
 import { ERRORS_REQUEST, type DeploymentFiles } from '../server/protocol';
 import { DeployCommands } from './deploy-commands';
-import { DeploymentStatus } from './deployment-status';
+import { DeploymentStatus, describe } from './deployment-status';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph-panel';
 import { LiveFeed } from './live-feed';
 import { PlanDocuments } from './plan-document';
@@ -44,9 +44,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       outputChannel: output,
       initializationOptions: { chosen: status.remembered(), settings: vscode.workspace.getConfiguration('disnix') },
     };
-    client = new LanguageClient('disnix', 'Disnix Language Server', serverOptions, clientOptions);
+    client = new DisnixLanguageClient('disnix', 'Disnix Language Server', serverOptions, clientOptions);
     await client.start();
+    const server = client.initializeResult?.serverInfo;
+    output.info(`Disnix ${context.extension.packageJSON.version}: ${server?.name ?? 'language server'} ${server?.version ?? ''} started`);
     await status.refresh();
+    output.info(await status.summary());
     await targets.refreshIfShown();
   };
 
@@ -56,7 +59,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       output.appendLine('Restarting the Disnix language server.');
       await start();
     }),
-    vscode.commands.registerCommand('disnix.selectDeployment', () => status.choose()),
+    vscode.commands.registerCommand('disnix.selectDeployment', async () => {
+      const chosen = await status.choose();
+      if (chosen) output.info(`The commands act on ${describe(chosen)}`);
+      return chosen;
+    }),
     vscode.commands.registerCommand('disnix.showOutput', () => output.show()),
     vscode.commands.registerCommand('disnix.planDeployment', async (uri?: string | vscode.Uri) => plans.show(await modelUri(uri))),
     vscode.commands.registerCommand('disnix.showGraph', async (uri?: string | vscode.Uri) => GraphPanel.show(context, () => client, live, await modelUri(uri))),
@@ -84,6 +91,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
 
   await start();
+}
+
+/**
+ * The language client, except that a rename the server refuses (a name already taken, not an
+ * identifier) is the user's answer, not a protocol failure: VS Code shows its message at the
+ * cursor, and nothing is logged as an error.
+ */
+class DisnixLanguageClient extends LanguageClient {
+  override handleFailedRequest<T>(type: MessageSignature, token: vscode.CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean, throwOnCancel?: boolean): T {
+    if (type.method === RenameRequest.method && error instanceof ResponseError && error.code === ErrorCodes.InvalidRequest) throw new Error(error.message);
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification, throwOnCancel);
+  }
 }
 
 /** The errors of a deployment's models as the server analyses them now; none when it does not run (dnx then says). */

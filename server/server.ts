@@ -40,6 +40,7 @@ import { completionKind, diagnostic, location, pathOf, range, symbolKind, tokenM
 import { planResponse, type CoordinatorSettings } from './plan';
 import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, ERRORS_REQUEST, PLAN_REQUEST, type DeploymentInfo, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
 import { ModelWorkspace, resolveFiles } from './workspace';
+import { VERSION } from '../core/version';
 
 interface InitializationOptions {
   /** Deployments the user chose before, absolute paths. */
@@ -107,7 +108,7 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
         semanticTokensProvider: { legend: { tokenTypes, tokenModifiers }, full: true },
         codeLensProvider: { resolveProvider: false },
       },
-      serverInfo: { name: 'disnix-language-server', version: '0.1.0' },
+      serverInfo: { name: 'disnix-language-server', version: VERSION },
     };
   });
 

@@ -8,22 +8,14 @@
 // the temporary directory it prints.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../browser';
 import { EXAMPLE } from '../ide/fixture';
-
-const REPO = join(__dirname, '..', '..', '..');
-const CODE_SERVER = join(REPO, '.cache', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const STEP_MS = 90_000;
-
-const missing = [CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
-const skip = missing.length ? `not installed: ${missing.join(', ')} (run scripts/install-test-deps.sh as root)` : false;
+import { notification, openFile, REPO, runCommand, skip, startEditor, type Editor } from './editor';
 
 describe('the extension in a real VS Code', { skip }, () => {
   let work: string;
@@ -45,6 +37,15 @@ describe('the extension in a real VS Code', { skip }, () => {
 
   after(() => editor?.close());
   const withScreenshot = (step: () => Promise<void>) => (t: { name: string }) => editor.step(t.name, step);
+
+  it('runs from the installed .vsix and logs its version and the workspace\'s deployments', withScreenshot(async () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    assert.ok(readdirSync(join(work, 'extensions')).includes(`${manifest.publisher}.${manifest.name}-${manifest.version}`));
+    await runCommand(page, 'Disnix: Show Output');
+    const log = page.locator('.part.panel .view-lines');
+    await log.locator('.view-line', { hasText: `Disnix ${manifest.version}: disnix-language-server ${manifest.version} started` }).waitFor();
+    await log.locator('.view-line', { hasText: 'project/local: services · infrastructure · distribution' }).waitFor();
+  }));
 
   it('shows the unknown target in the Problems panel', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');
@@ -103,6 +104,21 @@ describe('the extension in a real VS Code', { skip }, () => {
     await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
   }));
 
+  it('says why a rename is refused, without logging a failure', withScreenshot(async () => {
+    await openFile(page, 'services.nix');
+    await page.locator('.view-line', { hasText: 'HelloService = {' }).click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('F2');
+    const input = page.locator('.rename-box input');
+    await input.waitFor();
+    await input.fill('HelloWorld');
+    await page.keyboard.press('Enter');
+    await notification(page, "There is already a service called 'HelloWorld'.").waitFor();
+    await runCommand(page, 'Disnix: Show Output');
+    await page.locator('.part.panel .view-line', { hasText: 'started' }).first().waitFor();
+    assert.equal(await page.locator('.part.panel .view-line', { hasText: 'textDocument/rename failed' }).count(), 0);
+  }));
+
   it('lets the chosen deployment drive the commands, naming its folder in the status bar', withScreenshot(async () => {
     await runCommand(page, 'View: Close All Editor Groups');
     await openFile(page, 'distribution.nix');
@@ -148,7 +164,7 @@ describe('deploying from a real VS Code', { skip }, () => {
   const withScreenshot = (step: () => Promise<void>) => (t: { name: string }) => editor.step(t.name, step);
   const graph = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   const live = (state: string) => graph().locator(`g.service[data-live="${state}"]`);
-  const targetsView = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Disnix Targets' }) });
+  const targetsView = () => page.locator('.part.sidebar');
 
   it('offers to save unsaved models before deploying, and refuses models with errors', withScreenshot(async () => {
     const distribution = join(work, 'project', 'distribution.nix');
@@ -176,9 +192,8 @@ describe('deploying from a real VS Code', { skip }, () => {
     await graph().locator('g.service').nth(2).waitFor();
     await runCommand(page, 'Disnix: Deploy');
     await notification(page, 'Deployed the models').waitFor();
-    // The view starts folded at the foot of the Explorer; unfolded, it asks the targets.
-    const header = page.locator('.pane-header', { hasText: 'Disnix Targets' });
-    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // The view has its own place in the activity bar; shown, it asks the targets.
+    await page.locator('.activitybar .action-item a[aria-label^="Disnix"]').click();
     const view = targetsView();
     await view.locator('.monaco-list-row', { hasText: 'HelloWorldService' }).waitFor();
     const rows = await view.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => `${e.querySelector('.label-name')?.textContent} | ${e.querySelector('.label-description')?.textContent}`));
@@ -240,124 +255,5 @@ function childrenOf(pid: number): number[] {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-interface Editor {
-  page: Page;
-  /** Runs a step; when it fails, leaves a screenshot and the code-server log for a person. */
-  step(name: string, step: () => Promise<void>): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** code-server on `project` with the packaged extension, in Chromium; `env` goes to code-server (and so to the extension). */
-async function startEditor(work: string, project: string, settings: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<Editor> {
-  installExtension(join(work, 'extensions'));
-  mkdirSync(join(work, 'user', 'User'), { recursive: true });
-  writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }));
-  const port = await freePort();
-  const server = spawn(process.execPath, [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', join(work, 'user'), '--extensions-dir', join(work, 'extensions'), project], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
-  let log = '';
-  let failed = false;
-  server.stdout!.on('data', (d) => (log += d));
-  server.stderr!.on('data', (d) => (log += d));
-  await waitFor(() => log.includes('HTTP server listening'), 'code-server to listen');
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.setDefaultTimeout(STEP_MS);
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(project)}`);
-  await page.locator('.monaco-workbench').waitFor();
-  return {
-    page,
-    async step(name, step) {
-      try {
-        await step();
-      } catch (e) {
-        failed = true;
-        const file = join(work, `${name.replace(/\W+/g, '-')}.png`);
-        await page.screenshot({ path: file }).catch(() => {});
-        process.stderr.write(`screenshot: ${file}\ncode-server log:\n${log}\n`);
-        throw e;
-      }
-    },
-    async close() {
-      await browser.close();
-      // Its own process group: code-server's helpers (the file watcher) go with it.
-      try {
-        process.kill(-server.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server.once('exit', r));
-      // A failure's screenshots stay for a person to look at.
-      if (!failed) rmSync(work, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Runs a command from the command palette, as a user would: the row with exactly that title is
- * clicked (the top row may be a recently used command that also matches). The palette is
- * opened again if it did not list the command yet (it may open before the extension's commands are known).
- */
-async function runCommand(page: Page, title: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (e) {
-      await page.keyboard.press('Escape');
-      if (attempt === 3) throw e;
-    }
-  }
-  await row.click();
-}
-
-/** A notification toast saying `text`. */
-function notification(page: Page, text: string) {
-  return page.locator('.notification-toast', { hasText: text }).first();
-}
-
-/** Opens a file from the Explorer, as a user would. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.getByRole('treeitem', { name, exact: true }).click();
-  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
-}
-
-/**
- * The extension as VS Code installs it: an unpacked folder named publisher.name-version, with
- * exactly the files the package would hold (`vsce ls`), so a file left out of it fails here.
- */
-function installExtension(dir: string): void {
-  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-  const target = join(dir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const file of files) {
-    mkdirSync(dirname(join(target, file)), { recursive: true });
-    cpSync(join(REPO, file), join(target, file));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 100) {
-    if (waited > STEP_MS) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

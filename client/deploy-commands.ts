@@ -8,7 +8,7 @@
 
 import { isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
-import type { DeploymentFiles } from '../server/protocol';
+import type { DeploymentFiles, ModelProblem } from '../server/protocol';
 import { modelsFolder } from '../core/model/deployment-files';
 import { coordinatorFlags, modelFlags } from './dnx-args';
 import { EVENTS_FD, runDnx, type DeployEvent, type DnxRun } from './dnx-cli';
@@ -28,8 +28,8 @@ export class DeployCommands {
     private readonly output: vscode.LogOutputChannel,
     /** The deployment a command acts on: the one `uri` (a model file) is analysed in, else the current one. */
     private readonly deployment: (uri?: string) => Promise<DeploymentFiles | undefined>,
-    /** The errors of a deployment's models as the editor analyses them now (its unsaved text included). */
-    private readonly errors: (files: DeploymentFiles) => Promise<string[]>,
+    /** The problems of a deployment's models as the editor analyses them now (its unsaved text included). */
+    private readonly problems: (files: DeploymentFiles) => Promise<ModelProblem[] | undefined>,
     private readonly live: LiveFeed,
     /** Runs after every deployment, whatever its outcome: the views showing the deployed state catch up. */
     private readonly afterwards: () => Promise<void>,
@@ -59,7 +59,8 @@ export class DeployCommands {
   }
 
   private async withoutErrors(files: DeploymentFiles): Promise<boolean> {
-    const errors = await this.errors(files);
+    // Without a running server nothing is known here; dnx validates the models itself.
+    const errors = ((await this.problems(files)) ?? []).filter((p) => p.severity === 'error').map((p) => p.text);
     if (errors.length === 0) return true;
     const first = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';

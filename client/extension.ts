@@ -7,7 +7,7 @@
 
 import * as vscode from 'vscode';
 import { ErrorCodes, LanguageClient, RenameRequest, ResponseError, TransportKind, type LanguageClientOptions, type MessageSignature, type ServerOptions } from 'vscode-languageclient/node';
-import { ERRORS_REQUEST, type DeploymentFiles } from '../server/protocol';
+import { PROBLEMS_REQUEST, type DeploymentFiles, type ModelProblem } from '../server/protocol';
 import { DeployCommands } from './deploy-commands';
 import { DeploymentStatus, describe } from './deployment-status';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph-panel';
@@ -15,6 +15,8 @@ import { LiveFeed } from './live-feed';
 import { PlanDocuments } from './plan-document';
 import { deployedStateChanged } from './plan-feed';
 import { TargetsView } from './targets-view';
+import { reportValidation } from './validate-command';
+import { openExample } from './open-example';
 
 let client: LanguageClient | undefined;
 
@@ -25,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const live = new LiveFeed();
   const cli = context.asAbsolutePath('dist/cli.js');
   const targets = new TargetsView(cli, (ask) => status.current(ask), live, output);
-  const deploys = new DeployCommands(cli, output, (uri?: string) => (uri ? status.of(uri) : status.current()), (files) => modelErrors(() => client, files), live, async () => {
+  const deploys = new DeployCommands(cli, output, (uri?: string) => (uri ? status.of(uri) : status.current()), (files) => modelProblems(() => client, files), live, async () => {
     deployedStateChanged.fire();
     await targets.refresh(false);
   });
@@ -65,6 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return chosen;
     }),
     vscode.commands.registerCommand('disnix.showOutput', () => output.show()),
+    vscode.commands.registerCommand('disnix.openExample', () => openExample(context)),
+    vscode.commands.registerCommand('disnix.validate', async () => {
+      const files = await status.current();
+      if (files) await reportValidation(describe(files), await modelProblems(() => client, files));
+    }),
     vscode.commands.registerCommand('disnix.planDeployment', async (uri?: string | vscode.Uri) => plans.show(await modelUri(uri))),
     vscode.commands.registerCommand('disnix.showGraph', async (uri?: string | vscode.Uri) => GraphPanel.show(context, () => client, live, await modelUri(uri))),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
@@ -105,10 +112,10 @@ class DisnixLanguageClient extends LanguageClient {
   }
 }
 
-/** The errors of a deployment's models as the server analyses them now; none when it does not run (dnx then says). */
-async function modelErrors(client: () => LanguageClient | undefined, files: DeploymentFiles): Promise<string[]> {
+/** The problems of a deployment's models as the server analyses them now; undefined when it does not run. */
+async function modelProblems(client: () => LanguageClient | undefined, files: DeploymentFiles): Promise<ModelProblem[] | undefined> {
   const c = client();
-  return c?.isRunning() ? c.sendRequest<string[]>(ERRORS_REQUEST, files) : [];
+  return c?.isRunning() ? c.sendRequest<ModelProblem[]>(PROBLEMS_REQUEST, files) : undefined;
 }
 
 /** A model file a command was given: a string from a code lens, a `Uri` from an editor title or Explorer menu. */

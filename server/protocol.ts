@@ -21,8 +21,14 @@ export interface DeploymentInfo {
 /** Notification `disnix/chooseDeployment`: analyse this deployment for its folder from now on. */
 export const CHOOSE_DEPLOYMENT_NOTIFICATION = 'disnix/chooseDeployment';
 
-/** Request `disnix/errors`: the errors of a deployment's models as analysed now, each as `file:line:col: message` relative to the models' folder. */
-export const ERRORS_REQUEST = 'disnix/errors';
+/** Request `disnix/problems`: the problems of a deployment's models as analysed now (the ignored codes left out). */
+export const PROBLEMS_REQUEST = 'disnix/problems';
+
+export interface ModelProblem {
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  /** `file:line:col: message`, the path relative to the models' folder. */
+  text: string;
+}
 
 /** Request `disnix/plan`: the plan and graph of the deployment `uri` belongs to (else the workspace's first). */
 export const PLAN_REQUEST = 'disnix/plan';

@@ -38,7 +38,7 @@ import { Source } from '../core/nix/source';
 import { Analyser, type AnalyserSettings } from './analyser';
 import { completionKind, diagnostic, location, pathOf, range, symbolKind, tokenModifiers, tokenTypes, uriOf } from './convert';
 import { planResponse, type CoordinatorSettings } from './plan';
-import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, ERRORS_REQUEST, PLAN_REQUEST, type DeploymentInfo, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
+import { CHOOSE_DEPLOYMENT_NOTIFICATION, DEPLOYMENTS_REQUEST, PLAN_REQUEST, PROBLEMS_REQUEST, type DeploymentInfo, type ModelProblem, type DeploymentsParams, type PlanParams, type PlanResponse } from './protocol';
 import { ModelWorkspace, resolveFiles } from './workspace';
 import { VERSION } from '../core/version';
 
@@ -182,11 +182,11 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
     return workspace.deployments().map((files) => ({ files, active: deploymentId(files) === currentId }));
   });
 
-  connection.onRequest(ERRORS_REQUEST, (files: DeploymentFiles): string[] => {
+  connection.onRequest(PROBLEMS_REQUEST, (files: DeploymentFiles): ModelProblem[] => {
     const state = analyser.stateOf(files);
-    if (!state) return ['the models could not be analysed (see the Disnix output)'];
+    if (!state) return [{ severity: 'error', text: 'the models could not be analysed (see the Disnix output)' }];
     const folder = modelsFolder(files);
-    return state.analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => `${placeIn(d.loc, folder)}: ${d.message}`);
+    return state.analysis.diagnostics.map((d) => ({ severity: d.severity, text: `${placeIn(d.loc, folder)}: ${d.message}` }));
   });
 
   connection.onNotification(CHOOSE_DEPLOYMENT_NOTIFICATION, (files: DeploymentFiles) => {

@@ -4,7 +4,8 @@
 // palette, the Explorer, notifications).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -27,7 +28,7 @@ export interface Editor {
 
 /** code-server on `project` with the packaged extension, in Chromium; `env` goes to code-server (and so to the extension). */
 export async function startEditor(work: string, project: string, settings: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<Editor> {
-  installExtension(join(work, 'extensions'), work);
+  installExtension(join(work, 'extensions'));
   mkdirSync(join(work, 'user', 'User'), { recursive: true });
   writeFileSync(join(work, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }));
   const port = await freePort();
@@ -112,9 +113,11 @@ let packaged: string | undefined;
  * `npm run package` uses), then installed by code-server itself, so a file left out of the
  * package or a broken manifest fails here.
  */
-function installExtension(dir: string, work: string): void {
+function installExtension(dir: string): void {
   if (!packaged) {
-    packaged = join(work, 'disnix-vscode.vsix');
+    const folder = mkdtempSync(join(tmpdir(), 'dnx-e2e-vsix-'));
+    process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+    packaged = join(folder, 'disnix-vscode.vsix');
     execFileSync(process.execPath, [join(REPO, 'scripts', 'package.mjs'), packaged], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
   }
   execFileSync(process.execPath, [CODE_SERVER, '--extensions-dir', dir, '--install-extension', packaged], { stdio: ['ignore', 'ignore', 'pipe'] });

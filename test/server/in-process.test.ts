@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createConnection } from 'vscode-languageserver/node';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { createServer } from '../../server/server';
-import { DEPLOYMENTS_REQUEST, ERRORS_REQUEST, type DeploymentInfo } from '../../server/protocol';
+import { DEPLOYMENTS_REQUEST, PROBLEMS_REQUEST, type DeploymentInfo } from '../../server/protocol';
 import { memoryFiles, ready } from '../helpers';
 
 const WS = '/ws';
@@ -86,7 +86,7 @@ describe('the language server in-process, over in-memory files', () => {
     // Without the last good services model, 'db' and 'web' would be unknown services here.
     assert.deepEqual(p.diagnostics, []);
     const deployment = { services: `${WS}/services.nix`, infrastructure: `${WS}/infrastructure.nix`, distribution: `${WS}/distribution.nix` };
-    assert.deepEqual(await client.sendRequest(ERRORS_REQUEST, deployment), ["services.nix:4:65: undefined variable 'dbb'"]);
+    assert.deepEqual(await client.sendRequest(PROBLEMS_REQUEST, deployment), [{ severity: 'error', text: "services.nix:4:65: undefined variable 'dbb'" }]);
   });
 
   it('drops a code the settings ignore, at once', async () => {

@@ -18,7 +18,7 @@ import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, type Coordina
 import { analyseModels, hasModels, modelOptionsHelp, readModelFlag, type ModelArgs } from './models';
 import { dnxStateDir } from '../core/state-home';
 import { defaultTargetArgs, openClients, readTargetFlag, type TargetArgs } from './targets';
-import { eventPrinter, openFd, STATUS_TEXT, writeAll } from './progress';
+import { eventPrinter, failureNote, openFd, writeAll } from './progress';
 import { formatDiagnostic } from '../core/nix/diagnostic';
 import { readTransitionFlag, transitionOptionsHelp } from './transition-args';
 
@@ -188,8 +188,10 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
     await env.clients.close();
   }
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status === 0) process.stdout.write(`\nDeployed ${deployment.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.transition.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
-  else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error?.message}\n${STATUS_TEXT[result.status]}\n`);
+  const { new: added, changed, removed } = deployment.plan.summary;
+  if (result.status === 0 && result.activated + result.deactivated + added + changed + removed === 0) process.stdout.write(`\nNothing to do: the targets already run this configuration (checked in ${secs} s).\n`);
+  else if (result.status === 0) process.stdout.write(`\nDeployed ${deployment.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.transition.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
+  else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error?.message}\n${failureNote(result.status, result.changed ?? false, args.noRollback)}\n`);
   await onDone?.({ result, next: deployment.plan.next, analysis: deployment.analysis });
   return result.status;
 }

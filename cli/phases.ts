@@ -18,7 +18,7 @@ import { ArgReader, positiveInt, UsageError } from './args';
 import { cancellation } from './cancel';
 import { coordinatorOptionsHelp, openProfile, readCoordinatorFlag, readManifestFile, type CoordinatorArgs } from './coordinator-args';
 import type { PHASE_COMMANDS } from './phase-names';
-import { eventPrinter, STATUS_TEXT } from './progress';
+import { eventPrinter, failureNote } from './progress';
 import { defaultTargetArgs, openClients, readTargetFlag, targetOptionsHelp, type TargetArgs } from './targets';
 
 interface PhaseArgs extends CoordinatorArgs, TargetArgs {
@@ -67,7 +67,8 @@ const PHASES: Record<(typeof PHASE_COMMANDS)[number], PhaseCommand> = {
       const done = await activate(plan, ctx);
       if (!done.error) return 0;
       const status = a.noRollback ? 1 : await undoTransition(plan, done, done.error, ctx);
-      process.stderr.write(`dnx activate: error: ${(done.error as Error).message}\n${a.noRollback ? '' : `${STATUS_TEXT[status]}\n`}`);
+      const changed = done.activated.length + done.deactivated.length > 0;
+      process.stderr.write(`dnx activate: error: ${(done.error as Error).message}\n${failureNote(status, changed, a.noRollback)}\n`);
       return status;
     },
   },

@@ -32,12 +32,14 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
-/** What a failed deployment left, by its exit status. */
-export const STATUS_TEXT: Record<number, string> = {
-  1: 'The previous configuration was restored.',
-  2: 'Restoring the previous services failed: some of them may not run. Deploy again, or roll back.',
-  3: 'Removing the new services failed: some of them may still run. Deploy again, or roll back.',
-};
+/** What a failed deployment left, by its exit status; "restored" only when something was undone. */
+export function failureNote(status: number, changed: boolean, noRollback = false): string {
+  if (!changed) return 'Nothing was changed.';
+  if (noRollback) return 'The failed transition was left as it is (--no-rollback): deploy again, or roll back.';
+  if (status === 2) return 'Restoring the previous services failed: some of them may not run. Deploy again, or roll back.';
+  if (status === 3) return 'Removing the new services failed: some of them may still run. Deploy again, or roll back.';
+  return 'The previous configuration was restored.';
+}
 
 /** Prints each finished step, with how long it took when that is worth saying. */
 export function eventPrinter(): (e: DeployEvent) => string {

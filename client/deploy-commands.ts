@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 import type { DeploymentFiles, ModelProblem } from '../server/protocol';
 import { modelsFolder } from '../core/model/deployment-files';
 import { coordinatorFlags, modelFlags } from './dnx-args';
-import { EVENTS_FD, runDnx, type DeployEvent, type DnxRun } from './dnx-cli';
+import { EVENTS_FD, runDnx, type DnxRun } from './dnx-cli';
+import { stepInWords } from '../core/deploy/step-words';
 import type { LiveFeed } from './live-feed';
 
 interface Generation {
@@ -117,22 +118,24 @@ export class DeployCommands {
     this.output.info(`dnx ${args.join(' ')}`);
     try {
       const options = { location: vscode.ProgressLocation.Notification, title: `Disnix: ${title}`, cancellable: true };
+      const started = Date.now();
+      const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
       const { run, cancelled } = await vscode.window.withProgress(options, async (progress, token) => {
-        token.onCancellationRequested(() => progress.report({ message: 'cancelling: undoing what changed…' }));
+        token.onCancellationRequested(() => progress.report({ message: 'Cancelling: undoing what changed…' }));
         const run = await runDnx(this.cli, args, {
           cwd,
           token,
           onLine: (line) => this.output.appendLine(line),
           onEvent: (e) => {
             this.live.book.step(e);
-            if (e.state === 'start' && !token.isCancellationRequested) progress.report({ message: stepLabel(e) });
+            if (e.state === 'start' && !token.isCancellationRequested) progress.report({ message: `${stepInWords(e)} (${elapsed()})` });
           },
         });
         return { run, cancelled: token.isCancellationRequested };
       });
       if (run.code === 0) void vscode.window.showInformationMessage(lastLine(run.stdout, /^(Deployed|Nothing)/) ?? `${title}: done.`);
-      else if (cancelled && run.code === 1) void vscode.window.showInformationMessage('Disnix: the deployment was cancelled; the previous configuration runs again.');
-      else this.failed(`Disnix: ${title} failed`, run);
+      else if (cancelled && run.code === 1) void vscode.window.showInformationMessage(`Deployment cancelled after ${elapsed()}. ${lastLine(run.stderr, OUTCOME) ?? ''}`.trim());
+      else this.failed(`${title} failed`, run);
     } catch (e) {
       void vscode.window.showErrorMessage(`Disnix: dnx could not be started: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -141,17 +144,20 @@ export class DeployCommands {
     }
   }
 
-  /** Says what went wrong in dnx's own words, with the way to the full log. */
+  /** Says what went wrong in dnx's own words (`Deployment failed after 5.1 s: …. Nothing was changed.`), with the way to the full log. */
   private failed(what: string, run: DnxRun): void {
-    const why = lastLine(run.stderr, /^Deployment failed/) ?? lastLine(run.stderr, /error:/) ?? `exit status ${run.code}`;
-    const advice = lastLine(run.stderr, /^(The previous|Restoring|Removing)/);
-    void vscode.window.showErrorMessage(`${what}: ${why}${advice ? ` ${advice}` : ''}`, 'Show Output').then((a) => a && this.output.show());
+    const deployment = lastLine(run.stderr, /^Deployment failed/);
+    const why = deployment ?? `${what}: ${lastLine(run.stderr, /error:/) ?? `exit status ${run.code}`}`;
+    const outcome = lastLine(run.stderr, OUTCOME);
+    void vscode.window.showErrorMessage(`${sentence(why)}${outcome ? ` ${outcome}` : ''}`, 'Show Output').then((a) => a && this.output.show());
   }
 }
 
-function stepLabel(e: DeployEvent): string {
-  const what = e.service ? `${e.service} on ${e.target}` : e.target ?? '';
-  return `${e.phase}${what ? ` ${what}` : ''}`;
+/** The line dnx ends a failed deployment with: what it left. */
+const OUTCOME = /^(Nothing was changed|The previous|The failed transition|Restoring|Removing)/;
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function isInside(path: string, folder: string): boolean {

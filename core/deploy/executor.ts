@@ -26,6 +26,8 @@ export interface DeployResult {
   error?: DeployError;
   activated: number;
   deactivated: number;
+  /** On failure: whether a target had been changed (a service activated or deactivated, a profile set) before it, so there was something to undo. */
+  changed?: boolean;
 }
 
 export interface ExecuteOptions {
@@ -72,8 +74,11 @@ async function transition(plan: TransitionPlan, ctx: PhaseContext, result: Deplo
   const done: Transitioned = await activate(plan, ctx, { journal: o.journal });
   result.deactivated = done.deactivated.length;
   result.activated = done.activated.length;
-  const undo = async (error: unknown): Promise<DeployResult> => (o.noRollback ? fail(result, 1, error) : fail(result, await undoTransition(plan, done, error, ctx, { journal: o.journal }), error));
-  if (done.error) return await undo(done.error);
+  const undo = async (error: unknown, changed: boolean): Promise<DeployResult> => {
+    result.changed = changed;
+    return o.noRollback ? fail(result, 1, error) : fail(result, await undoTransition(plan, done, error, ctx, { journal: o.journal }), error);
+  };
+  if (done.error) return await undo(done.error, done.activated.length + done.deactivated.length > 0);
   try {
     checkCancel(ctx.signal);
     await migrate(plan, ctx);
@@ -85,7 +90,8 @@ async function transition(plan: TransitionPlan, ctx: PhaseContext, result: Deplo
       ctx.emit({ phase: 'set-coordinator-profile', state: 'done' });
     }
   } catch (e) {
-    return await undo(e);
+    // After the activations: the services changed, and perhaps some profiles.
+    return await undo(e, true);
   }
   return result;
 }

@@ -97,6 +97,21 @@ describe('dnx deploy to local targets', () => {
     assert.equal(existsSync(pwned), false);
   });
 
+  it('says there is nothing to do when the targets already run the models', () => {
+    const r = deploy();
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\nNothing to do: the targets already run this configuration \(checked in [\d.]+ s\)\.\n$/);
+  });
+
+  it('says nothing was changed when a target cannot be reached', () => {
+    writeFileSync(join(dir, 'unreachable.nix'), '{ a = { properties.hostname = "a"; clientInterface = "/nonexistent/disnix-client"; }; b = { properties.hostname = "b"; clientInterface = "/nonexistent/disnix-client"; }; }');
+    writeWeb('v1.1');
+    const r = dnx('deploy', '-s', 'services.nix', '-i', 'unreachable.nix', '-d', 'distribution.nix');
+    writeWeb('v1');
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^Deployment failed after [\d.]+ s: .*\/nonexistent\/disnix-client.*\nNothing was changed\.\n$/m);
+  });
+
   it('rolls back when an activation fails: the old version still answers', async () => {
     writeWeb('v2', true);
     const r = deploy();

@@ -212,6 +212,20 @@ describe('deploying from a real VS Code', { skip }, () => {
     assert.doesNotMatch(readFileSync(distribution, 'utf8'), /oops/);
   }));
 
+  it('says in a sentence that a deployment failed and changed nothing', withScreenshot(async () => {
+    const infrastructure = join(work, 'project', 'infrastructure.nix');
+    const good = readFileSync(infrastructure, 'utf8');
+    writeFileSync(infrastructure, good.replace(/(test2 = \{[^]*?clientInterface = )"disnix-run-activity"/, '$1"/nonexistent/disnix-client"'));
+    try {
+      await runCommand(page, 'Disnix: Deploy');
+      const toast = notification(page, 'Deployment failed after');
+      await toast.waitFor();
+      assert.match(await toast.innerText(), /Deployment failed after [\d.]+ s: test2: .*\/nonexistent\/disnix-client.* Nothing was changed\./);
+    } finally {
+      writeFileSync(infrastructure, good);
+    }
+  }));
+
   it('deploys from the command palette, then lists what each machine runs and shows it running in the graph', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');
     await runCommand(page, 'Disnix: Show Deployment Graph');
@@ -226,6 +240,8 @@ describe('deploying from a real VS Code', { skip }, () => {
     assert.deepEqual(rows, ['test1 | 2 services', 'HelloService | process', 'HelloWorld | process', 'test2 | 1 service', 'HelloWorldService | process']);
     await live('running').nth(2).waitFor();
     assert.equal(await live('running').count(), 3);
+    await runCommand(page, 'Disnix: Deploy');
+    await notification(page, 'Nothing to do: the targets already run this configuration').waitFor();
   }));
 
   it('shows a service killed from outside as stopped, once the targets are asked again', withScreenshot(async () => {

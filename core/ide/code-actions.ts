@@ -19,20 +19,23 @@ export interface QuickFix {
 export function quickFixes(state: IdeState, path: string, start: number, end: number): QuickFix[] {
   const fixes: QuickFix[] = [];
   for (const d of state.analysis.diagnostics) {
-    if (d.loc.source.path !== path || d.loc.end < start || d.loc.start > end || !d.subject) continue;
-    for (const fix of fixesFor(state, path, d, d.subject)) fixes.push({ ...fix, diagnostic: d });
+    if (d.loc.source.path !== path || d.loc.end < start || d.loc.start > end) continue;
+    if (d.insertion) fixes.push({ title: `Insert \`${d.insertion.text}\``, edits: [{ loc: { source: d.loc.source, start: d.insertion.at, end: d.insertion.at }, newText: d.insertion.text }], preferred: true, diagnostic: d });
+    if (d.subject) for (const fix of fixesFor(state, path, d, d.subject)) fixes.push({ ...fix, diagnostic: d });
   }
   return fixes;
 }
 
 /** What fixes `d`, by its code: every code is named, so a new one cannot be forgotten here. */
-function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggestion }: NonNullable<Diagnostic['subject']>): Omit<QuickFix, 'diagnostic'>[] {
+function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggestion, alternatives, owner }: NonNullable<Diagnostic['subject']>): Omit<QuickFix, 'diagnostic'>[] {
   const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
-  const typo = () => {
-    // At a helper's call site the text may be the helper's own: the fix goes where it is written.
-    const edit = suggestion === undefined ? undefined : (replaceName(d.loc, name, suggestion) ?? (d.loc.writtenIn && replaceName(d.loc.writtenIn, name, suggestion)));
-    return present(edit && { title: d.code === 'name-mismatch' ? `Set the name to "${suggestion}"` : `Change to '${suggestion}'`, edits: [edit], preferred: true });
-  };
+  // One fix per candidate; preferred only when there is no choice to make.
+  const typo = () =>
+    (alternatives ?? (suggestion === undefined ? [] : [suggestion])).flatMap((candidate, _, all) => {
+      // At a helper's call site the text may be the helper's own: the fix goes where it is written.
+      const edit = replaceName(d.loc, name, candidate) ?? (d.loc.writtenIn && replaceName(d.loc.writtenIn, name, candidate));
+      return present(edit && { title: d.code === 'name-mismatch' ? `Set the name to "${candidate}"` : `Change to '${candidate}'`, edits: [edit], preferred: all.length === 1 });
+    });
   switch (d.code) {
     case 'unknown-service': {
       const remove = path === state.analysis.files.distribution ? removeAttribute(state, path, d.loc) : undefined;
@@ -44,22 +47,24 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'misspelt-attribute':
     case 'unknown-type':
     case 'name-mismatch':
+    case 'undefined-variable':
       return typo();
+    case 'name-missing':
+      return present(setName(state, name));
+    case 'unknown-container':
+      return [...present(owner === undefined ? undefined : declareContainer(state, owner, name)), ...typo().map((f) => ({ ...f, title: f.title.replace('Change to', 'Deploy to container'), preferred: false }))];
     case 'service-not-distributed':
     case 'dependency-not-distributed':
       return present(addMapping(state, name));
     case 'duplicate-target-address':
       return present(suggestion === undefined ? undefined : reachBy(state, name, suggestion));
-    case 'syntax-error':
-    case 'undefined-variable':
+    case 'syntax-error': // its one obvious fix, if any, is its insertion
     case 'eval-error':
     case 'invalid-model':
-    case 'name-missing':
     case 'type-missing':
     case 'pkg-missing':
     case 'dependency-on-package':
     case 'dependency-cycle':
-    case 'unknown-container':
     case 'target-property-missing':
     case 'invalid-num-of-cores':
     case 'invalid-mapping':
@@ -74,7 +79,6 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
   }
 }
 
-/** Replaces the last `name` written inside `loc` (the attribute of `infrastructure.name`, the inside of a string). */
 /** Replaces `name` where it stands as a whole word in `loc` (not inside a longer name, such as a service's key). */
 function replaceName(loc: Loc, name: string, replacement: string): TextEdit | undefined {
   const text = textAt(loc);
@@ -106,6 +110,29 @@ function reachBy(state: IdeState, target: string, property: string): Omit<QuickF
     return set?.kind === 'attrs' ? [insertIntoSet(parsed.source, set, `targetProperty = "${property}";`)] : [];
   });
   return edits.length > 1 ? { title: `Reach ${same.map((t) => `'${t.key}'`).join(' and ')} by their ${property} (targetProperty)`, edits, preferred: true } : undefined;
+}
+
+/** `name = "KEY";` at the top of the service's set, when the set is written in the services model. */
+function setName(state: IdeState, key: string): Omit<QuickFix, 'diagnostic'> | undefined {
+  const { files } = state.analysis;
+  const parsed = files.services && parsedFile(state, files.services);
+  const set = parsed && topLevelSet(parsed.expr)?.attrs.get(key)?.value;
+  if (!parsed || !set || set.kind !== 'attrs') return undefined;
+  return { title: `Add name = "${key}"`, edits: [insertIntoSet(parsed.source, set, `name = "${key}";`)], preferred: true };
+}
+
+/** Declares the container on the target: in its `containers` set when it is written as one, else as `containers.NAME = { };`. */
+function declareContainer(state: IdeState, target: string, container: string): Omit<QuickFix, 'diagnostic'> | undefined {
+  const { files } = state.analysis;
+  const parsed = files.infrastructure && parsedFile(state, files.infrastructure);
+  const set = parsed && topLevelSet(parsed.expr)?.attrs.get(target)?.value;
+  if (!parsed || !set || set.kind !== 'attrs') return undefined;
+  // `containers = { ... };` written as a set takes it inside; `containers.process = { };` (a
+  // set Nix makes from the path) gets another such line.
+  const def = set.attrs.get('containers');
+  const written = def?.value.kind === 'attrs' && parsed.source.text[def.value.loc.start] === '{' && def.value.loc.start > def.loc.start;
+  const edit = written ? insertIntoSet(parsed.source, def.value as ExprOf<'attrs'>, `${container} = { };`) : insertIntoSet(parsed.source, set, `containers.${container} = { };`);
+  return { title: `Declare container '${container}' on '${target}'`, edits: [edit] };
 }
 
 function addTarget(state: IdeState, target: string): Omit<QuickFix, 'diagnostic'> | undefined {

@@ -13,7 +13,7 @@ import { Source, type Loc } from '../nix/source';
 import { NixAttrs, Thunk, Unknown, UnknownSignal, isString, showType, stringOf, type Lazy, type Value } from '../nix/values';
 import { atCallSite, definitionSite } from './call-site';
 import { transportOf } from './client-interface';
-import { didYouMean, typo } from './near-miss';
+import { didYouMean, typo } from '../near-miss';
 import { attributeSchema, attributesOf, DEFAULT_CLIENT_INTERFACE, DEFAULT_NUM_OF_CORES, DEFAULT_TARGET_PROPERTY, type AttributeKind, type ModelPart } from './schema';
 import { toJsonValue } from './json';
 import type { JsonValue } from '../json';
@@ -134,12 +134,17 @@ class ModelReader {
   }
 
   report(code: DiagnosticCode, message: string, at: Loc, related?: Diagnostic['related'], subject?: Diagnostic['subject']): void {
-    const loc = this.inDefinition(at);
-    const key = `${code}\0${loc.source.path}\0${loc.start}\0${message}`;
+    this.add(diagnostic(code, message, this.inDefinition(at), related, subject));
+  }
+
+  /** A diagnostic as made (a parse's, with its subject and insertion), once. */
+  add(d: Diagnostic): void {
+    const key = `${d.code}\0${d.loc.source.path}\0${d.loc.start}\0${d.message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.diagnostics.push(diagnostic(code, message, loc, related, subject));
+    this.diagnostics.push(d);
   }
+
 
   /** Forces `v`; unknown values and errors give `undefined`. */
   force(v: Lazy | undefined, at: Loc): Value | undefined {
@@ -259,7 +264,7 @@ class ModelReader {
     for (const d of parsed.diagnostics) {
       // Around a syntax error the tree is a guess; the names it seems to use are not worth reporting.
       if (broken && d.code === 'undefined-variable') continue;
-      this.report(d.code, d.message, d.loc, d.related);
+      this.add(d);
     }
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
     const all = new Map([...this.extraParams, ...args]);
@@ -409,7 +414,7 @@ class ModelReader {
             continue;
           }
           const container = this.stringAttr(entry, 'targetMapping', 'container', itemLoc);
-          this.addTargetMapping(mapping, entry.get('target')!, container, this.valueLoc(entry, 'target', itemLoc));
+          this.addTargetMapping(mapping, entry.get('target')!, container, this.valueLoc(entry, 'target', itemLoc), container === undefined ? undefined : this.valueLoc(entry, 'container', itemLoc));
         }
       } else {
         this.report('invalid-mapping', `the mapping of ${service} must be a list of targets or { targets = [ ... ]; }, not ${showType(v)}`, valueLoc);
@@ -417,11 +422,11 @@ class ModelReader {
     }
   }
 
-  addTargetMapping(mapping: Mapping, item: Lazy, container: string | undefined, loc: Loc): void {
+  addTargetMapping(mapping: Mapping, item: Lazy, container: string | undefined, loc: Loc, containerLoc?: Loc): void {
     const target = this.resolveTarget(this.force(item, loc), loc);
     if (!target) return;
     // The container defaults to the service type; filled in by normalise().
-    mapping.targets.push({ target, container: container ?? '', explicitContainer: container !== undefined, loc });
+    mapping.targets.push({ target, container: container ?? '', explicitContainer: container !== undefined, loc, ...(containerLoc ? { containerLoc } : {}) });
   }
 
   // ----- services -----

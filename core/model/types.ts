@@ -75,6 +75,8 @@ export interface TargetMapping {
   /** Whether `container` was written in the mapping rather than taken from the type. */
   explicitContainer: boolean;
   loc: Loc;
+  /** Where an explicit container is written. */
+  containerLoc?: Loc;
 }
 
 export interface Mapping {

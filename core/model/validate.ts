@@ -5,7 +5,7 @@
 import { transportOf } from './client-interface';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from '../nix/diagnostic';
 import type { Loc } from '../nix/source';
-import { didYouMean, nearMiss, typo } from './near-miss';
+import { didYouMean, typo } from '../near-miss';
 import { attributesOf, dysnomiaTypes, type ModelPart } from './schema';
 import type { Dependency, DeploymentModel, Service, Target } from './types';
 
@@ -35,12 +35,12 @@ function checkUnknownAttributes(names: string[], part: ModelPart, locOf: (name: 
   const knownNames = known.map((a) => a.name);
   for (const name of names) {
     if (knownNames.includes(name)) continue;
-    const m = nearMiss(name, knownNames);
+    const t = typo(name, knownNames);
     // Free-form attributes are legal; only a near-miss of a known name is likely a typo.
-    if (!m) continue;
-    const structural = known.find((a) => a.name === m)?.structural;
-    const dropped = structural ? `: this ${part} has no ${m}` : '';
-    add(structural ? 'misspelt-attribute' : 'unknown-attribute', `'${name}' is not a ${part} attribute Disnix knows${dropped}; did you mean '${m}'?`, locOf(name), undefined, { name, suggestion: m });
+    if (!t.suggestion) continue;
+    const structural = known.find((a) => a.name === t.suggestion)?.structural;
+    const dropped = structural ? `: this ${part} has no ${t.suggestion}` : '';
+    add(structural ? 'misspelt-attribute' : 'unknown-attribute', `'${name}' is not a ${part} attribute Disnix knows${dropped}${didYouMean(t)}`, locOf(name), undefined, t);
   }
 }
 
@@ -101,7 +101,9 @@ function checkDistribution(model: DeploymentModel, provided: Set<string>, add: A
       if (!t.explicitContainer && !isKnownType(t.container, provided)) continue;
       // Disnix deploys it all the same: Dysnomia gets no properties, and only a dependent's build
       // that reads this container fails, where it reads it (core/plan/builds.ts).
-      add('unknown-container', `${t.target} declares no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`} and no service on it provides one: the module gets no properties`, t.loc);
+      // The fixes: declare it on the target, or (named in the mapping) pick one the target has.
+      const others = t.explicitContainer ? [...target.containers.keys()].sort() : [];
+      add('unknown-container', `${t.target} declares no container '${t.container}'${t.explicitContainer ? '' : ` (the type of ${m.service})`} and no service on it provides one: the module gets no properties`, t.containerLoc ?? t.loc, undefined, { name: t.container, owner: t.target, ...(others.length ? { alternatives: others } : {}) });
     }
   }
 }
@@ -129,7 +131,7 @@ function checkServices(model: DeploymentModel, provided: Set<string>, add: Add):
       continue;
     }
     checkUnknownAttributes([...s.attributes.keys()], 'service', (n) => s.attributes.get(n) ?? s.loc, add);
-    for (const a of requiredServiceAttributes) if (!s.attributes.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc);
+    for (const a of requiredServiceAttributes) if (!s.attributes.has(a.name)) add(a.missing!.code, `service '${s.key}' has no ${a.name}: ${a.missing!.why.replace('{key}', s.key)}`, s.loc, undefined, { name: s.key });
     if (s.name && s.name.value !== s.key) add('name-mismatch', `the name of service '${s.key}' is "${s.name.value}"; it must equal the attribute name`, s.name.loc, undefined, { name: s.name.value, suggestion: s.key });
     // A service whose definition is not known may provide the container a type names.
     if (s.type && !isKnownType(s.type.value, provided) && !someUnknown) {

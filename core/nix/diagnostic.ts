@@ -12,7 +12,9 @@ export interface Diagnostic {
   loc: Loc;
   related?: { loc: Loc; message: string }[];
   /** The name the problem is about and, for a likely typo, the known name meant: what quick fixes work from. */
-  subject?: { name: string; suggestion?: string };
+  subject?: { name: string; suggestion?: string; alternatives?: string[]; owner?: string };
+  /** A syntax error with one obvious fix: the text to insert, at an offset of the same source. */
+  insertion?: { at: number; text: string };
 }
 
 /** A diagnostic of `code`, with the catalogue's severity (core/diagnostic-codes.ts). */

@@ -135,7 +135,8 @@ class Lowerer {
       }
     };
     for (const p of withUnclosedBrackets(syntaxProblems(root, this.source.text, MAX_SYNTAX_ERRORS), this.source.text, reparse)) {
-      this.diagnostics.push(syntaxError({ source: this.source, start: p.start, end: p.end }, p.message));
+      const d = syntaxError({ source: this.source, start: p.start, end: p.end }, p.message);
+      this.diagnostics.push(p.insertion ? { ...d, insertion: p.insertion } : d);
     }
   }
 

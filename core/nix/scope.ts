@@ -3,6 +3,7 @@
 // whatever the nesting); without any `with` it is an `undefined variable` error up front.
 
 import type { AttrDef, Expr } from './ast';
+import { typo } from '../near-miss';
 import { diagnostic, type Diagnostic } from './diagnostic';
 
 type Scope =
@@ -44,7 +45,11 @@ export function bindVariables(root: Expr, globals: Map<string, number>, diagnost
           e.ref = { kind: 'with', level: 0 };
           return;
         }
-        diagnostics.push(diagnostic('undefined-variable', `undefined variable '${e.name}'`, e.loc));
+        // The names in scope here, for the quick fix of a typo: `HeloService` for `HelloService`.
+        const visible = function* () {
+          for (let s: Scope | undefined = scope; s; s = s.parent) if (s.kind === 'static') yield* s.names.keys();
+        };
+        diagnostics.push(diagnostic('undefined-variable', `undefined variable '${e.name}'`, e.loc, undefined, typo(e.name, visible())));
         return;
       }
       case 'select':

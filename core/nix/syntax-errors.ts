@@ -7,6 +7,8 @@ export interface SyntaxProblem {
   start: number;
   end: number;
   message: string;
+  /** The one text whose insertion fixes it, where there is one (a missing `;`, `]`, `}`, `)`). */
+  insertion?: { at: number; text: string };
 }
 
 const closerNames: Record<string, string> = {
@@ -56,7 +58,8 @@ export function describeMissing(node: Node): SyntaxProblem {
   } else {
     message = `expected \`${what}\``;
   }
-  return { start: node.startIndex, end: node.endIndex, message };
+  const insertion = what in closerNames ? { at: node.startIndex, text: what } : undefined;
+  return { start: node.startIndex, end: node.endIndex, message, ...(insertion ? { insertion } : {}) };
 }
 
 export function describeError(node: Node, text: string, contentEnd: number): SyntaxProblem {
@@ -75,7 +78,7 @@ export function describeError(node: Node, text: string, contentEnd: number): Syn
     const prevArg = node.previousSibling;
     const before = prevArg?.type === 'apply_expression' ? prevArg.childForFieldName('function') : undefined;
     const at = before ? before.endIndex : start;
-    return { start: at, end: at + 1, message: 'expected `;` after binding' };
+    return { start: at, end: at + 1, message: 'expected `;` after binding', insertion: { at, text: ';' } };
   }
   const keyword = findLeaf(node, (n) => ['in', 'then', 'else'].includes(text.slice(n.startIndex, n.endIndex)));
   if (keyword) {
@@ -179,6 +182,8 @@ export function withUnclosedBrackets(problems: SyntaxProblem[], text: string, re
   const own = unclosed.map((u) => ({
     start: u.at,
     end: u.at + 1,
+    // Closed right after what the bracket holds, before the space ahead of the other closer.
+    insertion: { at: text.slice(0, u.until).trimEnd().length, text: closing(u) },
     message: `\`${u.bracket}\` is not closed: expected \`${CLOSERS[u.bracket]}\` before the \`${text[u.until]}\` on line ${lineOf(text, u.until)}`,
   }));
   return [...own, ...rest].sort((a, b) => a.start - b.start);

@@ -90,6 +90,52 @@ rec {
     assert.deepEqual(codes({ 'services.nix': type.after['services.nix'].replace('"HelloServce"', '"HelloService"') }), []);
   });
 
+  it('corrects a misspelt variable to the name in scope', () => {
+    const services = read('services.nix').replace('inherit HelloService;', 'HelloService = HeloService;');
+    assert.deepEqual(codes({ 'services.nix': services }), ['undefined-variable']);
+    const fix = fixes({ 'services.nix': services }, 'services.nix').find((f) => f.code === 'undefined-variable')!;
+    assert.equal(fix.title, "Change to 'HelloService'");
+    assert.deepEqual(codes(fix.after), []);
+  });
+
+  it('offers every candidate at the smallest distance, none preferred', () => {
+    const infra = read('infrastructure.nix').replace(/\}\s*$/, '  test3 = { properties.hostname = "test3"; };\n}\n');
+    const dist = read('distribution.nix').replace('infrastructure.test2', 'infrastructure.test');
+    const all = fixes({ 'infrastructure.nix': infra, 'distribution.nix': dist }, 'distribution.nix').filter((f) => f.title.startsWith('Change to'));
+    assert.deepEqual(all.map((f) => f.title), ["Change to 'test1'", "Change to 'test2'", "Change to 'test3'"]);
+    const f = fixture({ 'infrastructure.nix': infra, 'distribution.nix': dist });
+    assert.deepEqual(quickFixes(f.state, '/project/distribution.nix', 0, dist.length).filter((q) => q.title.startsWith('Change to')).map((q) => q.preferred), [false, false, false]);
+  });
+
+  it('adds the missing name of a service', () => {
+    const services = read('services.nix').replace('    name = "HelloService";\n', '');
+    const fix = fixes({ 'services.nix': services }, 'services.nix').find((f) => f.code === 'name-missing')!;
+    assert.equal(fix.title, 'Add name = "HelloService"');
+    assert.deepEqual(codes(fix.after), []);
+  });
+
+  it('declares a container a mapping names, or deploys to one the target has', () => {
+    const mapped = (target: string) => read('distribution.nix').replace(`HelloWorldService = [ infrastructure.test2 ];`, `HelloWorldService = { targets = [ { target = infrastructure.${target}; container = "proces"; } ]; };`);
+    // test2 writes its containers as a set; test1 as `containers.process = { };`.
+    const onTest2 = fixes({ 'distribution.nix': mapped('test2') }, 'distribution.nix').filter((f) => f.code === 'unknown-container');
+    assert.deepEqual(onTest2.map((f) => f.title), ["Declare container 'proces' on 'test2'", "Deploy to container 'mysql-database'", "Deploy to container 'process'"]);
+    for (const f of onTest2) assert.deepEqual(codes(f.after), [], f.title);
+    assert.match(onTest2[0].after['infrastructure.nix'], /\n      proces = \{ \};\n    \};/);
+    const onTest1 = fixes({ 'distribution.nix': mapped('test1') }, 'distribution.nix').find((f) => f.code === 'unknown-container')!;
+    assert.deepEqual(codes(onTest1.after), [], onTest1.after['infrastructure.nix']);
+  });
+
+  it('inserts the one missing `;` or closing bracket of a syntax error', () => {
+    const semicolon = read('distribution.nix').replace('HelloService = [ infrastructure.test1 ];', 'HelloService = [ infrastructure.test1 ]');
+    const [insert] = fixes({ 'distribution.nix': semicolon }, 'distribution.nix');
+    assert.equal(insert.title, 'Insert `;`');
+    assert.deepEqual(codes(insert.after), []);
+    const bracket = read('distribution.nix').replace('HelloWorld = [ infrastructure.test1 ];', 'HelloWorld = [ infrastructure.test1\n');
+    const [close] = fixes({ 'distribution.nix': bracket }, 'distribution.nix');
+    assert.equal(close.title, 'Insert `];`');
+    assert.deepEqual(codes(close.after), []);
+  });
+
   it('removes the mapping of a service that does not exist, line and all', () => {
     const dist = read('distribution.nix').replace(/\}\n$/, '  Gone = [ infrastructure.test1 ];\n}\n');
     const fix = fixes({ 'distribution.nix': dist }, 'distribution.nix').find((f) => f.title === "Remove the mapping of 'Gone'")!;

@@ -64,6 +64,7 @@ export const completionKind: Record<CompletionKind, CompletionItemKind> = {
   container: CompletionItemKind.Folder,
   property: CompletionItemKind.Field,
   value: CompletionItemKind.Value,
+  snippet: CompletionItemKind.Snippet,
 };
 
 export const symbolKind: Record<OutlineKind, SymbolKind> = {

@@ -8,6 +8,7 @@ import {
   CodeActionKind,
   ErrorCodes,
   FileChangeType,
+  InsertTextFormat,
   ResponseError,
   SemanticTokensBuilder,
   TextDocumentSyncKind,
@@ -97,7 +98,7 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['.', '"'] },
+        completionProvider: { triggerCharacters: ['.', '"', ' ', '{'] },
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
@@ -217,10 +218,10 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
     return { path, role, state, offset, document };
   }
 
-  connection.onCompletion(({ textDocument, position }) => {
+  connection.onCompletion(({ textDocument, position, context }) => {
     const c = at(textDocument.uri, position);
     if (!c?.document) return null;
-    const result = complete(c.state, c.path, c.role, c.offset);
+    const result = complete(c.state, c.path, c.role, c.offset, context?.triggerCharacter);
     const replace = { start: c.document.positionAt(result.replaceStart), end: c.document.positionAt(result.replaceEnd) };
     return result.items.map((item) => ({
       label: item.label,
@@ -229,6 +230,8 @@ export function createServer(connection: Connection, files: NixFiles = diskFiles
       ...(item.documentation ? { documentation: { kind: 'markdown' as const, value: item.documentation } } : {}),
       ...(item.sortText ? { sortText: item.sortText } : {}),
       textEdit: { range: replace, newText: item.insertText ?? item.label },
+      ...(item.snippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
+      ...(item.retrigger ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
     }));
   });
 

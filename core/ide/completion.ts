@@ -8,9 +8,10 @@ import type { ModelRole } from '../model/roles';
 import { attributeSchema, attributesOf, clientInterfaces, dysnomiaTypes, type CompletionSource, type ModelPart } from '../model/schema';
 import { cursorContext, keyBefore, partAt, type CursorContext } from './cursor';
 import { attributeDoc } from './docs';
+import { ENTRY_SNIPPETS, MODEL_SNIPPETS, type Snippet } from './snippets';
 import type { IdeState } from './state';
 
-export type CompletionKind = 'service' | 'target' | 'attribute' | 'type' | 'container' | 'property' | 'value';
+export type CompletionKind = 'service' | 'target' | 'attribute' | 'type' | 'container' | 'property' | 'value' | 'snippet';
 
 export interface CompletionItem {
   label: string;
@@ -22,6 +23,10 @@ export interface CompletionItem {
   insertText?: string;
   /** Items that sort first start with '0'. */
   sortText?: string;
+  /** `insertText` is a snippet (`$1` marks where the cursor goes). */
+  snippet?: boolean;
+  /** Completion opens again after inserting it (`infrastructure.` asks for a target). */
+  retrigger?: boolean;
 }
 
 export interface Completions {
@@ -41,10 +46,40 @@ interface Place {
   text: string;
 }
 
-export function complete(state: IdeState, path: string, role: ModelRole, offset: number): Completions {
+/**
+ * What to offer at `offset`. `trigger`: the character typed that asked (a space, `{`); only
+ * where a service name is wanted next (`inherit `, `dependsOn = {`) does it open completion.
+ */
+export function complete(state: IdeState, path: string, role: ModelRole, offset: number, trigger?: string): Completions {
   const text = state.text(path);
   const ctx = cursorContext(text, offset);
-  return { items: itemsFor({ state, role, ctx, text }), replaceStart: ctx.prefixStart, replaceEnd: offset };
+  const at = { state, role, ctx, text };
+  const none = { items: [], replaceStart: ctx.prefixStart, replaceEnd: offset };
+  if ((trigger === ' ' && ctx.slot !== 'inherit') || ((trigger === ' ' || trigger === '{') && enclosingSource(at) !== 'services')) return none;
+  return { items: [...itemsFor(at), ...snippetsFor(at)], replaceStart: ctx.prefixStart, replaceEnd: offset };
+}
+
+/** Whole entries where one can start (the model's top-level set), a whole model in an empty file; after the names. */
+function snippetsFor({ role, ctx, text }: Place): CompletionItem[] {
+  const asItem = (s: Snippet): CompletionItem => ({ label: s.prefix, kind: 'snippet', detail: s.description, insertText: s.body, snippet: true, sortText: `9${s.prefix}` });
+  if (text.trim() === '' || text.trim() === ctx.prefix) return present(MODEL_SNIPPETS[role]).map(asItem);
+  return ctx.enclosing.length === 1 && ctx.enclosing[0].bracket === '{' && ctx.slot === 'key' ? (ENTRY_SNIPPETS[role] ?? []).map(asItem) : [];
+}
+
+const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
+
+/** What the set the cursor is in holds, when it is the value of a part's attribute (`dependsOn = {`: services). */
+function enclosingSource(at: Place): CompletionSource | undefined {
+  const { role, ctx } = at;
+  const outer = partAt(role, ctx.enclosing.slice(0, -1));
+  const key = ctx.enclosing[ctx.enclosing.length - 1]?.key ?? '';
+  return outer && attributeSchema(outer, key)?.completion;
+}
+
+/** `;` after a name that ends a statement: nothing but the end of the line or the set follows the cursor. */
+function endsStatement(text: string, offset: number): boolean {
+  const rest = text.slice(offset).match(/^[A-Za-z0-9_'-]*([^\n]*)/)![1].trim();
+  return rest === '' || rest.startsWith('}');
 }
 
 function itemsFor(at: Place): CompletionItem[] {
@@ -62,20 +97,22 @@ function itemsFor(at: Place): CompletionItem[] {
   if (ctx.slot === 'other') return [];
   if (part && ctx.slot === 'key') return attributes(part, at);
   // A set that is the value of a part's attribute: `dependsOn = { ... }`, `properties = { ... }`.
-  const outer = partAt(role, ctx.enclosing.slice(0, -1));
-  const key = ctx.enclosing[ctx.enclosing.length - 1]?.key ?? '';
-  const source = outer && attributeSchema(outer, key)?.completion;
+  const source = enclosingSource(at);
   if (source === 'services') {
+    // Not itself, nor what the set lists already.
     const own = ctx.enclosing[ctx.enclosing.length - 2].key;
+    const listed = presentKeys(text, ctx);
+    const semicolon = ctx.slot === 'inherit' && endsStatement(text, ctx.prefixStart) ? ';' : '';
     return fromSource('services', at)
-      .filter((i) => i.label !== own)
-      .map((i) => (ctx.slot === 'key' ? { ...i, insertText: `inherit ${i.label};` } : i));
+      .filter((i) => i.label !== own && !listed.has(i.label))
+      .map((i) => (ctx.slot === 'key' ? { ...i, insertText: `inherit ${i.label};` } : semicolon ? { ...i, insertText: i.label + semicolon } : i));
   }
   if (source && ctx.slot === 'key') return fromSource(source, at).map((i) => (i.kind === 'property' ? { ...i, insertText: `${i.label} = ` } : i));
-  // The distribution's keys are the services to deploy; those not yet mapped first.
+  // The distribution's keys are the services to deploy; those not yet mapped first, each a whole
+  // mapping with the cursor where the target goes.
   if (role === 'distribution' && ctx.enclosing.length === 1 && ctx.slot === 'key') {
     const { distribution } = at.state.stableModel;
-    return fromSource('services', at).map((i) => ({ ...i, sortText: `${distribution.has(i.label) ? 1 : 0}${i.label}` }));
+    return fromSource('services', at).map((i) => ({ ...i, sortText: `${distribution.has(i.label) ? 1 : 0}${i.label}`, insertText: `${i.label} = [ infrastructure.$1 ];$0`, snippet: true, retrigger: true }));
   }
   return [];
 }
@@ -128,6 +165,15 @@ function presentKeys(text: string, ctx: CursorContext): Set<string> {
     else if (statementStart && depth === 0 && !/\s/.test(c)) {
       const m = /^([A-Za-z_][A-Za-z0-9_'-]*)\s*=/.exec(text.slice(i, i + 100));
       if (m && i !== ctx.prefixStart) keys.add(m[1]);
+      // `inherit a b;` lists a and b (not the name being typed).
+      const inherit = /^inherit\s+((?:\([^)]*\)\s*)?)([^;{}]*)/.exec(text.slice(i, i + 1000));
+      if (inherit) {
+        let at = i + inherit[0].length - inherit[2].length;
+        for (const name of inherit[2].split(/(\s+)/)) {
+          if (/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(name) && at !== ctx.prefixStart) keys.add(name);
+          at += name.length;
+        }
+      }
       statementStart = false;
     }
   }
@@ -139,11 +185,13 @@ function skipString(text: string, i: number): number {
   return i;
 }
 
-/** Dysnomia modules, and the containers services provide. */
+/** Dysnomia modules, and the containers services provide; first those some target declares as a container. */
 function types(at: Place): CompletionItem[] {
-  const items: CompletionItem[] = [...dysnomiaTypes].map(([name, doc]) => ({ label: name, kind: 'type', detail: 'Dysnomia module', documentation: doc }));
+  const declared = new Set<string>();
+  for (const t of at.state.stableModel.infrastructure.values()) for (const c of t.containers?.keys() ?? []) declared.add(c);
+  const items: CompletionItem[] = [...dysnomiaTypes].map(([name, doc]) => ({ label: name, kind: 'type', detail: declared.has(name) ? 'Dysnomia module, a container of the targets' : 'Dysnomia module', documentation: doc, sortText: `${declared.has(name) ? 0 : 1}${name}` }));
   for (const s of at.state.stableModel.services.values()) {
-    for (const c of s.providesContainers) items.push({ label: c.value, kind: 'container', detail: `container provided by ${s.key}` });
+    for (const c of s.providesContainers) items.push({ label: c.value, kind: 'container', detail: `container provided by ${s.key}`, sortText: `0${c.value}` });
   }
   return dedupe(items);
 }

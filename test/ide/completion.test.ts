@@ -12,18 +12,45 @@ const labels = (overrides: Record<string, string>) => {
 describe('completion', () => {
   before(() => ready);
 
-  it('offers the other services inside dependsOn, as inherit statements', () => {
+  it('offers the other services inside dependsOn, as inherit statements, not those listed already', () => {
     const f = fixture(withCursor('services.nix', 'inherit HelloWorldService;', '<|>'));
     const c = complete(f.state, f.path, f.role, f.offset);
     assert.deepEqual(c.items.map((i) => i.label).sort(), ['HelloService', 'HelloWorldService']);
-    assert.equal(c.items[0].insertText, `inherit ${c.items[0].label};`);
+    assert.equal(c.items.find((i) => i.label === 'HelloService')!.insertText, 'inherit HelloService;');
+    const listed = fixture(withCursor('services.nix', 'inherit HelloWorldService;', 'inherit HelloWorldService;\n      <|>'));
+    assert.deepEqual(complete(listed.state, listed.path, listed.role, listed.offset).items.map((i) => i.label), ['HelloService']);
+  });
+
+  it('opens by itself after `inherit ` and `dependsOn = {`, and nowhere else a space or brace is typed', () => {
+    const afterInherit = fixture({ 'services.nix': read('services.nix').replace('port = 8080;', 'connectsTo = { inherit <|>\n    };') });
+    const items = complete(afterInherit.state, afterInherit.path, afterInherit.role, afterInherit.offset, ' ').items;
+    assert.ok(items.some((i) => i.label === 'HelloService'));
+    assert.ok(items.every((i) => i.insertText?.endsWith(';')), 'the name ends the statement: `;` follows');
+    const afterBrace = fixture({ 'services.nix': read('services.nix').replace('port = 8080;', 'connectsTo = {<|>};') });
+    assert.ok(complete(afterBrace.state, afterBrace.path, afterBrace.role, afterBrace.offset, '{').items.some((i) => i.insertText === 'inherit HelloService;'));
+    for (const [text, trigger] of [[read('services.nix').replace('port = 8080;', 'port = 8080; <|>'), ' '], [read('services.nix').replace('port = 8080;', 'x = {<|>};'), '{']] as const) {
+      const f = fixture({ 'services.nix': text });
+      assert.deepEqual(complete(f.state, f.path, f.role, f.offset, trigger).items, [], `${trigger} in ${text.slice(f.offset - 20, f.offset)}`);
+    }
+  });
+
+  it('writes a distribution entry with the cursor where the target goes', () => {
+    const f = fixture({ 'distribution.nix': read('distribution.nix').replace('  HelloWorld = [ infrastructure.test1 ];\n', '  Hello<|>\n') });
+    const item = complete(f.state, f.path, f.role, f.offset).items.find((i) => i.label === 'HelloWorld')!;
+    assert.deepEqual([item.insertText, item.snippet, item.retrigger], ['HelloWorld = [ infrastructure.$1 ];$0', true, true]);
+  });
+
+  it('ranks first the types some target declares as a container', () => {
+    const f = fixture({ 'services.nix': read('services.nix').replace('type = "process";\n    port = 8081', 'type = "<|>";\n    port = 8081') });
+    const items = complete(f.state, f.path, f.role, f.offset).items.sort((a, b) => a.sortText!.localeCompare(b.sortText!));
+    assert.deepEqual(items.slice(0, 2).map((i) => i.label).sort(), ['mysql-database', 'process']);
   });
 
   it('offers services after inherit in connectsTo, with the typed prefix replaced', () => {
     const text = read('services.nix').replace('port = 8080;', 'connectsTo = { inherit Hel<|> };');
     const f = fixture({ 'services.nix': text });
     const c = complete(f.state, f.path, f.role, f.offset);
-    assert.ok(c.items.some((i) => i.label === 'HelloService' && i.insertText === undefined));
+    assert.ok(c.items.some((i) => i.label === 'HelloService' && i.insertText === 'HelloService;'), 'the `;` the set needs before its `}`');
     assert.equal(f.files.get(f.path)!.slice(c.replaceStart, c.replaceEnd), 'Hel');
   });
 
@@ -36,7 +63,7 @@ describe('completion', () => {
     const f = fixture({ 'distribution.nix': text });
     const items = complete(f.state, f.path, f.role, f.offset).items.sort((a, b) => a.sortText!.localeCompare(b.sortText!));
     assert.equal(items[0].label, 'HelloWorld');
-    assert.equal(items.length, 3);
+    assert.deepEqual(items.map((i) => i.kind), ['service', 'service', 'service', 'snippet']);
   });
 
   it('offers the service attributes Disnix knows, with their documentation, minus those written', () => {
@@ -77,5 +104,17 @@ describe('completion', () => {
 
   it('offers nothing inside comments', () => {
     assert.deepEqual(labels(withCursor('services.nix', 'the front end', 'the <|>front end')), []);
+  });
+
+  it('offers entry snippets only where an entry can start, and a whole model in an empty file', () => {
+    const snippets = (overrides: Record<string, string>) => {
+      const f = fixture(overrides);
+      return complete(f.state, f.path, f.role, f.offset).items.filter((i) => i.kind === 'snippet').map((i) => i.label);
+    };
+    assert.deepEqual(snippets({ 'services.nix': read('services.nix').replace('rec {', 'rec {\n  <|>') }), ['service']);
+    assert.deepEqual(snippets({ 'infrastructure.nix': read('infrastructure.nix').replace(/\}\s*$/, '  <|>\n}\n') }), ['target']);
+    assert.deepEqual(snippets(withCursor('services.nix', 'inherit HelloWorldService;', '<|>')), [], 'not inside dependsOn');
+    assert.deepEqual(snippets({ 'services.nix': read('services.nix').replace('port = 8081;', 'port = 8081;\n    <|>') }), [], 'not inside a service');
+    assert.deepEqual(snippets({ 'distribution.nix': '<|>' }), ['distribution-model']);
   });
 });

@@ -11,12 +11,11 @@ const read = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8'));
 describe('extension manifest', () => {
   const pkg = read('package.json');
 
-  it('contributes the nix language, grammar and snippets from existing files', () => {
+  it('contributes the nix language and grammar from existing files', () => {
     const lang = pkg.contributes.languages[0];
     assert.equal(lang.id, 'nix');
     assert.ok(existsSync(join(root, lang.configuration)));
     assert.ok(existsSync(join(root, pkg.contributes.grammars[0].path)));
-    assert.ok(existsSync(join(root, pkg.contributes.snippets[0].path)));
   });
 
   it('has a grammar whose patterns compile and cover the Nix constructs', () => {
@@ -43,11 +42,6 @@ describe('extension manifest', () => {
     const editorDeploy = pkg.contributes.menus['editor/title'].find((m: { command: string }) => m.command === 'disnix.deploy');
     assert.match(editorDeploy.when, /isWorkspaceTrusted/);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-  });
-
-  it('has snippets for a service, a target, a mapping and the three model skeletons', () => {
-    const prefixes = Object.values(read('snippets/disnix.json')).map((s) => (s as { prefix: string }).prefix);
-    for (const p of ['service', 'target', 'mapping', 'services-model', 'infrastructure-model', 'distribution-model']) assert.ok(prefixes.includes(p), p);
   });
 
   it('declares limited support for untrusted workspaces and a dnx bin', () => {

@@ -189,7 +189,8 @@ export async function deploy(args: DeployArgs, profile: CoordinatorProfile, stat
   }
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   const { new: added, changed, removed } = deployment.plan.summary;
-  if (result.status === 0 && result.activated + result.deactivated + added + changed + removed === 0) process.stdout.write(`\nNothing to do: the targets already run this configuration (checked in ${secs} s).\n`);
+  const generation = args.transition.noCoordinatorProfile ? '' : `generation ${profile.currentNumber()} of profile '${profile.profile}'; `;
+  if (result.status === 0 && result.activated + result.deactivated + added + changed + removed === 0) process.stdout.write(`\nNothing to do: the targets already run this configuration (${generation}checked in ${secs} s).\n`);
   else if (result.status === 0) process.stdout.write(`\nDeployed ${deployment.describe} in ${secs} s: ${result.activated} activated, ${result.deactivated} deactivated${args.transition.noCoordinatorProfile ? '' : `; now generation ${profile.currentNumber()} of profile '${profile.profile}'`}.\n`);
   else process.stderr.write(`\nDeployment failed after ${secs} s: ${result.error?.message}\n${failureNote(result.status, result.changed ?? false, args.noRollback)}\n`);
   await onDone?.({ result, next: deployment.plan.next, analysis: deployment.analysis });

@@ -31,9 +31,11 @@ export function graphHtml(r: GraphPageResources, nonce = randomBytes(18).toStrin
   <button id="export" title="Save the drawing as SVG">Export SVG</button>
   <span class="legend"><span class="new">new</span><span class="changed">changed</span><span class="removed">removed</span><span class="unchanged">unchanged</span></span>
   <span class="legend live-legend" title="What each service does now, once a deployment or the Disnix Targets view has asked the machines"><span class="running">running</span><span class="changing">changing</span><span class="stopped">stopped</span><span class="failed">failed</span><span class="unknown" title="Installed; its activation module cannot tell whether it runs">unknown</span></span>
+  <span class="legend edge-legend" title="An arrow points from a service to the one it needs"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4"/></svg> dependsOn <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" stroke-dasharray="5 4"/></svg> connectsTo, → the service needed</span>
   <span id="status"></span>
 </header>
 <div id="error" role="alert"></div>
+<div id="tooltip" role="tooltip" hidden></div>
 <svg id="graph" role="img" aria-label="Deployment graph"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker></defs></svg>
 <script nonce="${nonce}" src="${r.script}"></script>
 </body>

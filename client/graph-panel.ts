@@ -91,7 +91,10 @@ export class GraphPanel implements vscode.Disposable {
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({ title: 'Export Deployment Graph', filters: { SVG: ['svg'] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'deployment.svg') } : {}) });
-    if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(m.svg));
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(m.svg));
+    const answer = await vscode.window.showInformationMessage(`Saved the deployment graph to ${vscode.workspace.asRelativePath(target)}.`, 'Open');
+    if (answer) await vscode.env.openExternal(target);
   }
 
   dispose(): void {

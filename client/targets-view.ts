@@ -122,9 +122,9 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
       description: node.error ? 'could not be asked' : count === 0 ? 'runs nothing' : `${count} service${count === 1 ? '' : 's'}`,
       tooltip: node.error ?? `${node.name}: ${count === 0 ? 'no services' : count === 1 ? '1 service' : `${count} services`} in its profile`,
       iconPath: new vscode.ThemeIcon(node.error ? 'error' : 'server'),
-      // Expanded even when it runs nothing: VS Code keeps the state it first saw for an id, and a
-      // target that ran nothing would stay folded once it runs something.
-      collapsibleState: node.error ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded,
+      // Expanded even when it runs nothing or cannot be asked: VS Code keeps the state it first
+      // saw for an id, and such a target would stay folded once it runs something.
+      collapsibleState: vscode.TreeItemCollapsibleState.Expanded,
       contextValue: 'disnixTarget',
     };
   }

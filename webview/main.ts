@@ -42,8 +42,16 @@ function text(content: string, x: number, y: number, cls: string, parent: Elemen
   el('text', { x, y, class: cls }, parent).textContent = content;
 }
 
-function title(content: string, parent: Element): void {
-  el('title', {}, parent).textContent = content;
+const tooltip = document.getElementById('tooltip')!;
+
+/** The details panel beside the pointer (text only), kept inside the window. */
+function showTooltip(content: string, e: PointerEvent): void {
+  tooltip.textContent = content;
+  tooltip.hidden = false;
+  const { innerWidth, innerHeight } = window;
+  const { width, height } = tooltip.getBoundingClientRect();
+  tooltip.style.left = `${Math.min(e.clientX + 14, innerWidth - width - 4)}px`;
+  tooltip.style.top = `${Math.min(e.clientY + 14, innerHeight - height - 4)}px`;
 }
 
 function applyTransform(): void {
@@ -68,6 +76,7 @@ async function draw(): Promise<void> {
   const services = new Map(g.services.map((s) => [s.id, s]));
   drawnServices = services;
   details = (item) => describe(item, targets, services);
+  hidden = hiddenBy(g, state.filter);
 
   for (const { kind, id, x, y, width, height } of drawing.boxes) {
     const group = el('g', { class: `node ${kind}`, 'data-id': id }, viewport);
@@ -127,11 +136,22 @@ function showLive(): void {
     const now = s && liveStateOf(s);
     if (now) group.setAttribute('data-live', now);
     else group.removeAttribute('data-live');
-    group.querySelector(':scope > title')?.remove(); // made again, with the new state, on the next hover
   }
   const running = [...drawnServices.values()].filter((s) => liveStateOf(s) === 'running').length;
   const known = [...drawnServices.values()].some((s) => liveStateOf(s));
-  status.textContent = `${drawnServices.size} services on ${graph?.targets.length ?? 0} machines${known ? `, ${running} running` : ''}`;
+  status.textContent = `${drawnServices.size} services on ${graph?.targets.length ?? 0} machines${known ? `, ${running} running` : ''}${hidden}`;
+}
+
+/** What showing one machine leaves out, in words; nothing when all are shown. */
+let hidden = '';
+
+function hiddenBy(g: DeploymentGraph, target: string): string {
+  if (!target) return '';
+  const on = new Set(g.services.filter((s) => s.target === target).map((s) => s.id));
+  const across = g.edges.filter((e) => on.has(e.from) !== on.has(e.to)).length;
+  const others = g.services.length - on.size;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return ` · showing ${target} only: hidden ${count(others, 'service')} on other machines and ${count(across, 'edge')} to them`;
 }
 
 /** The details of what is under the pointer, for the current graph. */
@@ -153,13 +173,32 @@ function describe(item: Element, targets: Map<string, GraphTarget>, services: Ma
 }
 
 // One listener each for the whole drawing, not one per node: a large graph redraws faster.
-// A tooltip is made when the pointer first comes over its node or edge.
-viewport.addEventListener('pointerover', (e) => {
-  const item = (e.target as Element).closest('g.target, g.service, path.edge');
-  if (!item || item.querySelector(':scope > title')) return;
-  const tip = details(item);
-  if (tip) title(tip, item);
+viewport.addEventListener('pointermove', (e) => {
+  const item = (e.target as Element).closest('g.service, g.target, path.edge');
+  const tip = item && details(item);
+  if (tip) showTooltip(tip, e);
+  else tooltip.hidden = true;
+  highlight(item?.matches('g.service') ? item.getAttribute('data-id') : null);
 });
+viewport.addEventListener('pointerleave', () => {
+  tooltip.hidden = true;
+  highlight(null);
+});
+
+let highlighted: string | null = null;
+
+/** Hovering a service brings out its edges and the services at their other ends; the rest fades. */
+function highlight(id: string | null): void {
+  if (id === highlighted) return;
+  highlighted = id;
+  for (const e of Array.from(viewport.querySelectorAll('.related'))) e.classList.remove('related');
+  svg.classList.toggle('focus', id !== null);
+  if (id === null || !graph) return;
+  const near = new Set([id]);
+  for (const edge of graph.edges) if (edge.from === id || edge.to === id) near.add(edge.from).add(edge.to);
+  for (const g of Array.from(viewport.querySelectorAll('g.service'))) if (near.has(g.getAttribute('data-id') ?? '')) g.classList.add('related');
+  for (const p of Array.from(viewport.querySelectorAll('path.edge[data-from]'))) if (p.getAttribute('data-from') === id || p.getAttribute('data-to') === id) p.classList.add('related');
+}
 viewport.addEventListener('click', (e) => {
   const item = (e.target as Element).closest('g.target, g.service');
   const id = item?.getAttribute('data-id');
@@ -170,14 +209,22 @@ function failed(error: unknown): void {
   document.getElementById('error')!.textContent = `The graph could not be laid out: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** Room left around the drawing when it is fitted, in pixels. */
+const FIT_MARGIN = 24;
+/** Whether the view is the fitted one (not zoomed or panned since): it is fitted again when the panel is resized. */
+let fitted = false;
+
 function fit(): void {
   const box = viewport.getBBox();
   const { width, height } = svg.getBoundingClientRect();
   if (!box.width || !box.height) return;
-  const k = Math.min(2, 0.95 * Math.min(width / box.width, height / box.height));
+  const k = Math.min(2, Math.max(0.05, Math.min((width - 2 * FIT_MARGIN) / box.width, (height - 2 * FIT_MARGIN) / box.height)));
   state.transform = { k, x: (width - box.width * k) / 2 - box.x * k, y: (height - box.height * k) / 2 - box.y * k };
   applyTransform();
+  fitted = true;
 }
+
+new ResizeObserver(() => fitted && fit()).observe(svg);
 
 function fillFilter(g: DeploymentGraph): void {
   const options = [['', 'All machines'], ...g.targets.map((t) => [t.id, t.name])];
@@ -216,9 +263,17 @@ filter.addEventListener('change', () => {
 document.getElementById('fit')!.addEventListener('click', fit);
 document.getElementById('zoom-in')!.addEventListener('click', () => zoom(1.25));
 document.getElementById('zoom-out')!.addEventListener('click', () => zoom(0.8));
+/** The whole drawing as a file of its own: its size and viewBox those of everything drawn, whatever the zoom and pan. */
 document.getElementById('export')!.addEventListener('click', () => {
+  const box = viewport.getBBox();
+  const m = FIT_MARGIN;
   const copy = svg.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute('xmlns', SVG_NS);
+  copy.removeAttribute('id');
+  copy.removeAttribute('class');
+  copy.querySelector(':scope > g')?.removeAttribute('transform');
+  for (const e of Array.from(copy.querySelectorAll('.related'))) e.classList.remove('related');
+  const [x, y, width, height] = [box.x - m, box.y - m, box.width + 2 * m, box.height + 2 * m].map((n) => Math.round(n));
+  Object.entries({ xmlns: SVG_NS, width, height, viewBox: `${x} ${y} ${width} ${height}` }).forEach(([k, v]) => copy.setAttribute(k, String(v)));
   const style = document.createElementNS(SVG_NS, 'style');
   style.textContent = EXPORT_STYLE;
   copy.insertBefore(style, copy.firstChild);
@@ -226,6 +281,7 @@ document.getElementById('export')!.addEventListener('click', () => {
 });
 
 function zoom(factor: number, cx = svg.clientWidth / 2, cy = svg.clientHeight / 2): void {
+  fitted = false;
   const t = state.transform;
   const k = Math.min(8, Math.max(0.05, t.k * factor));
   state.transform = { k, x: cx - ((cx - t.x) * k) / t.k, y: cy - ((cy - t.y) * k) / t.k };
@@ -243,13 +299,14 @@ svg.addEventListener('pointerdown', (e) => {
 });
 window.addEventListener('pointermove', (e) => {
   if (!drag) return;
+  fitted = false;
   state.transform = { ...state.transform, x: e.clientX - drag.x, y: e.clientY - drag.y };
   applyTransform();
 });
 window.addEventListener('pointerup', () => (drag = undefined));
 
 /** The colours of the exported drawing, which has no stylesheet of the editor's. */
-const EXPORT_STYLE = `.box{fill:#fff;stroke:#888}.target>.box{fill:#f4f4f4}.container>.box{fill:#fafafa;stroke-dasharray:4 3}
+const EXPORT_STYLE = `svg{background:#fff}.box{fill:#fff;stroke:#888}.target>.box{fill:#f4f4f4}.container>.box{fill:#fafafa;stroke-dasharray:4 3}
 .service.new>.box{fill:#c8e6c9}.service.changed>.box{fill:#fff3c4}.service.removed>.box{fill:#ffcdd2;stroke-dasharray:4 3}
 .label{font:12px sans-serif}.edge{fill:none;stroke:#555}.edge.connectsTo{stroke-dasharray:5 4}
 .live{display:none}[data-live]>.live{display:inline;stroke:#fff}[data-live=running]>.live{fill:#2e7d32}[data-live=activating]>.live,[data-live=deactivating]>.live{fill:#f9a825}

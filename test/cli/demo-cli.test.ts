@@ -31,7 +31,7 @@ describe('dnx demo', () => {
     const r = demo();
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Nothing to deploy: the deployed configuration matches the models\.$/m);
-    assert.match(r.stdout, /0 activated, 0 deactivated; now generation 1 /);
+    assert.match(r.stdout, /Nothing to do: the targets already run this configuration \(generation 1 of profile 'default'; /);
   });
 
   it('undeploys: the services stop', async () => {

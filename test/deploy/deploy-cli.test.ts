@@ -100,7 +100,7 @@ describe('dnx deploy to local targets', () => {
   it('says there is nothing to do when the targets already run the models', () => {
     const r = deploy();
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /\nNothing to do: the targets already run this configuration \(checked in [\d.]+ s\)\.\n$/);
+    assert.match(r.stdout, /\nNothing to do: the targets already run this configuration \(generation 1 of profile 'default'; checked in [\d.]+ s\)\.\n$/);
   });
 
   it('says nothing was changed when a target cannot be reached', () => {

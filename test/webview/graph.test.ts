@@ -84,8 +84,13 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.deepEqual(await page.$$eval('g.service.new', (els) => els.map((e) => e.getAttribute('data-id'))), ['test2/process/HelloService']);
     assert.equal(await page.$$eval('g.service.changed', (els) => els.length), 2);
     await page.hover('g.service[data-id="test2/process/HelloWorldService"]');
-    const tip = await page.textContent('g.service[data-id="test2/process/HelloWorldService"] > title');
-    assert.match(tip!, /plan: changed \(its dependency HelloService now also runs on test2\)/);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    assert.match((await page.textContent('#tooltip'))!, /plan: changed \(its dependency HelloService now also runs on test2\)/);
+    // Its edges and the services at their ends stand out; the rest fades.
+    assert.deepEqual((await page.$$eval('g.service.related', (els) => els.map((e) => e.getAttribute('data-id')))).sort(), ['test1/process/HelloService', 'test1/process/HelloWorld', 'test2/process/HelloService', 'test2/process/HelloWorldService']);
+    assert.equal(await page.getAttribute('#graph', 'class'), 'focus');
+    await page.mouse.move(1, 799);
+    await page.waitForSelector('#tooltip[hidden]', { state: 'attached' });
   });
 
   it('keeps a label with markup as text', async () => {
@@ -135,11 +140,51 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.equal(await page.$$eval('g.service', (els) => els.length), 3);
   });
 
-  it('exports the drawing as a standalone SVG', async () => {
-    await page.click('#export');
-    const exported = await page.evaluate(() => window.posted.find((m) => m.type === 'export'));
-    assert.ok(exported && exported.type === 'export');
-    assert.match(exported.svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<style>[\s\S]*HelloWorldService[\s\S]*<\/svg>$/);
+  it('exports the whole drawing as a standalone SVG, whatever the zoom, that a browser shows as an image', async () => {
+    const exported = async () => {
+      await page.evaluate(() => (window.posted = []));
+      await page.click('#export');
+      const m = await page.evaluate(() => window.posted.find((m) => m.type === 'export'));
+      assert.ok(m && m.type === 'export');
+      return m.svg;
+    };
+    const first = await exported();
+    assert.match(first, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<style>[\s\S]*HelloWorldService[\s\S]*<\/svg>$/);
+    const [, width, height, viewBox] = /^<svg[^>]* width="(\d+)" height="(\d+)" viewBox="([-\d ]+)"/.exec(first) ?? [];
+    assert.ok(Number(width) > 200 && Number(height) > 100, first.slice(0, 200));
+    assert.equal(viewBox.split(' ').slice(2).join(' '), `${width} ${height}`);
+    assert.doesNotMatch(first, /<g transform=/, 'not the pan and zoom of the panel');
+    await page.click('#zoom-in');
+    await page.click('#zoom-in');
+    assert.equal(await exported(), first, 'zooming changes nothing exported');
+    const image = await browser.newPage();
+    await image.setContent(`<img src="data:image/svg+xml;base64,${Buffer.from(first).toString('base64')}">`);
+    const size = await image.$eval('img', (img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
+    assert.deepEqual(size, [Number(width), Number(height)]);
+    await image.close();
+  });
+
+  it('says what a view of one machine leaves out', async () => {
+    await showGraph(page, await helloGraph());
+    await page.selectOption('#filter', 'test2');
+    await page.waitForFunction(() => document.querySelectorAll('g.service').length === 1);
+    assert.match((await page.textContent('#status'))!, /showing test2 only: hidden 2 services on other machines and 2 edges to them/);
+    await page.selectOption('#filter', '');
+  });
+
+  it('fits the drawing with margins, and again when the panel is resized, until the user zooms', async () => {
+    await showGraph(page, await helloGraph());
+    await page.click('#fit');
+    const inside = () => page.evaluate(() => {
+      const box = document.querySelector('#graph > g')!.getBoundingClientRect();
+      const area = document.querySelector('#graph')!.getBoundingClientRect();
+      return [box.left - area.left, area.right - box.right, box.top - area.top, area.bottom - box.bottom].map(Math.round);
+    });
+    assert.ok((await inside()).every((m) => m >= 23), String(await inside()));
+    await page.setViewportSize({ width: 700, height: 500 });
+    await page.waitForFunction(() => document.querySelector('#graph > g')!.getBoundingClientRect().right <= document.querySelector('#graph')!.getBoundingClientRect().right);
+    assert.ok((await inside()).every((m) => m >= 23), String(await inside()));
+    await page.setViewportSize({ width: 1200, height: 800 });
   });
 
   it('draws the edges of a large network together, with an arrowhead at the end of each', async () => {

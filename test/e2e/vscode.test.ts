@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { EXAMPLE } from '../ide/fixture';
-import { notification, openFile, REPO, runCommand, skip, startEditor, type Editor } from './editor';
+import { notification, openFile, REPO, runCommand, skip, startEditor, STEP_MS, type Editor } from './editor';
 
 describe('the extension in a real VS Code', { skip }, () => {
   let work: string;
@@ -150,8 +150,12 @@ describe('the extension in a real VS Code', { skip }, () => {
     // (empty) folder typed: only `..`.
     const picker = page.locator('.quick-input-widget', { hasText: 'where should the example go?' });
     await picker.waitFor();
-    await picker.locator('input').fill(`${parent}/`);
-    await page.waitForFunction(() => document.querySelectorAll('.quick-input-widget .monaco-list-row').length === 1);
+    // It fills in its own folder once it is ready, over what was typed before: typed until it stays.
+    const input = picker.locator('input');
+    await expectEventually(async () => {
+      if ((await input.inputValue()) !== `${parent}/`) await input.fill(`${parent}/`);
+      return (await picker.locator('.monaco-list-row').count()) === 1 && (await input.inputValue()) === `${parent}/`;
+    }, 'the picker to show the folder typed');
     await picker.getByRole('button', { name: 'Put the Example Here' }).click();
     await page.locator('.statusbar-item', { hasText: 'disnix-hello-world: services · infrastructure · distribution' }).first().waitFor();
     assert.equal(statSync(join(parent, 'disnix-hello-world', 'pkgs', 'hello-service', 'bin', 'hello-service')).mode & 0o111, 0o111);
@@ -276,6 +280,14 @@ describe('deploying from a real VS Code', { skip }, () => {
   }));
 
 });
+
+/** Checks `ok` until it holds (each check may act, as a user retyping), up to a step's time. */
+async function expectEventually(ok: () => Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await ok()); waited += 250) {
+    if (waited > STEP_MS) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 /** The supervisor of a process service of the local targets, and its daemon (the supervisor's command line names the daemon's pid file). */
 function processesOf(service: string): number[] {

@@ -118,7 +118,8 @@ export function describe(files: DeploymentFiles): string {
   return `${folderName(modelsFolder(files))}: ${names.join(' · ')}`;
 }
 
-function folderName(folder: string): string {
+/** A models' folder as the user knows it: its workspace folder's name, then the path inside. */
+export function folderName(folder: string): string {
   const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
   if (root && root.uri.fsPath === folder) return root.name;
   const relative = vscode.workspace.asRelativePath(folder, false);

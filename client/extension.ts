@@ -7,7 +7,7 @@
 
 import * as vscode from 'vscode';
 import { ErrorCodes, LanguageClient, RenameRequest, ResponseError, TransportKind, type LanguageClientOptions, type MessageSignature, type ServerOptions } from 'vscode-languageclient/node';
-import { PROBLEMS_REQUEST, type DeploymentFiles, type ModelProblem } from '../server/protocol';
+import { PLAN_REQUEST, PROBLEMS_REQUEST, type DeploymentFiles, type ModelProblem, type Place, type PlanParams, type PlanResponseFor } from '../server/protocol';
 import { DeployCommands } from './deploy-commands';
 import { DeploymentStatus, describe } from './deployment-status';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph-panel';
@@ -26,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const plans = new PlanDocuments(() => client);
   const live = new LiveFeed();
   const cli = context.asAbsolutePath('dist/cli.js');
-  const targets = new TargetsView(cli, (ask) => status.current(ask), live, output);
+  const targets = new TargetsView(cli, (ask) => status.current(ask), live, output, (files, instance) => definitionOf(() => client, files, instance));
   const deploys = new DeployCommands(cli, output, (uri?: string) => (uri ? status.of(uri) : status.current()), (files) => modelProblems(() => client, files), live, async () => {
     deployedStateChanged.fire();
     await targets.refresh(false);
@@ -82,6 +82,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('disnix.switchGeneration', () => deploys.switchGeneration()),
     vscode.commands.registerCommand('disnix.undeploy', () => deploys.undeploy()),
     vscode.commands.registerCommand('disnix.refreshTargets', () => targets.refresh(true)),
+    vscode.commands.registerCommand('disnix.targets.openDefinition', (node) => targets.openDefinition(node)),
+    vscode.commands.registerCommand('disnix.targets.showLog', (node) => targets.showLog(node)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void targets.refresh(false)),
   );
 
@@ -110,6 +112,15 @@ class DisnixLanguageClient extends LanguageClient {
     if (type.method === RenameRequest.method && error instanceof ResponseError && error.code === ErrorCodes.InvalidRequest) throw new Error(error.message);
     return super.handleFailedRequest(type, token, error, defaultValue, showNotification, throwOnCancel);
   }
+}
+
+/** Where a service instance is defined, from the plan's graph of the deployment. */
+async function definitionOf(client: () => LanguageClient | undefined, files: DeploymentFiles, instance: string): Promise<Place | undefined> {
+  const c = client();
+  const model = files.distribution ?? files.architecture;
+  if (!c?.isRunning() || !model) return undefined;
+  const r = await c.sendRequest<PlanResponseFor<'graph'>>(PLAN_REQUEST, { uri: vscode.Uri.file(model).toString(), view: 'graph' } satisfies PlanParams);
+  return r.ok ? r.services[instance] : undefined;
 }
 
 /** The problems of a deployment's models as the server analyses them now; undefined when it does not run. */

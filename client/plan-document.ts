@@ -1,11 +1,13 @@
-// "Disnix: Plan Deployment": the plan as a read-only document (scheme `disnix-plan`) whose
-// target and service names link to their definitions in the models. It follows edits to the
-// models, as the graph does. One document per deployment, named after its folder.
+// "Disnix: Plan Deployment": the plan as a read-only document (scheme and language
+// `disnix-plan`: additions, removals and changes in the theme's diff colours) whose target and
+// service names link to their definitions in the models. It follows edits to the models, as the
+// graph does. One document per deployment, titled after its folder ("Plan: hello-world/local").
 
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PlanResponseFor, PlanTextShown } from '../server/protocol';
+import { folderName } from './deployment-status';
 import { PlanFeed, placeLabel, problemLabel } from './plan-feed';
 
 export const PLAN_SCHEME = 'disnix-plan';
@@ -27,12 +29,14 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
 
   /** Opens the plan of the deployment `modelUri` belongs to (the workspace's first if none). */
   async show(modelUri: string | undefined): Promise<void> {
-    const folder = modelUri ? basename(dirname(vscode.Uri.parse(modelUri).path)) : 'deployment';
-    const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${folder} plan`, query: modelUri ?? '' });
+    // The title is the path's last segment: the folder's own slashes are shown as division slashes.
+    const folder = modelUri ? folderName(dirname(vscode.Uri.parse(modelUri).fsPath)) : 'deployment';
+    const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/Plan: ${folder.replaceAll('/', '\u2215')}`, query: modelUri ?? '' });
     const feed = this.feed(uri);
     await feed.refresh();
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), PLAN_SCHEME);
+    // Beside the model being edited; in the editor area itself when nothing is open.
+    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active });
   }
 
   private feed(uri: vscode.Uri): PlanFeed<'text'> {

@@ -3,12 +3,16 @@
 // targets' own answer, not what the coordinator thinks). Asked when the view is first shown, on
 // Refresh, and after each deployment; what it learns also colours the graph (LiveFeed).
 // Asking reaches the machines (and may run a client interface program), so an untrusted
-// workspace is not asked.
+// workspace is not asked. Clicking a service opens its definition; its context menu also shows
+// the log the target keeps of it.
 
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProfileService } from '../core/deploy/profile-manifest';
 import type { ServiceState, ServiceStatus } from '../core/deploy/service-status';
-import type { DeploymentFiles } from '../server/protocol';
+import type { DeploymentFiles, Place } from '../server/protocol';
+import { instanceId } from '../core/plan/graph';
+import { openPlace } from './plan-feed';
 import { runDnx } from './dnx-cli';
 import { modelsFolder } from '../core/model/deployment-files';
 import { coordinatorFlags, infrastructureFlags } from './dnx-args';
@@ -20,8 +24,10 @@ type QueriedService = ProfileService & Partial<Omit<ServiceStatus, 'name' | 'con
 
 type Node =
   | { kind: 'target'; name: string; services?: QueriedService[]; error?: string }
-  | { kind: 'service'; target: string; service: QueriedService }
+  | ServiceNode
   | { kind: 'note'; text: string };
+
+type ServiceNode = { kind: 'service'; target: string; service: QueriedService };
 
 type QueryAnswer = Record<string, QueriedService[] | { error?: string }>;
 
@@ -45,6 +51,8 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     private readonly deployment: (ask: boolean) => Promise<DeploymentFiles | undefined>,
     private readonly live: LiveFeed,
     private readonly output: vscode.LogOutputChannel,
+    /** Where a service instance (`target/container/name`) of a deployment is defined, as the language server knows. */
+    private readonly definitionOf: (files: DeploymentFiles, instance: string) => Promise<Place | undefined>,
   ) {
     this.view = vscode.window.createTreeView(TARGETS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
   }
@@ -92,6 +100,22 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     });
   }
 
+  /** Opens where the service is defined in the models. */
+  async openDefinition(node: ServiceNode): Promise<void> {
+    const files = await this.deployment(false);
+    const place = files && (await this.definitionOf(files, instanceId(node.target, node.service.container, node.service.name)));
+    if (place) await openPlace(place);
+    else void vscode.window.showInformationMessage(`${node.service.name} is not defined in the models of the current deployment (it only runs on ${node.target}).`);
+  }
+
+  /** Opens the log the target keeps of the service, when the target is this machine. */
+  async showLog(node: ServiceNode): Promise<void> {
+    const { log, name } = node.service;
+    if (!log) return void vscode.window.showInformationMessage(`${node.target} keeps no log of ${name} that it tells of (only process services have one).`);
+    if (!existsSync(log)) return void vscode.window.showInformationMessage(`The log of ${name} is on ${node.target}, at ${log}: this editor opens the logs of targets on this machine only.`);
+    await vscode.window.showTextDocument(vscode.Uri.file(log), { preview: true });
+  }
+
   getChildren(node?: Node): Node[] {
     if (!node) {
       if (!this.nodes) void this.refresh(false);
@@ -113,6 +137,7 @@ export class TargetsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
         tooltip: [`${s.name} on ${node.target}`, `container: ${s.container}`, `type: ${s.type}`, now, ...(s.log ? [`log: ${s.log}`] : []), s.pkg].join('\n'),
         iconPath: STATE_ICONS[state],
         contextValue: 'disnixService',
+        command: { title: 'Go to Definition', command: 'disnix.targets.openDefinition', arguments: [node] },
       };
     }
     const count = node.services?.length ?? 0;

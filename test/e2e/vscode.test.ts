@@ -95,13 +95,18 @@ describe('the extension in a real VS Code', { skip }, () => {
     assert.equal(await view.locator('#error').innerText(), '');
   }));
 
-  it('shows the plan from the code lens, linking to the models', withScreenshot(async () => {
+  it('shows the plan from the code lens, titled by its folder, in colours', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');
     await page.locator('.codelens-decoration a', { hasText: 'Plan' }).first().click();
-    await page.locator('.tab.active[aria-label^="project plan"]').waitFor();
+    await page.locator('.tab.active[aria-label^="Plan: project"]').waitFor();
     const editor = page.locator('.editor-group-container.active .view-lines');
     await editor.locator('.view-line', { hasText: 'Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged' }).waitFor();
-    await editor.locator('.view-line', { hasText: '+ HelloWorldService' }).waitFor();
+    const added = editor.locator('.view-line', { hasText: '+ HelloWorldService' });
+    await added.waitFor();
+    // An addition is coloured as one (the theme's inserted colour), unlike the line after the heading.
+    const colour = (line: typeof added) => line.locator('span > span').first().evaluate((e) => getComputedStyle(e).color);
+    assert.notEqual(await colour(added), await colour(editor.locator('.view-line', { hasText: 'test1' }).first()));
+    await page.locator('.statusbar-item', { hasText: 'Disnix Plan' }).first().waitFor();
   }));
 
   it('says why a rename is refused, without logging a failure', withScreenshot(async () => {
@@ -129,7 +134,7 @@ describe('the extension in a real VS Code', { skip }, () => {
     await page.locator('.statusbar-item', { hasText: 'project/local: services · infrastructure · distribution' }).first().waitFor();
     // The root distribution model is still the open file; the plan is the chosen deployment's.
     await runCommand(page, 'Disnix: Plan Deployment');
-    await page.locator('.tab.active[aria-label^="local plan"]').waitFor();
+    await page.locator('.tab.active[aria-label^="Plan: project∕local"]').waitFor();
     // The picker marks the current choice.
     await runCommand(page, 'Disnix: Select Deployment');
     const current = pick.locator('.monaco-list-row', { hasText: 'current' });
@@ -246,6 +251,18 @@ describe('deploying from a real VS Code', { skip }, () => {
     assert.equal(await live('running').count(), 3);
     await runCommand(page, 'Disnix: Deploy');
     await notification(page, 'Nothing to do: the targets already run this configuration').waitFor();
+  }));
+
+  it('opens a service\'s definition from the Targets view, and its log from its context menu', withScreenshot(async () => {
+    const row = targetsView().locator('.monaco-list-row', { hasText: 'HelloService' }).first();
+    await row.click();
+    await page.locator('.tab.active[aria-label^="services.nix"]').waitFor();
+    await row.click({ button: 'right' });
+    // The menu's first entry, chosen from the keyboard.
+    await page.locator('.context-view .action-label', { hasText: 'Show Log' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active[aria-label^="hello-service.log"]').waitFor();
   }));
 
   it('shows a service killed from outside as stopped, once the targets are asked again', withScreenshot(async () => {

@@ -20,6 +20,8 @@ export class GraphPanel implements vscode.Disposable {
   private readonly feed: PlanFeed<'graph'>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
+  /** Whether the webview holds a drawing (it has none after it is loaded again). */
+  private drawn = false;
 
   /** Shows the graph of the deployment `uri` belongs to, in the open panel if there is one. */
   static show(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, live: LiveFeed, uri: string | undefined): void {
@@ -67,15 +69,17 @@ export class GraphPanel implements vscode.Disposable {
 
   private send(r: PlanResponseFor<'graph'>): void {
     this.panel.title = `Deployment Graph: ${r.title}`;
-    const message: HostMessage = r.ok
-      ? { type: 'graph', graph: r.graph, title: r.title }
-      : { type: 'error', message: [r.message, ...r.problems.slice(0, 3).map(problemLabel)].join('\n') };
-    void this.panel.webview.postMessage(message);
+    // Models with errors: the last good drawing (if this panel has none yet), under the error.
+    const drawing = r.ok ? r : r.lastGood;
+    if (drawing && (r.ok || !this.drawn)) void this.panel.webview.postMessage({ type: 'graph', graph: drawing.graph, title: drawing.title } satisfies HostMessage);
+    this.drawn ||= !!drawing;
+    if (!r.ok) void this.panel.webview.postMessage({ type: 'error', message: [r.message, ...r.problems.slice(0, 3).map(problemLabel)].join('\n') } satisfies HostMessage);
   }
 
   private async received(m: unknown): Promise<void> {
     if (!isViewMessage(m)) return;
     if (m.type === 'ready') {
+      this.drawn = false;
       const state = this.context.workspaceState.get<ViewState>(VIEW_STATE_KEY);
       if (state) void this.panel.webview.postMessage({ type: 'restore', state } satisfies HostMessage);
       void this.panel.webview.postMessage({ type: 'live', live: this.live.book.snapshot() } satisfies HostMessage);
@@ -84,7 +88,8 @@ export class GraphPanel implements vscode.Disposable {
     if (m.type === 'state') return void this.context.workspaceState.update(VIEW_STATE_KEY, m.state);
     if (m.type === 'reveal') {
       const r = this.feed.latest;
-      const place = r?.ok ? (m.kind === 'service' ? r.services[m.id] : r.targets[m.id]) : undefined;
+      const shown = r?.ok ? r : r?.lastGood;
+      const place = shown ? (m.kind === 'service' ? shown.services[m.id] : shown.targets[m.id]) : undefined;
       if (place) await openPlace(place);
       else void vscode.window.showInformationMessage(`'${m.id}' is not defined in the models (it is only deployed now).`);
       return;

@@ -10,7 +10,8 @@ import { CoordinatorError, CoordinatorProfile } from '../core/plan/coordinator';
 import type { Manifest } from '../core/plan/types';
 import { Source, type Loc } from '../core/nix/source';
 import { location } from './convert';
-import type { Place, PlanFailed, PlanResponse, PlanViewKind } from './protocol';
+import { deploymentId } from '../core/model/deployment-files';
+import type { Place, PlanFailed, PlanGraphShown, PlanResponse, PlanViewKind } from './protocol';
 
 export interface CoordinatorSettings {
   /** The coordinator profile's name (`-p`). */
@@ -42,7 +43,9 @@ export function planResponse(files: DeploymentFiles, state: IdeState | undefined
   const result = planView(state, kind, { previous, against });
   if ('errors' in result) {
     const n = result.errors.length;
-    return failed(`The models have ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} to see the plan.`, result.errors.map((d) => ({ message: d.message, place: location(d.loc) })));
+    const why = failed(`The models have ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} to see the plan.`, result.errors.map((d) => ({ message: d.message, place: location(d.loc) })));
+    const lastGood = kind === 'graph' ? lastGoodGraphs.get(deploymentId(files)) : undefined;
+    return lastGood ? { ...why, lastGood } : why;
   }
   const { view } = result;
   if (view.kind === 'text') {
@@ -50,8 +53,13 @@ export function planResponse(files: DeploymentFiles, state: IdeState | undefined
     return { ok: true, view: 'text', title, text: view.text, links: view.links.map((l) => ({ range: text.range(l), place: location(l.loc) })) };
   }
   const places = (locs: Map<string, Loc>): Record<string, Place> => Object.fromEntries([...locs].map(([id, loc]) => [id, location(loc)]));
-  return { ok: true, view: 'graph', title, graph: view.graph, targets: places(view.targets), services: places(view.services) };
+  const shown: PlanGraphShown = { ok: true, view: 'graph', title, graph: view.graph, targets: places(view.targets), services: places(view.services) };
+  lastGoodGraphs.set(deploymentId(files), shown);
+  return shown;
 }
+
+/** Per deployment, the last graph of models without errors: what the graph shows while they have some. */
+const lastGoodGraphs = new Map<string, PlanGraphShown>();
 
 /** The last deployed manifest read, by its generation file and that file's modification. */
 let lastDeployed: { key: string; manifest: Manifest } | undefined;

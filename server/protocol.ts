@@ -80,4 +80,6 @@ export interface PlanFailed {
   title: string;
   message: string;
   problems: { message: string; place: Place }[];
+  /** The graph view of models with errors: the last graph drawn of them, to show under the error. */
+  lastGood?: PlanGraphShown;
 }

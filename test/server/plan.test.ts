@@ -99,6 +99,11 @@ describe('plan and graph over the language server', () => {
     const [problem] = (r as PlanFailed).problems;
     assert.match(problem.message, /'test3' is not a target/);
     assert.equal(problem.place.uri, uri(distribution));
+    // The graph drawn last of these models comes with it, machines and all, for the panel to keep showing.
+    const lastGood = (r as PlanFailed).lastGood;
+    assert.deepEqual(lastGood?.graph.targets.map((t) => t.name).sort(), ['test1', 'test2']);
+    assert.ok(lastGood && 'test1/process/HelloWorld' in lastGood.services, 'with the places to open');
+    assert.equal((await plan('text') as PlanFailed).lastGood, undefined, 'the text view says why, without an old plan');
     await client.change(distribution, readFileSync(distribution, 'utf8'));
   });
 

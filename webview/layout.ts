@@ -8,7 +8,7 @@
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { groupBy } from '../core/collections';
 import type { DeploymentGraph, GraphEdge } from './messages';
-import { placeMachines } from './placement';
+import { placeInColumns, stableColumns } from './placement';
 
 export const SERVICE_HEIGHT = 34;
 const CHAR_WIDTH = 7.5;
@@ -53,6 +53,8 @@ export interface Drawing {
 const elk = new ELK();
 /** Laid-out machines by their ELK input, from the last drawing. */
 let laidOutBefore = new Map<string, Promise<ElkNode>>();
+/** The machines' columns in the last drawing. */
+let columnsBefore: string[][] | undefined;
 
 export async function layout(graph: DeploymentGraph, filter: string): Promise<Drawing> {
   const targets = graph.targets.filter((t) => !filter || t.id === filter);
@@ -101,7 +103,9 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
   laidOutBefore = laidOutNow;
 
   const between = across.map((e) => ({ from: `target:${targetOf.get(e.from)}`, to: `target:${targetOf.get(e.to)}` }));
-  const placed = placeMachines(machines.map((m) => ({ id: m.id, width: m.width ?? 0, height: m.height ?? 0 })), between);
+  const sized = machines.map((m) => ({ id: m.id, width: m.width ?? 0, height: m.height ?? 0 }));
+  columnsBefore = stableColumns(sized, between, columnsBefore);
+  const placed = placeInColumns(sized, columnsBefore);
 
   const boxes: Box[] = [];
   const at = new Map<string, Box>();

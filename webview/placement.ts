@@ -3,7 +3,8 @@
 // depend on each other (a cycle) share a column. A column that would make the drawing taller
 // than a screen's proportions wraps into several, so a densely connected network stays compact.
 // Linear in machines and links: a general layered layout of a dense machine graph takes
-// seconds (every long link becomes a chain of dummy nodes).
+// seconds (every long link becomes a chain of dummy nodes). A redraw of the same machines keeps
+// their columns, so a new dependency between them does not move them about.
 
 export interface Sized {
   id: string;
@@ -21,7 +22,14 @@ export interface Gap {
   y: number;
 }
 
-export function placeMachines(nodes: Sized[], links: Link[], gap: Gap = { x: 80, y: 40 }): Map<string, { x: number; y: number }> {
+const GAP: Gap = { x: 80, y: 40 };
+
+export function placeMachines(nodes: Sized[], links: Link[], gap: Gap = GAP): Map<string, { x: number; y: number }> {
+  return placeInColumns(nodes, arrangeColumns(nodes, links, gap), gap);
+}
+
+/** The machines' ids in columns, left to right, each top to bottom. */
+export function arrangeColumns(nodes: Sized[], links: Link[], gap: Gap = GAP): string[][] {
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const out: number[][] = nodes.map(() => []);
   const into: number[][] = nodes.map(() => []);
@@ -69,20 +77,33 @@ export function placeMachines(nodes: Sized[], links: Link[], gap: Gap = { x: 80,
     }
     columns.push(column);
   }
+  return columns.map((c) => c.map((i) => nodes[i].id));
+}
 
-  const heights = columns.map((c) => c.reduce((sum, i) => sum + nodes[i].height, 0) + gap.y * (c.length - 1));
+/** Where each machine goes, in the given columns (each centred on the tallest), at its size now. */
+export function placeInColumns(nodes: Sized[], columns: string[][], gap: Gap = GAP): Map<string, { x: number; y: number }> {
+  const size = new Map(nodes.map((n) => [n.id, n]));
+  const heights = columns.map((c) => c.reduce((sum, id) => sum + size.get(id)!.height, 0) + gap.y * (c.length - 1));
   const tallest = Math.max(0, ...heights);
   const placed = new Map<string, { x: number; y: number }>();
   let x = 0;
   columns.forEach((column, k) => {
     let y = (tallest - heights[k]) / 2;
-    for (const i of column) {
-      placed.set(nodes[i].id, { x, y });
-      y += nodes[i].height + gap.y;
+    for (const id of column) {
+      placed.set(id, { x, y });
+      y += size.get(id)!.height + gap.y;
     }
-    x += Math.max(...column.map((i) => nodes[i].width)) + gap.x;
+    x += Math.max(0, ...column.map((id) => size.get(id)!.width)) + gap.x;
   });
   return placed;
+}
+
+/** The columns to draw `nodes` in: those of the last drawing when it had the same machines, so a redraw moves none. */
+export function stableColumns(nodes: Sized[], links: Link[], last: string[][] | undefined): string[][] {
+  const ids = new Set(nodes.map((n) => n.id));
+  const kept = last?.flat();
+  if (kept && kept.length === ids.size && kept.every((id) => ids.has(id))) return last!;
+  return arrangeColumns(nodes, links);
 }
 
 /** Strongly connected components (Tarjan, iterative): the component of each node. */

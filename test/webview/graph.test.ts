@@ -164,6 +164,18 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     await image.close();
   });
 
+  it('keeps the machines in their places when the graph is drawn again with a new dependency', async () => {
+    const xs = () => page.$$eval('g.target', (els) => els.map((e) => `${e.getAttribute('data-id')}@${e.querySelector('rect')!.getAttribute('x')}`).sort());
+    const g = await helloGraph();
+    await showGraph(page, g);
+    const before = await xs();
+    const changed = structuredClone(g);
+    changed.edges.push({ from: 'test2/process/HelloWorldService', to: 'test1/process/HelloWorld', kind: 'connectsTo' });
+    await showGraph(page, changed);
+    await page.waitForFunction(() => document.querySelectorAll('path.edge').length === 3);
+    assert.deepEqual(await xs(), before);
+  });
+
   it('says what a view of one machine leaves out', async () => {
     await showGraph(page, await helloGraph());
     await page.selectOption('#filter', 'test2');

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { placeMachines, type Link, type Sized } from '../../webview/placement';
+import { arrangeColumns, placeMachines, stableColumns, type Link, type Sized } from '../../webview/placement';
 
 const box = (id: string, width = 100, height = 60): Sized => ({ id, width, height });
 const links = (...pairs: string[]): Link[] => pairs.map((p) => ({ from: p[0], to: p[1] }));
@@ -21,6 +21,17 @@ function overlapping(nodes: Sized[], placed: Map<string, { x: number; y: number 
 }
 
 describe('machine placement', () => {
+  it('keeps the columns of the last drawing of the same machines, whatever new links say', () => {
+    const nodes = [box('a'), box('b'), box('c')];
+    const before = arrangeColumns(nodes, links('ab', 'bc'));
+    assert.deepEqual(before, [['a'], ['b'], ['c']]);
+    // A new service on c that a's depends on, and one on b that depends on c: ranks would change.
+    assert.deepEqual(stableColumns(nodes, links('ab', 'bc', 'ca', 'cb'), before), before);
+    assert.notDeepEqual(arrangeColumns(nodes, links('ab', 'bc', 'ca', 'cb')), before, 'laid out afresh, they would move');
+    // Another machine: laid out afresh.
+    assert.deepEqual(stableColumns([...nodes, box('d')], links('ab', 'bc', 'cd'), before), [['a'], ['b'], ['c'], ['d']]);
+  });
+
   it('puts a machine left of the machines it depends on', () => {
     const placed = placeMachines([box('c'), box('a'), box('b')], links('ab', 'bc'));
     assert.ok(placed.get('a')!.x < placed.get('b')!.x);

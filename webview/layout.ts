@@ -131,23 +131,60 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
     for (const child of n.children ?? []) routed(child);
   };
   for (const m of machines) routed(m);
-  for (const e of across) routes.push({ edge: e, ...curve(at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!) });
+  const ports = spreadPorts(across.map((e) => [at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!]));
+  across.forEach((e, i) => routes.push({ edge: e, ...curve(ports[i]) }));
   return { boxes, routes };
 }
 
 const edgeId = (e: GraphEdge) => `${e.kind}:${e.from}>${e.to}`;
 
+type Side = 'left' | 'right';
+
+/** Where an edge between machines leaves its service and where it arrives: a side of each, and a point on it. */
+interface Ports {
+  start: { x: number; y: number; side: Side };
+  end: { x: number; y: number; side: Side };
+}
+
 /**
- * A curve from one service to another on another machine: out of the side facing it and into
- * the side facing back, or, when the two are above one another, out of and into their right
- * sides, bulging right.
+ * The sides each edge between machines uses: out of the side facing the other service and into
+ * the side facing back, or both right sides when the two are above one another. The edges that
+ * meet one side of a service share it out along its height, ordered by where their other ends
+ * are, so that incoming and outgoing edges do not meet at one point.
  */
-function curve(from: Box, to: Box): Pick<Route, 'path' | 'end'> {
-  const right = to.x >= from.x + from.width;
-  const left = to.x + to.width <= from.x;
-  const start = { x: left ? from.x : from.x + from.width, y: from.y + from.height / 2 };
-  const end = { x: right ? to.x : to.x + to.width, y: to.y + to.height / 2 };
-  const pull = right || left ? Math.max(40, Math.abs(end.x - start.x) / 2) : 40 + Math.abs(end.y - start.y) / 4;
-  const [out, back] = right ? [pull, -pull] : left ? [-pull, pull] : [pull, pull];
+function spreadPorts(pairs: [Box, Box][]): Ports[] {
+  const sides = pairs.map(([from, to]): [Side, Side] => {
+    if (to.x >= from.x + from.width) return ['right', 'left'];
+    if (to.x + to.width <= from.x) return ['left', 'right'];
+    return ['right', 'right'];
+  });
+  // Per service side, the edges ending there: [edge, which end, the other end's centre height].
+  const bySide = new Map<string, [number, 0 | 1, number][]>();
+  pairs.forEach(([from, to], i) => {
+    for (const [end, box, other] of [[0, from, to], [1, to, from]] as const) {
+      const key = `${box.id}:${sides[i][end]}`;
+      const list = bySide.get(key) ?? [];
+      list.push([i, end, other.y + other.height / 2]);
+      bySide.set(key, list);
+    }
+  });
+  const points: { x: number; y: number; side: Side }[][] = pairs.map(() => []);
+  for (const list of bySide.values()) {
+    list.sort((a, b) => a[2] - b[2] || a[0] - b[0]);
+    list.forEach(([i, end], k) => {
+      const box = pairs[i][end];
+      const side = sides[i][end];
+      points[i][end] = { x: side === 'left' ? box.x : box.x + box.width, y: box.y + (box.height * (k + 1)) / (list.length + 1), side };
+    });
+  }
+  return points.map(([start, end]) => ({ start, end }));
+}
+
+/** A curve between two ports: leaving and arriving square to their sides, bulging out where both are on the right. */
+function curve({ start, end }: Ports): Pick<Route, 'path' | 'end'> {
+  const facing = start.side !== end.side;
+  const pull = facing ? Math.max(40, Math.abs(end.x - start.x) / 2) : 40 + Math.abs(end.y - start.y) / 4;
+  const out = start.side === 'right' ? pull : -pull;
+  const back = end.side === 'right' ? pull : -pull;
   return { path: `M${start.x},${start.y} C${start.x + out},${start.y} ${end.x + back},${end.y} ${end.x},${end.y}`, end: ending({ x: end.x + back, y: end.y }, end) };
 }

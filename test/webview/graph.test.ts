@@ -176,6 +176,19 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.deepEqual(await xs(), before);
   });
 
+  it('gives the edges that meet one side of a service points of their own', async () => {
+    await showGraph(page, await helloGraph());
+    const ends = await page.$$eval('path.edge', (els) => els.map((e) => {
+      const numbers = (e.getAttribute('d') ?? '').match(/-?[\d.]+/g)!.map(Number);
+      return { from: e.getAttribute('data-from'), to: e.getAttribute('data-to'), start: numbers.slice(0, 2).join(','), end: numbers.slice(-2).join(',') };
+    }));
+    // HelloWorldService on test2: the edge from HelloWorld comes into its left side, the one to HelloService leaves from it.
+    const into = ends.find((e) => e.to === 'test2/process/HelloWorldService')!;
+    const out = ends.find((e) => e.from === 'test2/process/HelloWorldService')!;
+    assert.notEqual(into.end, out.start);
+    assert.equal(into.end.split(',')[0], out.start.split(',')[0], 'on the same side');
+  });
+
   it('says what a view of one machine leaves out', async () => {
     await showGraph(page, await helloGraph());
     await page.selectOption('#filter', 'test2');

@@ -95,6 +95,25 @@ describe('the extension in a real VS Code', { skip }, () => {
     assert.equal(await view.locator('#error').innerText(), '');
   }));
 
+  it('keeps the last good drawing under the error while the models have one, also in a graph opened then', withScreenshot(async () => {
+    const good = readFileSync(distribution, 'utf8');
+    writeFileSync(distribution, good.replace('infrastructure.test1 ];\n  HelloWorldService', 'infrastructure.test9 ];\n  HelloWorldService'));
+    try {
+      const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await view.locator('#error', { hasText: "'test9' is not a target" }).waitFor();
+      assert.equal(await view.locator('g.service').count(), 3);
+      await runCommand(page, 'View: Close All Editor Groups');
+      await openFile(page, 'distribution.nix');
+      await page.locator('.editor-actions .action-label[aria-label*="Show Deployment Graph"]').first().click();
+      const reopened = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await reopened.locator('#error', { hasText: "'test9' is not a target" }).waitFor();
+      await reopened.locator('g.service').nth(2).waitFor();
+      assert.deepEqual(await reopened.locator('#filter option').allInnerTexts(), ['All machines', 'test1', 'test2']);
+    } finally {
+      writeFileSync(distribution, good);
+    }
+  }));
+
   it('shows the plan from the code lens, titled by its folder, in colours', withScreenshot(async () => {
     await openFile(page, 'distribution.nix');
     await page.locator('.codelens-decoration a', { hasText: 'Plan' }).first().click();

@@ -30,11 +30,11 @@ export function quickFixes(state: IdeState, path: string, start: number, end: nu
 function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggestion, alternatives, owner }: NonNullable<Diagnostic['subject']>): Omit<QuickFix, 'diagnostic'>[] {
   const present = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
   // One fix per candidate; preferred only when there is no choice to make.
-  const typo = () =>
+  const typo = (title = (candidate: string) => `Change to '${candidate}'`, preferable = true) =>
     (alternatives ?? (suggestion === undefined ? [] : [suggestion])).flatMap((candidate, _, all) => {
       // At a helper's call site the text may be the helper's own: the fix goes where it is written.
       const edit = replaceName(d.loc, name, candidate) ?? (d.loc.writtenIn && replaceName(d.loc.writtenIn, name, candidate));
-      return present(edit && { title: d.code === 'name-mismatch' ? `Set the name to "${candidate}"` : `Change to '${candidate}'`, edits: [edit], preferred: all.length === 1 });
+      return present(edit && { title: title(candidate), edits: [edit], preferred: preferable && all.length === 1 });
     });
   switch (d.code) {
     case 'unknown-service': {
@@ -46,13 +46,14 @@ function fixesFor(state: IdeState, path: string, d: Diagnostic, { name, suggesti
     case 'unknown-attribute':
     case 'misspelt-attribute':
     case 'unknown-type':
-    case 'name-mismatch':
     case 'undefined-variable':
       return typo();
+    case 'name-mismatch':
+      return typo((candidate) => `Set the name to "${candidate}"`);
     case 'name-missing':
       return present(setName(state, name));
     case 'unknown-container':
-      return [...present(owner === undefined ? undefined : declareContainer(state, owner, name)), ...typo().map((f) => ({ ...f, title: f.title.replace('Change to', 'Deploy to container'), preferred: false }))];
+      return [...present(owner === undefined ? undefined : declareContainer(state, owner, name)), ...typo((candidate) => `Deploy to container '${candidate}'`, false)];
     case 'service-not-distributed':
     case 'dependency-not-distributed':
       return present(addMapping(state, name));

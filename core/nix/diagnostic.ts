@@ -11,7 +11,11 @@ export interface Diagnostic {
   message: string;
   loc: Loc;
   related?: { loc: Loc; message: string }[];
-  /** The name the problem is about and, for a likely typo, the known name meant: what quick fixes work from. */
+  /**
+   * What quick fixes work from: the name the problem is about; for a likely typo, the known name
+   * meant (`suggestion`) or, when several are as likely, all of them (`alternatives`, also the
+   * names to pick from instead); `owner`, the target or service the name belongs to.
+   */
   subject?: { name: string; suggestion?: string; alternatives?: string[]; owner?: string };
   /** A syntax error with one obvious fix: the text to insert, at an offset of the same source. */
   insertion?: { at: number; text: string };

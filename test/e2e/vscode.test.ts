@@ -277,9 +277,9 @@ describe('deploying from a real VS Code', { skip }, () => {
     await row.click();
     await page.locator('.tab.active[aria-label^="services.nix"]').waitFor();
     await row.click({ button: 'right' });
-    // The menu's first entry, chosen from the keyboard.
-    await page.locator('.context-view .action-label', { hasText: 'Show Log' }).waitFor();
-    await page.keyboard.press('ArrowDown');
+    // Pointed at (which focuses it whatever the pointer was over before), then chosen with Enter.
+    await page.locator('.context-view .action-menu-item', { hasText: 'Show Log' }).hover();
+    await page.locator('.context-view .focused', { hasText: 'Show Log' }).waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.tab.active[aria-label^="hello-service.log"]').waitFor();
   }));

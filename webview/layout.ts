@@ -1,14 +1,15 @@
 // Lays the deployment graph out in two levels, so that large networks stay fast: each machine
 // on its own with ELK's layered algorithm (containers holding services, the edges inside the
 // machine routed orthogonally), then the machines in columns by the dependencies between them
-// (placement.ts). Edges from one machine to another are drawn as curves between the two
-// services. A machine whose contents did not change keeps its layout from the last drawing, so
-// an edit re-lays out only the machines it touches.
+// (placement.ts). Edges from one machine to another are routed at right angles around the
+// machines (routing.ts). A machine whose contents did not change keeps its layout from the last
+// drawing, so an edit re-lays out only the machines it touches.
 
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { groupBy } from '../core/collections';
 import type { DeploymentGraph, GraphEdge } from './messages';
 import { placeInColumns, stableColumns } from './placement';
+import { routeAcross } from './routing';
 
 export const SERVICE_HEIGHT = 34;
 const CHAR_WIDTH = 7.5;
@@ -131,60 +132,22 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
     for (const child of n.children ?? []) routed(child);
   };
   for (const m of machines) routed(m);
-  const ports = spreadPorts(across.map((e) => [at.get(`service:${e.from}`)!, at.get(`service:${e.to}`)!]));
-  across.forEach((e, i) => routes.push({ edge: e, ...curve(ports[i]) }));
+  const columnOf = new Map(columnsBefore.flatMap((ids, k) => ids.map((id) => [id, k] as const)));
+  const spans = columnsBefore.map((ids) => {
+    const inColumn = ids.map((id) => at.get(id)!);
+    return { left: Math.min(...inColumn.map((b) => b.x)), right: Math.max(...inColumn.map((b) => b.x + b.width)) };
+  });
+  const top = Math.min(0, ...machines.map((m) => at.get(m.id)!.y));
+  const paths = routeAcross(
+    across.map((e) => ({ from: at.get(`service:${e.from}`)!, to: at.get(`service:${e.to}`)!, fromColumn: columnOf.get(`target:${targetOf.get(e.from)}`)!, toColumn: columnOf.get(`target:${targetOf.get(e.to)}`)! })),
+    spans,
+    top,
+  );
+  across.forEach((e, i) => {
+    const points = paths[i];
+    routes.push({ edge: e, path: 'M' + points.map((p) => `${p.x},${p.y}`).join(' L'), end: ending(points.at(-2)!, points.at(-1)!) });
+  });
   return { boxes, routes };
 }
 
 const edgeId = (e: GraphEdge) => `${e.kind}:${e.from}>${e.to}`;
-
-type Side = 'left' | 'right';
-
-/** Where an edge between machines leaves its service and where it arrives: a side of each, and a point on it. */
-interface Ports {
-  start: { x: number; y: number; side: Side };
-  end: { x: number; y: number; side: Side };
-}
-
-/**
- * The sides each edge between machines uses: out of the side facing the other service and into
- * the side facing back, or both right sides when the two are above one another. The edges that
- * meet one side of a service share it out along its height, ordered by where their other ends
- * are, so that incoming and outgoing edges do not meet at one point.
- */
-function spreadPorts(pairs: [Box, Box][]): Ports[] {
-  const sides = pairs.map(([from, to]): [Side, Side] => {
-    if (to.x >= from.x + from.width) return ['right', 'left'];
-    if (to.x + to.width <= from.x) return ['left', 'right'];
-    return ['right', 'right'];
-  });
-  // Per service side, the edges ending there: [edge, which end, the other end's centre height].
-  const bySide = new Map<string, [number, 0 | 1, number][]>();
-  pairs.forEach(([from, to], i) => {
-    for (const [end, box, other] of [[0, from, to], [1, to, from]] as const) {
-      const key = `${box.id}:${sides[i][end]}`;
-      const list = bySide.get(key) ?? [];
-      list.push([i, end, other.y + other.height / 2]);
-      bySide.set(key, list);
-    }
-  });
-  const points: { x: number; y: number; side: Side }[][] = pairs.map(() => []);
-  for (const list of bySide.values()) {
-    list.sort((a, b) => a[2] - b[2] || a[0] - b[0]);
-    list.forEach(([i, end], k) => {
-      const box = pairs[i][end];
-      const side = sides[i][end];
-      points[i][end] = { x: side === 'left' ? box.x : box.x + box.width, y: box.y + (box.height * (k + 1)) / (list.length + 1), side };
-    });
-  }
-  return points.map(([start, end]) => ({ start, end }));
-}
-
-/** A curve between two ports: leaving and arriving square to their sides, bulging out where both are on the right. */
-function curve({ start, end }: Ports): Pick<Route, 'path' | 'end'> {
-  const facing = start.side !== end.side;
-  const pull = facing ? Math.max(40, Math.abs(end.x - start.x) / 2) : 40 + Math.abs(end.y - start.y) / 4;
-  const out = start.side === 'right' ? pull : -pull;
-  const back = end.side === 'right' ? pull : -pull;
-  return { path: `M${start.x},${start.y} C${start.x + out},${start.y} ${end.x + back},${end.y} ${end.x},${end.y}`, end: ending({ x: end.x + back, y: end.y }, end) };
-}

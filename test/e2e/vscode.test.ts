@@ -112,6 +112,8 @@ describe('the extension in a real VS Code', { skip }, () => {
     } finally {
       writeFileSync(distribution, good);
     }
+    // The next steps start from models without errors, as the server sees them.
+    await page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#error', { hasText: /^$/ }).waitFor({ state: 'attached' });
   }));
 
   it('shows the plan from the code lens, titled by its folder, in colours', withScreenshot(async () => {

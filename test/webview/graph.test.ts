@@ -189,6 +189,35 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.equal(into.end.split(',')[0], out.start.split(',')[0], 'on the same side');
   });
 
+  it('routes an edge between machines around the machines it does not start or end in', async () => {
+    // a -> b -> c in three columns, and a -> c past b.
+    const g: DeploymentGraph = {
+      targets: ['a', 'b', 'c'].map((t) => ({ id: t, name: t, system: 'x86_64-linux', numOfCores: 1 })),
+      containers: ['a', 'b', 'c'].map((t) => ({ id: `${t}/process`, name: 'process', target: t })),
+      services: ['a', 'b', 'c'].map((t) => ({ id: `${t}/process/${t}s`, name: `${t}s`, type: 'process', target: t, container: 'process', hash: t, pkg: null })),
+      edges: [['a', 'b'], ['b', 'c'], ['a', 'c']].map(([f, t]) => ({ from: `${f}/process/${f}s`, to: `${t}/process/${t}s`, kind: 'dependsOn' as const })),
+    };
+    await showGraph(page, g);
+    await page.waitForFunction(() => document.querySelectorAll('path.edge').length === 3);
+    const drawn = await page.evaluate(() => ({
+      boxes: Object.fromEntries(Array.from(document.querySelectorAll('g.target')).map((e) => { const r = e.querySelector('rect')!; return [e.getAttribute('data-id'), ['x', 'y', 'width', 'height'].map((k) => Number(r.getAttribute(k)))]; })),
+      paths: Array.from(document.querySelectorAll('path.edge')).map((e) => ({ from: e.getAttribute('data-from')!, to: e.getAttribute('data-to')!, d: e.getAttribute('d')! })),
+    }));
+    for (const { from, to, d } of drawn.paths) {
+      const points = d.slice(1).split(' L').map((p) => p.split(',').map(Number));
+      const ends = new Set([from.split('/')[0], to.split('/')[0]]);
+      for (let i = 1; i < points.length; i++) {
+        const [[x1, y1], [x2, y2]] = [points[i - 1], points[i]];
+        assert.ok(x1 === x2 || y1 === y2, `${from} -> ${to}: at right angles`);
+        for (const [id, [x, y, w, h]] of Object.entries(drawn.boxes as Record<string, number[]>)) {
+          if (ends.has(id)) continue;
+          const crosses = Math.max(x1, x2) > x && Math.min(x1, x2) < x + w && Math.max(y1, y2) > y && Math.min(y1, y2) < y + h;
+          assert.ok(!crosses, `${from} -> ${to} crosses ${id}`);
+        }
+      }
+    }
+  });
+
   it('says what a view of one machine leaves out', async () => {
     await showGraph(page, await helloGraph());
     await page.selectOption('#filter', 'test2');

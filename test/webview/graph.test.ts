@@ -226,6 +226,13 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     await page.selectOption('#filter', '');
   });
 
+  it('wraps the toolbar at half width instead of cutting it off', async () => {
+    await page.setViewportSize({ width: 600, height: 800 });
+    const header = await page.$eval('header', (h) => ({ scroll: h.scrollWidth, width: h.clientWidth, right: Math.max(...Array.from(h.children).map((c) => c.getBoundingClientRect().right)) }));
+    assert.ok(header.scroll <= header.width && header.right <= 600, JSON.stringify(header));
+    await page.setViewportSize({ width: 1200, height: 800 });
+  });
+
   it('fits the drawing with margins, and again when the panel is resized, until the user zooms', async () => {
     await showGraph(page, await helloGraph());
     await page.click('#fit');

@@ -3,7 +3,7 @@
 // the target can tell (our agent's `query-status`), what each service is doing now.
 
 import type { ProfileService } from '../core/deploy/profile-manifest';
-import { parseStatusAnswer, type ServiceStatus } from '../core/deploy/service-status';
+import { parseStatusAnswer, type QueriedService, type ServiceStatus } from '../core/deploy/service-status';
 import type { TargetClient } from '../core/deploy/transport';
 import { groupBy } from '../core/collections';
 import { ArgReader, UsageError } from './args';
@@ -45,8 +45,6 @@ export async function runQuery(argv: string[]): Promise<number> {
   else for (const [t, services] of results) process.stdout.write(formatTarget(t, services, args.format === 'containers'));
   return ok ? 0 : 1;
 }
-
-type QueriedService = ProfileService & Partial<Omit<ServiceStatus, 'name' | 'container'>>;
 
 /** A target's services, each with its state when the target can tell (a Disnix client cannot: no state then). */
 async function servicesWithStatus(c: TargetClient, profile: string): Promise<QueriedService[]> {

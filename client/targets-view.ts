@@ -8,8 +8,7 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ProfileService } from '../core/deploy/profile-manifest';
-import type { ServiceState, ServiceStatus } from '../core/deploy/service-status';
+import type { QueriedService, ServiceState } from '../core/deploy/service-status';
 import type { DeploymentFiles, Place } from '../server/protocol';
 import { instanceId } from '../core/plan/graph';
 import { openPlace } from './plan-feed';
@@ -19,8 +18,6 @@ import { coordinatorFlags, infrastructureFlags } from './dnx-args';
 import type { LiveFeed } from './live-feed';
 
 export const TARGETS_VIEW_ID = 'disnix.targets';
-
-type QueriedService = ProfileService & Partial<Omit<ServiceStatus, 'name' | 'container'>>;
 
 type Node =
   | { kind: 'target'; name: string; services?: QueriedService[]; error?: string }

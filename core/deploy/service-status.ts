@@ -2,6 +2,8 @@
 // --query-status`, ours): its activation module is asked, not the profile. Only modules that
 // watch what they start can tell; the others answer `unknown`.
 
+import type { ProfileService } from './profile-manifest';
+
 export type ServiceState = 'running' | 'stopped' | 'failed' | 'unknown';
 
 export interface ServiceStatus {
@@ -13,6 +15,9 @@ export interface ServiceStatus {
   /** Where the target keeps the service's output. */
   log?: string;
 }
+
+/** A service as `dnx query -f json` reports it: what the target's profile holds, and what it is doing where the target tells. */
+export type QueriedService = ProfileService & Partial<Omit<ServiceStatus, 'name' | 'container'>>;
 
 /** The `--query-status` answer as a target sends it: one JSON line. */
 export function parseStatusAnswer(line: string | undefined): ServiceStatus[] {

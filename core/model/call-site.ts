@@ -21,7 +21,8 @@ function within(loc: Loc, site: Loc): boolean {
  * (the argument the helper used), else the service's `key`, each remembering `loc` as `writtenIn`.
  */
 export function atCallSite(loc: Loc, sites: Loc[], site: Loc, key: Loc, text?: string): Loc {
-  if (loc.writtenIn || sites.some((s) => within(loc, s))) return loc;
+  // Most places are in the service's own definition: that is asked first, not every service's.
+  if (loc.writtenIn || within(loc, site) || sites.some((s) => within(loc, s))) return loc;
   const literal = text === undefined ? -1 : site.source.text.slice(site.start, site.end).indexOf(JSON.stringify(text));
   const at = literal < 0 ? key : { source: site.source, start: site.start + literal, end: site.start + literal + JSON.stringify(text).length };
   return { ...at, writtenIn: loc };

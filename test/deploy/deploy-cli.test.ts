@@ -5,11 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { supervisors } from '../supervisors';
 
 const root = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'dnx-deploy-'));
@@ -50,10 +51,9 @@ function answer(): Promise<string> {
  * run finds the port taken.
  */
 function stopSupervisorsUnder(folder: string): void {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  for (const pid of supervisors((argv) => argv.some((w) => w.startsWith(folder)))) {
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmdline.includes('--supervise') && cmdline.some((w) => w.startsWith(folder))) process.kill(Number(pid), 'SIGTERM');
+      process.kill(pid, 'SIGTERM');
     } catch {
       // gone meanwhile
     }

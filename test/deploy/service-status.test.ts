@@ -5,10 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { supervisors } from '../supervisors';
 
 const root = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'dnx-status-'));
@@ -44,17 +45,11 @@ async function until(name: string, ok: (s: Queried) => boolean): Promise<Queried
 
 const pidIn = (detail = '') => Number(/pid (\d+)/.exec(detail)?.[1]);
 
-/** The supervisor of a service's daemon, found by its command line (it names the daemon's program). */
+/** The supervisor of a service's daemon (its command line names the daemon's program). */
 function supervisorOf(name: string): number {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmdline.includes('--supervise') && cmdline.some((w) => w.endsWith(`/bin/${name}`))) return Number(pid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no supervisor runs ${name}`);
+  const [pid] = supervisors((argv) => argv.some((w) => w.endsWith(`/bin/${name}`)));
+  if (pid === undefined) throw new Error(`no supervisor runs ${name}`);
+  return pid;
 }
 
 function daemon(name: string, script: string): void {

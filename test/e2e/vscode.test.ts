@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { EXAMPLE } from '../ide/fixture';
+import { childrenOf, supervisors } from '../supervisors';
 import { notification, openFile, REPO, runCommand, skip, startEditor, STEP_MS, type Editor } from './editor';
 
 describe('the extension in a real VS Code', { skip }, () => {
@@ -329,23 +330,7 @@ async function expectEventually(ok: () => Promise<boolean>, what: string): Promi
 
 /** The supervisor of a process service of the local targets, and its daemon (the supervisor's command line names the daemon's pid file). */
 function processesOf(service: string): number[] {
-  const pids: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmdline.includes('--supervise') && cmdline.some((w) => w.endsWith(`/${service}.pid`))) pids.push(Number(pid), ...childrenOf(Number(pid)));
-    } catch {
-      // gone meanwhile
-    }
-  }
+  const pids = supervisors((argv) => argv.some((w) => w.endsWith(`/${service}.pid`))).flatMap((pid) => [pid, ...childrenOf(pid)]);
   if (pids.length === 0) throw new Error(`no supervisor runs ${service}`);
   return pids;
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }

@@ -40,23 +40,27 @@ export function routeAcross(crossings: Crossing[], columns: ColumnSpan[], top: n
   const gapSpan = (k: number): [number, number] => [columns[k]?.right ?? columns[0].left - 80, columns[k + 1]?.left ?? columns[columns.length - 1].right + 80];
   const plans = crossings.map((c, i) => ({ out: gapOf(c.fromColumn, sides[i][0]), into: gapOf(c.toColumn, sides[i][1]) }));
   // Tracks: each edge's place in the gaps it runs along, and in the corridor.
-  const inGap = new Map<number, number[]>();
-  const corridor: number[] = [];
+  // Per gap, how many edges run along it, and each edge's track there; the same for the corridor.
+  const users = new Map<number, number>();
+  const track = new Map<string, number>();
+  const corridor = new Map<number, number>();
   plans.forEach((p, i) => {
-    for (const k of p.out === p.into ? [p.out] : [p.out, p.into]) inGap.set(k, [...(inGap.get(k) ?? []), i]);
-    if (p.out !== p.into) corridor.push(i);
+    for (const k of p.out === p.into ? [p.out] : [p.out, p.into]) {
+      track.set(`${k}:${i}`, users.get(k) ?? 0);
+      users.set(k, (users.get(k) ?? 0) + 1);
+    }
+    if (p.out !== p.into) corridor.set(i, corridor.size);
   });
   const trackX = (k: number, i: number) => {
     const [left, right] = gapSpan(k);
-    const users = inGap.get(k)!;
-    return left + ((right - left) * (users.indexOf(i) + 1)) / (users.length + 1);
+    return left + ((right - left) * (track.get(`${k}:${i}`)! + 1)) / (users.get(k)! + 1);
   };
   return plans.map((p, i) => {
     const [start, end] = ports[i];
     const out = trackX(p.out, i);
     if (p.out === p.into) return [start, { x: out, y: start.y }, { x: out, y: end.y }, end];
     const into = trackX(p.into, i);
-    const level = top - 14 * (corridor.indexOf(i) + 1);
+    const level = top - 14 * (corridor.get(i)! + 1);
     return [start, { x: out, y: start.y }, { x: out, y: level }, { x: into, y: level }, { x: into, y: end.y }, end];
   });
 }
@@ -71,7 +75,9 @@ function spreadPorts(crossings: Crossing[], sides: [Side, Side][]): [Point, Poin
   crossings.forEach(({ from, to }, i) => {
     for (const [end, box, other] of [[0, from, to], [1, to, from]] as const) {
       const key = `${box.id}:${sides[i][end]}`;
-      bySide.set(key, [...(bySide.get(key) ?? []), [i, end, other.y + other.height / 2]]);
+      const list = bySide.get(key);
+      if (list) list.push([i, end, other.y + other.height / 2]);
+      else bySide.set(key, [[i, end, other.y + other.height / 2]]);
     }
   });
   const points: Point[][] = crossings.map(() => []);

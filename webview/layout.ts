@@ -1,15 +1,16 @@
 // Lays the deployment graph out in two levels, so that large networks stay fast: each machine
 // on its own with ELK's layered algorithm (containers holding services, the edges inside the
 // machine routed orthogonally), then the machines in columns by the dependencies between them
-// (placement.ts). Edges from one machine to another are routed at right angles around the
-// machines (routing.ts). A machine whose contents did not change keeps its layout from the last
+// (placement.ts). An edge from one machine to another leaves by a port on its machine's east
+// side and enters by one on the other's west side: ELK routes it inside each machine, and
+// routing.ts between the two, at right angles around the machines. A machine whose contents did not change keeps its layout from the last
 // drawing, so an edit re-lays out only the machines it touches.
 
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { groupBy } from '../core/collections';
 import type { DeploymentGraph, GraphEdge } from './messages';
 import { placeInColumns, stableColumns } from './placement';
-import { routeAcross } from './routing';
+import { routeAcross, type Point } from './routing';
 
 export const SERVICE_HEIGHT = 34;
 const CHAR_WIDTH = 7.5;
@@ -35,12 +36,17 @@ export interface Box {
 /** An edge shown, its SVG path in drawing coordinates, and where it ends and in which direction (for its arrowhead). */
 export interface Route {
   edge: GraphEdge;
-  path: string;
+  /**
+   * Its SVG path in drawing coordinates, in pieces that join end to start. An edge between
+   * machines shares its legs inside the two machines with the other edges of its services, as
+   * the same strings, so a drawing of many edges can draw each piece once.
+   */
+  pieces: string[];
   end: { x: number; y: number; dx: number; dy: number };
 }
 
 /** Where a path ends, heading from `from` to `to` (a unit direction). */
-function ending(from: { x: number; y: number }, to: { x: number; y: number }): Route['end'] {
+function ending(from: Point, to: Point): Route['end'] {
   const length = Math.hypot(to.x - from.x, to.y - from.y) || 1;
   return { x: to.x, y: to.y, dx: (to.x - from.x) / length, dy: (to.y - from.y) / length };
 }
@@ -76,29 +82,47 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
   );
   const elkEdges = (box: string): ElkExtendedEdge[] => (within.get(box) ?? []).map((e) => ({ id: edgeId(e), sources: [`service:${e.from}`], targets: [`service:${e.to}`] }));
 
+  // An edge across machines leaves its machine by a port on the machine's east side and enters
+  // the other machine by one on its west side; ELK routes the legs inside each machine, around
+  // the boxes there, and routing.ts the stretch between the two ports. The edges leaving one
+  // service share its leg to the east side, and those entering it its leg from the west side:
+  // a port per edge made the layout of a densely connected network several times slower.
+  const portsOn = new Map<string, Map<string, { side: 'EAST' | 'WEST'; leg: ElkExtendedEdge }>>();
+  const addPort = (target: string, id: string, side: 'EAST' | 'WEST', leg: ElkExtendedEdge) => {
+    const ports = portsOn.get(target) ?? new Map();
+    portsOn.set(target, ports.set(id, { side, leg }));
+  };
+  for (const e of across) {
+    addPort(targetOf.get(e.from)!, `out:${e.from}`, 'EAST', { id: `out:${e.from}`, sources: [`service:${e.from}`], targets: [`out:${e.from}`] });
+    addPort(targetOf.get(e.to)!, `in:${e.to}`, 'WEST', { id: `in:${e.to}`, sources: [`in:${e.to}`], targets: [`service:${e.to}`] });
+  }
+
   const laidOutNow = new Map<string, Promise<ElkNode>>();
   const machines = await Promise.all(
     targets.map((t) => {
-      const input: ElkNode = {
+      const ports = [...(portsOn.get(t.id) ?? new Map()).entries()].map(([id, p]) => ({ id, ...p }));
+      // One layout through the containers only where an edge crosses them: laid out on their
+      // own, the containers' unconnected services are packed into a squarer block.
+      const hierarchy = within.has(`target:${t.id}`) || ports.length ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN';
+      const machine: ElkNode = {
         id: `target:${t.id}`,
-        layoutOptions: {
-          ...LAYERED,
-          // One layout through the containers only where an edge crosses them: laid out on
-          // their own, the containers' unconnected services are packed into a squarer block.
-          'elk.hierarchyHandling': within.has(`target:${t.id}`) ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN',
-        },
+        layoutOptions: { ...LAYERED, 'elk.hierarchyHandling': hierarchy, 'elk.portConstraints': 'FIXED_SIDE' },
+        ports: ports.map((p) => ({ id: p.id, width: 0, height: 0, layoutOptions: { 'elk.port.side': p.side } })),
         children: (containersOn.get(t.id) ?? []).map((c) => ({
           id: `container:${c.id}`,
           layoutOptions: LAYERED,
           children: (servicesIn.get(c.id) ?? []).map((s) => ({ id: `service:${s.id}`, width: Math.max(90, s.name.length * CHAR_WIDTH + 24), height: SERVICE_HEIGHT })),
           edges: elkEdges(`container:${c.id}`),
         })),
-        edges: elkEdges(`target:${t.id}`),
+        edges: [...elkEdges(`target:${t.id}`), ...ports.map((p) => p.leg)],
       };
+      // ELK routes edges to the ports of a node it lays out, not of the graph it is given, so
+      // the machine goes in a frame of its own.
+      const input: ElkNode = { id: 'frame', layoutOptions: { ...LAYERED, 'elk.padding': '[top=0,left=0,bottom=0,right=0]', 'elk.hierarchyHandling': hierarchy }, children: [machine] };
       const key = JSON.stringify(input);
       const done = laidOutBefore.get(key) ?? elk.layout(input);
       laidOutNow.set(key, done);
-      return done;
+      return done.then((frame) => ({ ...frame.children![0], x: 0, y: 0 }));
     }),
   );
   laidOutBefore = laidOutNow;
@@ -120,13 +144,16 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
   for (const m of machines) place({ ...m, ...placed.get(m.id)! }, 0, 0);
 
   const routes: Route[] = [];
+  /** The legs to and from the machines' ports, by their ids, to join to the stretch between machines. */
+  const legs = new Map<string, { points: Point[]; piece: string }>();
   const routed = (n: ElkNode) => {
     for (const e of n.edges ?? []) {
       // ELK gives the points relative to the node it names as the edge's container.
       const base = at.get((e as { container?: string }).container ?? n.id)!;
       for (const s of e.sections ?? []) {
         const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x + base.x, y: p.y + base.y }));
-        routes.push({ edge: byId.get(e.id)!, path: 'M' + points.map((p) => `${p.x},${p.y}`).join(' L'), end: ending(points.at(-2)!, points.at(-1)!) });
+        if (byId.has(e.id)) routes.push({ edge: byId.get(e.id)!, pieces: [polyline(points)], end: ending(points.at(-2)!, points.at(-1)!) });
+        else legs.set(e.id, { points, piece: polyline(points) });
       }
     }
     for (const child of n.children ?? []) routed(child);
@@ -138,16 +165,21 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
     return { left: Math.min(...inColumn.map((b) => b.x)), right: Math.max(...inColumn.map((b) => b.x + b.width)) };
   });
   const top = Math.min(0, ...machines.map((m) => at.get(m.id)!.y));
-  const paths = routeAcross(
-    across.map((e) => ({ from: at.get(`service:${e.from}`)!, to: at.get(`service:${e.to}`)!, fromColumn: columnOf.get(`target:${targetOf.get(e.from)}`)!, toColumn: columnOf.get(`target:${targetOf.get(e.to)}`)! })),
+  const stretches = routeAcross(
+    across.map((e) => ({ from: legs.get(`out:${e.from}`)!.points.at(-1)!, to: legs.get(`in:${e.to}`)!.points[0], fromColumn: columnOf.get(`target:${targetOf.get(e.from)}`)!, toColumn: columnOf.get(`target:${targetOf.get(e.to)}`)! })),
     spans,
     top,
   );
   across.forEach((e, i) => {
-    const points = paths[i];
-    routes.push({ edge: e, path: 'M' + points.map((p) => `${p.x},${p.y}`).join(' L'), end: ending(points.at(-2)!, points.at(-1)!) });
+    const [out, into] = [legs.get(`out:${e.from}`)!, legs.get(`in:${e.to}`)!];
+    routes.push({ edge: e, pieces: [out.piece, polyline(stretches[i]), into.piece], end: ending(into.points.at(-2)!, into.points.at(-1)!) });
   });
   return { boxes, routes };
 }
+
+// Points to a tenth of a pixel: ELK's sixteen digits made the path text of a large network
+// several times longer for the browser to parse.
+const at10th = (n: number) => Math.round(n * 10) / 10;
+const polyline = (points: Point[]) => 'M' + points.map((p) => `${at10th(p.x)},${at10th(p.y)}`).join(' L');
 
 const edgeId = (e: GraphEdge) => `${e.kind}:${e.from}>${e.to}`;

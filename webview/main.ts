@@ -86,7 +86,9 @@ async function draw(): Promise<void> {
       text(t.address && t.address !== t.name ? `${t.name} (${t.address})` : t.name, x + 10, y + 18, 'label target-label', group);
     } else if (kind === 'container') {
       const c = containers.get(id)!;
-      text(c.providedBy ? `${c.name} (by ${c.providedBy})` : c.name, x + 10, y + 18, 'label container-label', group);
+      // A service whose type is not known (made by a constructor not on this machine) has no container name.
+      const name = c.name || 'container not known';
+      text(c.providedBy ? `${name} (by ${c.providedBy})` : name, x + 10, y + 18, 'label container-label', group);
     } else {
       const s = services.get(id)!;
       if (s.status) group.classList.add(s.status);
@@ -99,15 +101,16 @@ async function draw(): Promise<void> {
   // arrowheads in one more (thousands of elements made the browser's redrawing most of a redraw).
   const edges = el('g', { class: 'edges' }, viewport);
   if (drawing.routes.length <= EDGES_ONE_BY_ONE) {
-    for (const { edge, path } of drawing.routes) el('path', { d: path, class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
+    for (const { edge, pieces } of drawing.routes) el('path', { d: pieces.join(' '), class: `edge ${edge.kind}`, 'marker-end': 'url(#arrow)', 'data-from': edge.from, 'data-to': edge.to }, edges);
   } else {
-    const byKind = new Map<string, string[]>();
-    for (const { edge, path } of drawing.routes) {
-      const list = byKind.get(edge.kind);
-      if (list) list.push(path);
-      else byKind.set(edge.kind, [path]);
+    // A set of pieces per kind: the legs that edges share inside machines are drawn once.
+    const byKind = new Map<string, Set<string>>();
+    for (const { edge, pieces } of drawing.routes) {
+      const drawnPieces = byKind.get(edge.kind) ?? new Set();
+      byKind.set(edge.kind, drawnPieces);
+      for (const piece of pieces) drawnPieces.add(piece);
     }
-    for (const [kind, paths] of byKind) el('path', { d: paths.join(' '), class: `edge ${kind}` }, edges);
+    for (const [kind, pieces] of byKind) el('path', { d: [...pieces].join(' '), class: `edge ${kind}` }, edges);
     el('path', { d: drawing.routes.map(({ end }) => arrowhead(end)).join(' '), class: 'arrowheads' }, edges);
   }
   document.body.dataset.rendered = String(ticket);

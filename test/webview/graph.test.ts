@@ -176,46 +176,76 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     assert.deepEqual(await xs(), before);
   });
 
-  it('gives the edges that meet one side of a service points of their own', async () => {
-    await showGraph(page, await helloGraph());
-    const ends = await page.$$eval('path.edge', (els) => els.map((e) => {
-      const numbers = (e.getAttribute('d') ?? '').match(/-?[\d.]+/g)!.map(Number);
-      return { from: e.getAttribute('data-from'), to: e.getAttribute('data-to'), start: numbers.slice(0, 2).join(','), end: numbers.slice(-2).join(',') };
+  /** Machines with their containers and services, from `machine/container/service` ids. */
+  function graphOf(services: string[], edges: [string, string][]): DeploymentGraph {
+    const machines = [...new Set(services.map((s) => s.split('/')[0]))];
+    const containers = [...new Set(services.map((s) => s.split('/').slice(0, 2).join('/')))];
+    return {
+      targets: machines.map((t) => ({ id: t, name: t, system: 'x86_64-linux', numOfCores: 1 })),
+      containers: containers.map((c) => ({ id: c, name: c.split('/')[1], target: c.split('/')[0] })),
+      services: services.map((s) => { const [target, container, name] = s.split('/'); return { id: s, name, type: container, target, container, hash: s, pkg: null }; }),
+      edges: edges.map(([from, to]) => ({ from, to, kind: 'dependsOn' as const })),
+    };
+  }
+
+  /** Every box drawn (by `kind:id`) and every edge's points. */
+  async function drawnShapes(count: number) {
+    await page.waitForFunction((n) => document.querySelectorAll('path.edge').length === n, count);
+    return page.evaluate(() => ({
+      boxes: Array.from(document.querySelectorAll('g.target, g.container, g.service')).map((e) => {
+        const r = e.querySelector('rect')!;
+        return { id: e.getAttribute('data-id')!, rect: ['x', 'y', 'width', 'height'].map((k) => Number(r.getAttribute(k))) };
+      }),
+      paths: Array.from(document.querySelectorAll('path.edge')).map((e) => ({
+        from: e.getAttribute('data-from')!,
+        to: e.getAttribute('data-to')!,
+        // Its pieces join end to start: one polyline.
+        points: e.getAttribute('d')!.split('M').slice(1).flatMap((piece, k) => piece.split(' L').slice(k ? 1 : 0).map((p) => p.split(',').map(Number))),
+      })),
     }));
-    // HelloWorldService on test2: the edge from HelloWorld comes into its left side, the one to HelloService leaves from it.
-    const into = ends.find((e) => e.to === 'test2/process/HelloWorldService')!;
-    const out = ends.find((e) => e.from === 'test2/process/HelloWorldService')!;
-    assert.notEqual(into.end, out.start);
-    assert.equal(into.end.split(',')[0], out.start.split(',')[0], 'on the same side');
+  }
+
+  it('brings the edges into a service on its left side and out of it on its right, so they do not meet', async () => {
+    await showGraph(page, await helloGraph());
+    const { boxes, paths } = await drawnShapes(2);
+    // HelloWorldService on test2: the edge from HelloWorld comes in, the one to HelloService goes out.
+    const [x, , width] = boxes.find((b) => b.id === 'test2/process/HelloWorldService')!.rect;
+    assert.equal(paths.find((p) => p.to === 'test2/process/HelloWorldService')!.points.at(-1)![0], x);
+    assert.equal(paths.find((p) => p.from === 'test2/process/HelloWorldService')!.points[0][0], x + width);
   });
 
-  it('routes an edge between machines around the machines it does not start or end in', async () => {
-    // a -> b -> c in three columns, and a -> c past b.
-    const g: DeploymentGraph = {
-      targets: ['a', 'b', 'c'].map((t) => ({ id: t, name: t, system: 'x86_64-linux', numOfCores: 1 })),
-      containers: ['a', 'b', 'c'].map((t) => ({ id: `${t}/process`, name: 'process', target: t })),
-      services: ['a', 'b', 'c'].map((t) => ({ id: `${t}/process/${t}s`, name: `${t}s`, type: 'process', target: t, container: 'process', hash: t, pkg: null })),
-      edges: [['a', 'b'], ['b', 'c'], ['a', 'c']].map(([f, t]) => ({ from: `${f}/process/${f}s`, to: `${t}/process/${t}s`, kind: 'dependsOn' as const })),
-    };
-    await showGraph(page, g);
-    await page.waitForFunction(() => document.querySelectorAll('path.edge').length === 3);
-    const drawn = await page.evaluate(() => ({
-      boxes: Object.fromEntries(Array.from(document.querySelectorAll('g.target')).map((e) => { const r = e.querySelector('rect')!; return [e.getAttribute('data-id'), ['x', 'y', 'width', 'height'].map((k) => Number(r.getAttribute(k)))]; })),
-      paths: Array.from(document.querySelectorAll('path.edge')).map((e) => ({ from: e.getAttribute('data-from')!, to: e.getAttribute('data-to')!, d: e.getAttribute('d')! })),
-    }));
-    for (const { from, to, d } of drawn.paths) {
-      const points = d.slice(1).split(' L').map((p) => p.split(',').map(Number));
-      const ends = new Set([from.split('/')[0], to.split('/')[0]]);
+  it('routes every edge at right angles around the boxes it does not start or end in, inside machines too', async () => {
+    // a -> b -> c in three columns, a -> c past b, and services beside and between the ends.
+    const services = ['a/process/web', 'a/process/cache', 'a/wrapper/api', 'b/process/auth', 'b/process/queue', 'b/process/mail', 'b/wrapper/store', 'c/process/db', 'c/wrapper/files'];
+    const edges: [string, string][] = [
+      ['a/process/web', 'b/process/auth'], ['a/process/web', 'c/process/db'], ['a/process/cache', 'b/process/mail'], ['a/wrapper/api', 'c/wrapper/files'],
+      ['b/process/queue', 'c/process/db'], ['b/process/auth', 'b/process/queue'], ['b/process/mail', 'b/wrapper/store'], ['a/process/web', 'a/wrapper/api'], ['b/wrapper/store', 'c/wrapper/files'],
+    ];
+    await showGraph(page, graphOf(services, edges));
+    const drawn = await drawnShapes(edges.length);
+    const box = (id: string) => drawn.boxes.find((b) => b.id === id)!.rect;
+    const inside = ([x, y]: number[], [bx, by, w, h]: number[]) => x >= bx - 0.5 && x <= bx + w + 0.5 && y >= by - 0.5 && y <= by + h + 0.5;
+    for (const { from, to, points } of drawn.paths) {
+      // Its own services, and the containers and machines holding them.
+      const ends = new Set([from, to].flatMap((s) => [s, s.split('/').slice(0, 2).join('/'), s.split('/')[0]]));
+      assert.ok(inside(points[0], box(from)) && inside(points.at(-1)!, box(to)), `${from} -> ${to}: from one service to the other`);
       for (let i = 1; i < points.length; i++) {
         const [[x1, y1], [x2, y2]] = [points[i - 1], points[i]];
-        assert.ok(x1 === x2 || y1 === y2, `${from} -> ${to}: at right angles`);
-        for (const [id, [x, y, w, h]] of Object.entries(drawn.boxes as Record<string, number[]>)) {
+        assert.ok(Math.abs(x1 - x2) < 0.01 || Math.abs(y1 - y2) < 0.01, `${from} -> ${to}: at right angles`);
+        for (const { id, rect: [x, y, w, h] } of drawn.boxes) {
           if (ends.has(id)) continue;
           const crosses = Math.max(x1, x2) > x && Math.min(x1, x2) < x + w && Math.max(y1, y2) > y && Math.min(y1, y2) < y + h;
           assert.ok(!crosses, `${from} -> ${to} crosses ${id}`);
         }
       }
     }
+  });
+
+  it('labels the container of a service whose type is not known', async () => {
+    // A service made by a constructor from a checkout not on this machine: its type, so its container, is not known.
+    await showGraph(page, graphOf(['a/process/status', 'b//proxy'], [['a/process/status', 'b//proxy']]));
+    await page.waitForFunction(() => document.querySelectorAll('g.container').length === 2);
+    assert.deepEqual(await page.$$eval('g.container .container-label', (els) => els.map((e) => e.textContent)).then((l) => l.sort()), ['container not known', 'process']);
   });
 
   it('says what a view of one machine leaves out', async () => {
@@ -256,9 +286,10 @@ describe('graph webview', { skip: !hasChromium && 'chromium is not installed' },
     await fresh();
     await showGraph(page, { targets, containers: targets.map((t) => ({ id: `${t.id}/process`, name: 'process', target: t.id })), services, edges });
     const drawn = await page.$$eval('g.edges > path', (els) => els.map((e) => ({ cls: e.getAttribute('class'), subpaths: (e.getAttribute('d') ?? '').split('M').length - 1 })));
+    // Per kind, each edge's stretch between the machines, and each service's leg inside its machine once.
     assert.deepEqual(drawn, [
-      { cls: 'edge connectsTo', subpaths: 40 },
-      { cls: 'edge dependsOn', subpaths: 1560 },
+      { cls: 'edge connectsTo', subpaths: 1 + 40 + 40 },
+      { cls: 'edge dependsOn', subpaths: 39 + 1560 + 40 },
       { cls: 'arrowheads', subpaths: 1600 },
     ]);
     assert.equal(await page.$$eval('g.service', (els) => els.length), 80);

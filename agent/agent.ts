@@ -126,7 +126,7 @@ export class Agent {
         for (const p of req.paths) io.out(this.snapshotPath(p));
         return;
       case 'export-snapshots': {
-        const folders = req.paths.map((p) => this.snapshotPath(relative(join(this.paths.dysnomia, 'snapshots'), p)));
+        const folders = req.paths.map((p) => this.snapshotFolder(p));
         if (req.stdout && io.stdout) return pipeline(Readable.from(snapshotStream(folders)), io.stdout, { end: false });
         // Local: the resolved snapshot folders are where the coordinator can read them already.
         for (const p of folders) io.out(p);
@@ -239,6 +239,11 @@ export class Agent {
     if (activity === 'activate') this.state.markActive(container, name);
     else if (activity === 'deactivate') this.state.markGarbage(container, name);
     else if (activity === 'collect-garbage') this.state.unmarkGarbage(container, name);
+  }
+
+  /** A snapshot folder by its resolved path (as `resolve-snapshots` prints it), checked to be one. */
+  snapshotFolder(resolved: string): string {
+    return this.snapshotPath(relative(join(this.paths.dysnomia, 'snapshots'), resolved));
   }
 
   private snapshotPath(rel: string): string {

@@ -11,6 +11,7 @@ import { defaultStateDir, storeKindFor } from './config';
 import { runOperation } from './operation';
 import { SESSION_FLAG } from '../core/deploy/session-protocol';
 import { serveSession } from './session';
+import { soapMain } from './soap/main';
 import { supervise, SUPERVISE_FLAG } from './supervisor';
 
 export const agentUsage = `usage: dnx agent [--state-dir DIR] OPERATION [OPTIONS] [PATHS...]
@@ -27,6 +28,7 @@ Runs one operation of Disnix's client interface on this machine (as disnix-run-a
   --import-snapshots --localfile -C CONTAINER -c COMPONENT FOLDERS
   --clean-snapshots [--keep N] [-C CONTAINER] [-c COMPONENT]
   --session                        operations as JSON lines on standard input, until it ends
+  soap [OPTIONS]                   serve the operations as a DisnixWebService (dnx soap-server --help)
   --query-status [-p PROFILE]      (ours) what each installed service is doing now, as JSON:
                                    running, stopped, failed or unknown, with details and its log
 
@@ -36,6 +38,7 @@ Packages go into the real Nix store when Nix is installed and writable and no --
 given, else into the agent's own store; DNX_AGENT_STORE=nix or own decides instead.`;
 
 export async function agentMain(argv: string[], selfCommand: string[]): Promise<number> {
+  if (argv[0] === 'soap') return soapMain(argv.slice(1), selfCommand);
   if (argv[0] === SUPERVISE_FLAG) {
     const [pidFile, logFile, program] = argv.slice(1);
     supervise(pidFile, logFile, program);
@@ -93,3 +96,4 @@ export function runAgentProcess(argv: string[], selfCommand: string[]): void {
 // runAgentProcess itself.
 if (require.main === module) runAgentProcess(process.argv.slice(2), [process.execPath, process.argv[1]]);
 else if (process.argv[2] === 'agent') runAgentProcess(process.argv.slice(3), [process.execPath, process.argv[1], 'agent']);
+else if (process.argv[2] === 'soap-server') runAgentProcess(['soap', ...process.argv.slice(3)], [process.execPath, process.argv[1], 'agent']);

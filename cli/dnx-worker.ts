@@ -26,6 +26,8 @@ commands:
   demo       deploy the hello-world example to local targets on this machine
   testnet    make or remove a throwaway network of hosts with sshd on this machine (root)
   agent      run one client interface operation on this machine (the target side)
+  soap-server  serve this machine's agent as a DisnixWebService (SOAP, HTTP or HTTPS)
+  soap-client  run one operation on a DisnixWebService (as disnix-soap-client)
 
 Run 'dnx <command> --help' for a command's options; 'dnx --version' prints the version.`;
 
@@ -50,6 +52,7 @@ const commands: Record<string, () => Command> = {
   visualize: () => ((m: typeof import('./visualize')) => ({ run: m.runVisualize, usage: m.visualizeUsage }))(require('./visualize')),
   demo: () => ((m: typeof import('./demo')) => ({ run: m.runDemo, usage: m.demoUsage }))(require('./demo')),
   testnet: () => ((m: typeof import('./testnet')) => ({ run: m.runTestnet, usage: m.testnetUsage }))(require('./testnet')),
+  'soap-client': () => ((m: typeof import('./soap-client')) => ({ run: m.runSoapClient, usage: m.soapClientUsage }))(require('./soap-client')),
   ...Object.fromEntries(
     PHASE_COMMANDS.map((name) => [name, () => ((m: typeof import('./phases')) => ({ run: (argv: string[]) => m.runPhase(name, argv), usage: m.phaseUsage(name) }))(require('./phases'))]),
   ),

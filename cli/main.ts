@@ -12,7 +12,7 @@ import { codeCacheDir } from './code-cache';
  * clear message instead of a crashed process.
  */
 /** Commands that read manifests and talk to targets, and evaluate no Nix. */
-const NO_EVALUATION = ['distribute', 'activate', 'migrate', 'set', 'lock', 'testnet'];
+const NO_EVALUATION = ['distribute', 'activate', 'migrate', 'set', 'lock', 'testnet', 'soap-client'];
 
 const STACK_MB = 512;
 const HEAP_MB = 8192;
@@ -20,7 +20,7 @@ const HEAP_MB = 8192;
 // The language server and the agent talk over this process's stdin and stdout, and neither
 // evaluates Nix. Loaded by path at run time: each is its own bundle beside this one.
 if (process.argv[2] === 'lsp') require(join(__dirname, 'server.js'));
-else if (process.argv[2] === 'agent') require(join(__dirname, 'agent.js'));
+else if (process.argv[2] === 'agent' || process.argv[2] === 'soap-server') require(join(__dirname, 'agent.js'));
 // Commands that never evaluate Nix need no large stack: they run here, without a worker to start.
 else if (NO_EVALUATION.includes(process.argv[2])) require(join(__dirname, 'dnx-worker.js'));
 else startWorker();

@@ -8,7 +8,7 @@ import { analyseDeployment } from '../core/model/analyse';
 import { targetDefaultsFrom, type TargetDefaults } from '../core/model/load';
 import { manifestInfrastructure } from '../core/plan/manifest';
 import type { ManifestTarget } from '../core/plan/types';
-import { Clients, sshOptionsFromEnv } from '../core/deploy/clients';
+import { Clients, transportOptionsFromEnv } from '../core/deploy/clients';
 import type { TargetClient } from '../core/deploy/transport';
 import { dnxStateDir } from '../core/state-home';
 import { type ArgReader, UsageError } from './args';
@@ -40,7 +40,7 @@ export function openClients(infrastructure: Record<string, ManifestTarget>, args
     localTargetsDir: join(stateDir, 'targets'),
     clientInterface: args.clientInterface,
     targetProperty: args.targetProperty,
-    ...sshOptionsFromEnv(process.env),
+    ...transportOptionsFromEnv(process.env),
     log: (target, line) => process.stderr.write(`  ${target}| ${line}\n`),
   });
 }

@@ -1,5 +1,6 @@
 // Which transport reaches a target: from its `clientInterface` (or `--interface`). The address is the target property `targetProperty` names (`hostname` by default).
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transportOf } from '../model/client-interface';
 import type { ManifestTarget } from '../plan/types';
@@ -8,6 +9,7 @@ import type { TargetClient, TargetLog } from './transport';
 import { SshConfig } from './ssh/config';
 import { ExecClient } from './transports/exec';
 import { LocalClient } from './transports/local';
+import { SoapClient } from './transports/soap';
 import { DEFAULT_REMOTE_AGENT, SshClient } from './transports/ssh';
 
 export interface ClientOptions {
@@ -23,13 +25,23 @@ export interface ClientOptions {
   sshConfigFile?: string;
   /** The agent's command on SSH targets, as words (default `dnx-agent`). */
   remoteAgent?: string[];
+  /** How SOAP targets are reached: credentials, and a CA file to trust instead of the system's. */
+  soap?: { username?: string; password?: string; caFile?: string };
   log: TargetLog;
 }
 
-/** Client options from the environment: `DNX_SSH_CONFIG` and `DNX_REMOTE_AGENT`. */
-export function sshOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<ClientOptions, 'sshConfigFile' | 'remoteAgent'> {
+/**
+ * Client options from the environment: `DNX_SSH_CONFIG` and `DNX_REMOTE_AGENT`; for SOAP
+ * targets `DISNIX_SOAP_CLIENT_USERNAME` and `_PASSWORD` (as the Java client reads them) and
+ * `DNX_SOAP_CA_FILE`.
+ */
+export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<ClientOptions, 'sshConfigFile' | 'remoteAgent' | 'soap'> {
   const words = env.DNX_REMOTE_AGENT?.trim().split(/\s+/).filter(Boolean);
-  return { sshConfigFile: env.DNX_SSH_CONFIG || undefined, remoteAgent: words && words.length > 0 ? words : undefined };
+  return {
+    sshConfigFile: env.DNX_SSH_CONFIG || undefined,
+    remoteAgent: words && words.length > 0 ? words : undefined,
+    soap: { username: env.DISNIX_SOAP_CLIENT_USERNAME || undefined, password: env.DISNIX_SOAP_CLIENT_PASSWORD, caFile: env.DNX_SOAP_CA_FILE || undefined },
+  };
 }
 
 /** Makes each target's client once, on first use. */
@@ -77,7 +89,10 @@ export class Clients {
     const property = this.options.targetProperty ?? t.targetProperty;
     const address = t.properties[property];
     if (typeof address !== 'string' || address === '') throw new DeployError(`target '${name}' has no address: its property '${property}' (the targetProperty) is not set`);
-    if (kind === 'soap') throw new DeployError(`target '${name}': the SOAP transport (${iface}) is not available yet; use ssh or local`);
+    if (kind === 'soap') {
+      const { username, password, caFile } = this.options.soap ?? {};
+      return new SoapClient(name, address, { username, password, ca: caFile ? readCa(caFile) : undefined, log: this.options.log });
+    }
     if (kind === 'ssh') {
       this.sshConfig ??= SshConfig.load(this.options.sshConfigFile);
       return new SshClient(name, address, { config: this.sshConfig, remoteAgent: this.options.remoteAgent ?? [DEFAULT_REMOTE_AGENT], log: this.options.log });
@@ -87,5 +102,13 @@ export class Clients {
 
   async close(): Promise<void> {
     await Promise.all([...this.made.values()].map((c) => c.close()));
+  }
+}
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new DeployError(`cannot read the CA file for SOAP targets (DNX_SOAP_CA_FILE): ${(e as Error).message}`);
   }
 }

@@ -36,6 +36,9 @@ export interface AgentIO {
 
 const ENV_KEY = /^[^=\0]+$/;
 
+/** `export` writes each closure into a new temporary folder of this prefix, as the file `closure`. */
+export const EXPORT_DIR_PREFIX = 'dnx-export-';
+
 export class Agent {
   readonly paths: AgentPaths;
   readonly store: ObjectStore;
@@ -73,7 +76,7 @@ export class Agent {
           await pipeline(stream, io.stdout, { end: false });
           return;
         }
-        const file = join(await mkdtemp(join(tmpdir(), 'dnx-export-')), 'closure');
+        const file = join(await mkdtemp(join(tmpdir(), EXPORT_DIR_PREFIX)), 'closure');
         await pipeline(stream, createWriteStream(file));
         io.out(file);
         return;

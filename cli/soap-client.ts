@@ -4,11 +4,10 @@
 // SOAP target one thing. The endpoint comes from `--target`; credentials from
 // DISNIX_SOAP_CLIENT_USERNAME and DISNIX_SOAP_CLIENT_PASSWORD.
 
-import { readFileSync } from 'node:fs';
-import { transportOptionsFromEnv } from '../core/deploy/clients';
+import { soapClient, transportOptionsFromEnv } from '../core/deploy/clients';
 import { DeployError } from '../core/deploy/errors';
 import { parseArgv, ProtocolError, type Request } from '../core/deploy/protocol';
-import { SoapClient } from '../core/deploy/transports/soap';
+import type { SoapClient } from '../core/deploy/transports/soap';
 import { VERSION } from '../core/version';
 
 export const soapClientUsage = `usage: dnx soap-client --target URL OPERATION [OPTIONS] [PATHS...]
@@ -58,8 +57,13 @@ export async function runSoapClient(argv: string[]): Promise<number> {
   if (!target) return fail('A targetEPR must be specified!');
   if (['import', 'export', 'import-snapshots'].includes(request.op) && local === remote) return fail('Either --localfile or --remotefile should be specified!');
 
-  const { soap } = transportOptionsFromEnv(process.env);
-  const client = new SoapClient(target, target, { username: soap?.username, password: soap?.password, ca: soap?.caFile ? readFileSync(soap.caFile) : undefined, log: (_, line) => process.stderr.write(line + '\n') });
+  let client: SoapClient;
+  try {
+    client = soapClient(target, target, transportOptionsFromEnv(process.env).soap, (_, line) => process.stderr.write(line + '\n'));
+  } catch (e) {
+    if (!(e instanceof DeployError)) throw e;
+    return fail(e.message);
+  }
   try {
     for (const line of await run(client, request, remote)) process.stdout.write(line + '\n');
     return 0;

@@ -3,8 +3,9 @@
 // machine routed orthogonally), then the machines in columns by the dependencies between them
 // (placement.ts). An edge from one machine to another leaves by a port on its machine's east
 // side and enters by one on the other's west side: ELK routes it inside each machine, and
-// routing.ts between the two, at right angles around the machines. A machine whose contents did not change keeps its layout from the last
-// drawing, so an edit re-lays out only the machines it touches.
+// routing.ts between the two, at right angles around the machines. A machine whose contents
+// did not change keeps its layout from the last drawing, so an edit re-lays out only the
+// machines it touches.
 
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { groupBy } from '../core/collections';
@@ -82,39 +83,34 @@ export async function layout(graph: DeploymentGraph, filter: string): Promise<Dr
   );
   const elkEdges = (box: string): ElkExtendedEdge[] => (within.get(box) ?? []).map((e) => ({ id: edgeId(e), sources: [`service:${e.from}`], targets: [`service:${e.to}`] }));
 
-  // An edge across machines leaves its machine by a port on the machine's east side and enters
-  // the other machine by one on its west side; ELK routes the legs inside each machine, around
-  // the boxes there, and routing.ts the stretch between the two ports. The edges leaving one
-  // service share its leg to the east side, and those entering it its leg from the west side:
-  // a port per edge made the layout of a densely connected network several times slower.
-  const portsOn = new Map<string, Map<string, { side: 'EAST' | 'WEST'; leg: ElkExtendedEdge }>>();
-  const addPort = (target: string, id: string, side: 'EAST' | 'WEST', leg: ElkExtendedEdge) => {
-    const ports = portsOn.get(target) ?? new Map();
-    portsOn.set(target, ports.set(id, { side, leg }));
-  };
+  // The ports, by id: the edges leaving one service share its leg to the east side, and those
+  // entering it its leg from the west side (a port per edge made the layout of a densely
+  // connected network several times slower).
+  const ports = new Map<string, { target: string; side: 'EAST' | 'WEST'; leg: ElkExtendedEdge }>();
   for (const e of across) {
-    addPort(targetOf.get(e.from)!, `out:${e.from}`, 'EAST', { id: `out:${e.from}`, sources: [`service:${e.from}`], targets: [`out:${e.from}`] });
-    addPort(targetOf.get(e.to)!, `in:${e.to}`, 'WEST', { id: `in:${e.to}`, sources: [`in:${e.to}`], targets: [`service:${e.to}`] });
+    ports.set(`out:${e.from}`, { target: targetOf.get(e.from)!, side: 'EAST', leg: { id: `out:${e.from}`, sources: [`service:${e.from}`], targets: [`out:${e.from}`] } });
+    ports.set(`in:${e.to}`, { target: targetOf.get(e.to)!, side: 'WEST', leg: { id: `in:${e.to}`, sources: [`in:${e.to}`], targets: [`service:${e.to}`] } });
   }
+  const portsOn = groupBy(ports.values(), (p) => p.target);
 
   const laidOutNow = new Map<string, Promise<ElkNode>>();
   const machines = await Promise.all(
     targets.map((t) => {
-      const ports = [...(portsOn.get(t.id) ?? new Map()).entries()].map(([id, p]) => ({ id, ...p }));
+      const own = portsOn.get(t.id) ?? [];
       // One layout through the containers only where an edge crosses them: laid out on their
       // own, the containers' unconnected services are packed into a squarer block.
-      const hierarchy = within.has(`target:${t.id}`) || ports.length ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN';
+      const hierarchy = within.has(`target:${t.id}`) || own.length ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN';
       const machine: ElkNode = {
         id: `target:${t.id}`,
         layoutOptions: { ...LAYERED, 'elk.hierarchyHandling': hierarchy, 'elk.portConstraints': 'FIXED_SIDE' },
-        ports: ports.map((p) => ({ id: p.id, width: 0, height: 0, layoutOptions: { 'elk.port.side': p.side } })),
+        ports: own.map((p) => ({ id: p.leg.id, width: 0, height: 0, layoutOptions: { 'elk.port.side': p.side } })),
         children: (containersOn.get(t.id) ?? []).map((c) => ({
           id: `container:${c.id}`,
           layoutOptions: LAYERED,
           children: (servicesIn.get(c.id) ?? []).map((s) => ({ id: `service:${s.id}`, width: Math.max(90, s.name.length * CHAR_WIDTH + 24), height: SERVICE_HEIGHT })),
           edges: elkEdges(`container:${c.id}`),
         })),
-        edges: [...elkEdges(`target:${t.id}`), ...ports.map((p) => p.leg)],
+        edges: [...elkEdges(`target:${t.id}`), ...own.map((p) => p.leg)],
       };
       // ELK routes edges to the ports of a node it lays out, not of the graph it is given, so
       // the machine goes in a frame of its own.

@@ -5,23 +5,26 @@
 // machine is not offered, and a snapshot's files stay inside its folder.
 
 import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ContainerArguments, Request } from '../../core/deploy/protocol';
-import { snapshotsTempDir } from '../../core/deploy/snapshot-stream';
+import type { ComponentActivity, ContainerArguments, Request } from '../../core/deploy/protocol';
+import { snapshotFiles, snapshotsTempDir } from '../../core/deploy/snapshot-stream';
 import { SoapFault, type Attachment, type SoapCall } from '../../core/soap/envelope';
 import { newContentId, type IncomingMessage, type OutgoingAttachment } from '../../core/soap/mtom';
-import type { Agent, AgentIO } from '../agent';
+import { ACTIVITY_OPERATIONS, PATH_OPERATIONS } from '../../core/soap/operations';
+import { EXPORT_DIR_PREFIX, type Agent, type AgentIO } from '../agent';
 import { checkSegment } from '../dysnomia-state';
 import { runOperation } from '../operation';
 
 /** An operation's answer: values, or attachments that stream as they are read. */
 export type SoapResult = { values: (string | null)[] | number } | { attachments: OutgoingAttachment[] };
 
-const ACTIVITIES: Record<string, Extract<Request, { type: string }>['op']> = { activate: 'activate', deactivate: 'deactivate', deleteState: 'delete-state', snapshot: 'snapshot', restore: 'restore' };
+const inverse = <K extends string>(table: Record<K, string>) => new Map(Object.entries(table).map(([op, name]) => [name as string, op as K]));
+const ACTIVITY_OF = inverse<Exclude<ComponentActivity, 'shell'>>(ACTIVITY_OPERATIONS);
+const PATH_OP_OF = inverse<keyof typeof PATH_OPERATIONS>(PATH_OPERATIONS);
 
 export async function dispatch(agent: Agent, call: SoapCall, message: IncomingMessage): Promise<SoapResult> {
   const a = call.args;
@@ -33,10 +36,13 @@ export async function dispatch(agent: Agent, call: SoapCall, message: IncomingMe
   const lines = (req: Request, io?: Partial<AgentIO>) => run(agent, req, io);
   const done = async (req: Request, io?: Partial<AgentIO>) => (await lines(req, io), { values: 0 });
 
-  if (name in ACTIVITIES) {
+  const activity = ACTIVITY_OF.get(name);
+  if (activity) {
     const type = str(2);
-    return done({ op: ACTIVITIES[name], path: str(0), container: opt(1) ?? type, type, arguments: containerArguments(list(3)) });
+    return done({ op: activity, path: str(0), container: opt(1) ?? type, type, arguments: containerArguments(list(3)) });
   }
+  const pathOp = PATH_OP_OF.get(name);
+  if (pathOp) return { values: await lines({ op: pathOp, paths: list(0) }) };
   switch (name) {
     case 'importm':
       return done({ op: 'import', file: exportedClosure(str(0)) });
@@ -46,12 +52,6 @@ export async function dispatch(agent: Agent, call: SoapCall, message: IncomingMe
       return { values: [(await lines({ op: 'export', paths: list(0) })).join('\n')] };
     case 'exportRemoteFile':
       return { attachments: [{ cid: newContentId(), content: await streamed(agent, { op: 'export', paths: list(0), stdout: true }) }] };
-    case 'printInvalid':
-      return { values: await lines({ op: 'print-invalid', paths: list(0) }) };
-    case 'realise':
-      return { values: await lines({ op: 'realise', paths: list(0) }) };
-    case 'queryRequisites':
-      return { values: await lines({ op: 'query-requisites', paths: list(0) }) };
     case 'set':
       return done({ op: 'set', profile: profile(0), path: str(1) });
     case 'queryInstalled':
@@ -69,10 +69,6 @@ export async function dispatch(agent: Agent, call: SoapCall, message: IncomingMe
     case 'queryAllSnapshots':
     case 'queryLatestSnapshot':
       return { values: await lines({ op: name === 'queryAllSnapshots' ? 'query-all-snapshots' : 'query-latest-snapshot', container: str(0), component: str(1) }) };
-    case 'printMissingSnapshots':
-      return { values: await lines({ op: 'print-missing-snapshots', paths: list(0) }) };
-    case 'resolveSnapshots':
-      return { values: await lines({ op: 'resolve-snapshots', paths: list(0) }) };
     case 'exportRemoteSnapshotPaths':
       return { values: await snapshotFiles(agent.snapshotFolder(str(0))) };
     case 'exportRemoteSnapshots': {
@@ -125,7 +121,7 @@ function containerArguments(items: string[]): ContainerArguments {
   });
 }
 
-/** Where this service's `export` writes closures: `<tmp>/dnx-export-*\/closure` (agent.ts). */
+/** A closure this service's `export` wrote: `<tmp>/dnx-export-*\/closure` (agent.ts). */
 function exportedClosure(path: string): string {
   let real: string;
   try {
@@ -134,19 +130,10 @@ function exportedClosure(path: string): string {
     throw new SoapFault('Server', `${path}: no such file`);
   }
   const tmp = realpathSync(tmpdir());
-  if (dirname(dirname(real)) !== tmp || !basename(dirname(real)).startsWith('dnx-export-') || basename(real) !== 'closure') {
+  if (dirname(dirname(real)) !== tmp || !basename(dirname(real)).startsWith(EXPORT_DIR_PREFIX) || basename(real) !== 'closure') {
     throw new SoapFault('Server', `importm takes only a closure this service exported (${path} is not one): send a closure from elsewhere with importLocalFile`);
   }
   return real;
-}
-
-/** The files of a snapshot folder, relative to it, in a stable order. */
-async function snapshotFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(folder, join(e.parentPath, e.name)))
-    .sort();
 }
 
 /** The content of the one attachment `ref` names: inline, or the request's next part, as it arrives. */
@@ -163,29 +150,29 @@ async function importLocalSnapshots(agent: Agent, message: IncomingMessage, cont
   checkSegment('component', component);
   const id = checkSegment('snapshot', snapshot);
   if (files.length !== paths.length) throw new SoapFault('Client', `importLocalSnapshots got ${files.length} files and ${paths.length} paths`);
+  const inside = paths.map((path) => {
+    const rel = normalize(path);
+    if (!path || isAbsolute(path) || rel === '..' || rel.startsWith('..' + sep)) throw new SoapFault('Client', `'${path}' is not a path inside a snapshot`);
+    return rel;
+  });
   const dir = await snapshotsTempDir();
   try {
     const folder = join(dir, id);
-    const where = new Map<string, string>();
-    files.forEach((f, i) => {
-      const rel = normalize(paths[i]);
-      if (!paths[i] || isAbsolute(paths[i]) || rel === '..' || rel.startsWith('..' + sep)) throw new SoapFault('Client', `'${paths[i]}' is not a path inside a snapshot`);
-      if ('inline' in f) where.set(`inline:${i}`, join(folder, rel));
-      else where.set(f.cid, join(folder, rel));
-    });
     await mkdir(folder, { recursive: true });
-    // Inline files first, then the parts as they come on the wire.
+    // Inline files are at hand; the others are the parts that follow, each written as it comes.
+    const byCid = new Map<string, string>();
     for (const [i, f] of files.entries()) {
-      if ('inline' in f) await write(Readable.from([f.inline]), where.get(`inline:${i}`)!);
+      if ('inline' in f) await write(Readable.from([f.inline]), join(folder, inside[i]));
+      else byCid.set(f.cid, join(folder, inside[i]));
     }
     for (let part = await message.nextAttachment(); part; part = await message.nextAttachment()) {
-      const target = where.get(part.cid);
-      if (!target) throw new SoapFault('Client', `attachment <${part.cid}> is not named in the request`);
-      await write(part.content, target);
-      where.delete(part.cid);
+      const file = byCid.get(part.cid);
+      if (!file) throw new SoapFault('Client', `attachment <${part.cid}> is not named in the request`);
+      await write(part.content, file);
+      byCid.delete(part.cid);
     }
-    const missing = [...where.keys()].filter((k) => !k.startsWith('inline:'));
-    if (missing.length) throw new SoapFault('Client', `attachment <${missing[0]}> is not in the request`);
+    const [missing] = byCid.keys();
+    if (missing !== undefined) throw new SoapFault('Client', `attachment <${missing}> is not in the request`);
     await run(agent, { op: 'import-snapshots', container, component, paths: [folder] });
     return { values: 0 };
   } finally {

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { Agent } from '../agent';
 import { defaultStateDir, storeKindFor } from '../config';
 import { nixStoreWritable } from '../../core/deploy/nix-store';
-import { readAll } from '../../core/soap/mtom';
 import { Credentials, CredentialsError, hashPassword } from './credentials';
 import { DEFAULT_LIMITS, SoapServerError, startSoapServer, type SoapServerOptions } from './server';
 
@@ -45,7 +44,7 @@ export async function soapMain(argv: string[], selfCommand: string[]): Promise<n
         return 0;
       } else if (flag === '--hash-password') {
         const name = value();
-        const password = (await readAll(process.stdin, 4096)).replace(/\r?\n$/, '');
+        const password = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
         process.stdout.write(hashPassword(name, password) + '\n');
         return 0;
       } else if (flag === '--listen') listen = value();

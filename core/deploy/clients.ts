@@ -89,10 +89,7 @@ export class Clients {
     const property = this.options.targetProperty ?? t.targetProperty;
     const address = t.properties[property];
     if (typeof address !== 'string' || address === '') throw new DeployError(`target '${name}' has no address: its property '${property}' (the targetProperty) is not set`);
-    if (kind === 'soap') {
-      const { username, password, caFile } = this.options.soap ?? {};
-      return new SoapClient(name, address, { username, password, ca: caFile ? readCa(caFile) : undefined, log: this.options.log });
-    }
+    if (kind === 'soap') return soapClient(name, address, this.options.soap, this.options.log);
     if (kind === 'ssh') {
       this.sshConfig ??= SshConfig.load(this.options.sshConfigFile);
       return new SshClient(name, address, { config: this.sshConfig, remoteAgent: this.options.remoteAgent ?? [DEFAULT_REMOTE_AGENT], log: this.options.log });
@@ -105,10 +102,14 @@ export class Clients {
   }
 }
 
-function readCa(file: string): Buffer {
+/** The client of the SOAP target `name` at `endpoint`, with the credentials and CA file of `soap`. */
+export function soapClient(name: string, endpoint: string, soap: ClientOptions['soap'], log: TargetLog): SoapClient {
+  const { username, password, caFile } = soap ?? {};
+  let ca: Buffer | undefined;
   try {
-    return readFileSync(file);
+    ca = caFile ? readFileSync(caFile) : undefined;
   } catch (e) {
     throw new DeployError(`cannot read the CA file for SOAP targets (DNX_SOAP_CA_FILE): ${(e as Error).message}`);
   }
+  return new SoapClient(name, endpoint, { username, password, ca, log });
 }

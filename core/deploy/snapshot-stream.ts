@@ -5,7 +5,7 @@
 
 import { chmod, lstat, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { narChunks, narString, u64 } from '../nix/nar';
 import { ByteReader, NarError, restoreNar } from './nar';
 
@@ -47,6 +47,15 @@ export async function readSnapshotStream(source: AsyncIterable<Buffer | string>,
     await makeWritable(folder);
     folders.push(folder);
   }
+}
+
+/** The files of a snapshot folder, relative to it, in a stable order (the SOAP transport moves a snapshot file by file, as DisnixWebService does). */
+export async function snapshotFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(folder, join(e.parentPath, e.name)))
+    .sort();
 }
 
 /** A NAR restores read-only, as a store path; state is the service's to change. */

@@ -58,6 +58,11 @@ export const OPERATIONS: SoapOperation[] = [
   { name: 'queryStatus', params: [p('profile', 'string')], returns: 'string[]', ours: true },
 ];
 
+/** The operation each agent operation on store or snapshot paths stands for. */
+export const PATH_OPERATIONS = { 'print-invalid': 'printInvalid', realise: 'realise', 'query-requisites': 'queryRequisites', 'print-missing-snapshots': 'printMissingSnapshots', 'resolve-snapshots': 'resolveSnapshots' } as const;
+/** The operation each component activity stands for. */
+export const ACTIVITY_OPERATIONS = { activate: 'activate', deactivate: 'deactivate', 'delete-state': 'deleteState', snapshot: 'snapshot', restore: 'restore' } as const;
+
 const byName = new Map(OPERATIONS.map((o) => [o.name, o]));
 
 export function soapOperation(name: string): SoapOperation | undefined {

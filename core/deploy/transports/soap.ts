@@ -5,7 +5,7 @@
 // text is the operation's log, read as any transport reads what the agent said.
 
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,10 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { decodeResponse, encodeRequest, SoapFault, type Attachment, type OutgoingValue } from '../../soap/envelope';
 import { mtomBody, mtomContentType, mtomEnvelope, newContentId, readAll, readMessage, type OutgoingAttachment } from '../../soap/mtom';
-import { soapOperation } from '../../soap/operations';
+import { ACTIVITY_OPERATIONS, PATH_OPERATIONS, soapOperation } from '../../soap/operations';
 import { TargetError } from '../errors';
 import type { Request } from '../protocol';
-import { snapshotsTempDir } from '../snapshot-stream';
+import { snapshotFiles, snapshotsTempDir } from '../snapshot-stream';
 import type { LocalStore } from '../store';
 import { counting, type FetchedSnapshots, type TargetClient, type TargetLog } from '../transport';
 import { ClientOutput } from './output';
@@ -60,7 +60,8 @@ export class SoapClient implements TargetClient {
     const operation = req.op;
     switch (req.op) {
       case 'import':
-        return this.values(operation, 'importLocalFile', [null], [{ cid: newContentId(), content: createReadStream(req.file) }]).then(() => []);
+        await this.send(operation, createReadStream(req.file));
+        return [];
       case 'export': {
         const dir = await mkdtemp(join(tmpdir(), 'dnx-export-'));
         const file = join(dir, 'closure');
@@ -74,16 +75,6 @@ export class SoapClient implements TargetClient {
       case 'import-snapshots':
         await this.sendSnapshots(req.container, req.component, req.paths);
         return [];
-      case 'print-invalid':
-        return this.values(operation, 'printInvalid', [req.paths]);
-      case 'realise':
-        return this.values(operation, 'realise', [req.paths]);
-      case 'query-requisites':
-        return this.values(operation, 'queryRequisites', [req.paths]);
-      case 'print-missing-snapshots':
-        return this.values(operation, 'printMissingSnapshots', [req.paths]);
-      case 'resolve-snapshots':
-        return this.values(operation, 'resolveSnapshots', [req.paths]);
       case 'set':
         return this.values(operation, 'set', [req.profile, req.path]);
       case 'query-installed':
@@ -105,17 +96,27 @@ export class SoapClient implements TargetClient {
         return this.values(operation, 'captureConfig', []);
       case 'shell':
         throw new TargetError(this.target, operation, 'an interactive shell is not offered over SOAP');
-      default: {
-        const name = { activate: 'activate', deactivate: 'deactivate', 'delete-state': 'deleteState', snapshot: 'snapshot', restore: 'restore' }[req.op];
-        return this.values(operation, name, [req.path, req.container, req.type, req.arguments.map(([k, v]) => `${k}=${v}`)]);
-      }
+      case 'activate':
+      case 'deactivate':
+      case 'delete-state':
+      case 'snapshot':
+      case 'restore':
+        return this.values(operation, ACTIVITY_OPERATIONS[req.op], [req.path, req.container, req.type, req.arguments.map(([k, v]) => `${k}=${v}`)]);
+      default:
+        return this.values(operation, PATH_OPERATIONS[req.op], [req.paths]);
     }
   }
 
   async sendClosure(store: LocalStore, paths: string[], signal?: AbortSignal): Promise<number> {
     const sent = { bytes: 0 };
-    await this.values('import', 'importLocalFile', [null], [{ cid: newContentId(), content: counting(store.exportPaths(paths), sent) }], signal);
+    await this.send('import', counting(store.exportPaths(paths), sent), signal);
     return sent.bytes;
+  }
+
+  /** Sends a closure in Nix's export format, as `importLocalFile`'s attachment. */
+  private async send(operation: string, content: OutgoingAttachment['content'], signal?: AbortSignal): Promise<void> {
+    const cid = newContentId();
+    await this.values(operation, 'importLocalFile', [{ cid }], [{ cid, content }], signal);
   }
 
   async fetchClosure(paths: string[], receive: (exported: Readable) => Promise<void>): Promise<void> {
@@ -149,8 +150,7 @@ export class SoapClient implements TargetClient {
 
   async sendSnapshots(container: string, component: string, folders: string[]): Promise<void> {
     for (const folder of folders) {
-      const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-      const files = entries.filter((e) => e.isFile()).map((e) => relative(folder, join(e.parentPath, e.name))).sort();
+      const files = await snapshotFiles(folder);
       const attachments = files.map((f) => ({ cid: newContentId(), content: createReadStream(join(folder, f)) }));
       await this.values('import-snapshots', 'importLocalSnapshots', [container, component, basename(folder), attachments.map((a) => ({ cid: a.cid })), files], attachments);
     }
@@ -181,9 +181,7 @@ export class SoapClient implements TargetClient {
   /** Calls `name`; resolves with the values it returned, one per line as a Disnix client prints them. */
   private async values(operation: string, name: string, args: OutgoingValue[], attachments: OutgoingAttachment[] = [], signal?: AbortSignal): Promise<string[]> {
     const op = soapOperation(name)!;
-    // Attachments go as a single argument, or as a list where the operation takes one.
-    const withCids = args.map((a, i) => (op.params[i]?.type === 'attachment' && attachments.length ? { cid: attachments[0].cid } : a));
-    const res = await this.post(operation, encodeRequest(op, withCids), attachments, signal);
+    const res = await this.post(operation, encodeRequest(op, args), attachments, signal);
     const message = await readMessage(res, res.headers['content-type'] ?? 'text/xml', { maxEnvelope: MAX_ENVELOPE });
     const values = this.decoded(operation, () => decodeResponse(message.envelope, op));
     res.resume();

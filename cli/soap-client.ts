@@ -28,7 +28,8 @@ interface on the DisnixWebService at URL.
   --clean-snapshots [--keep N] [--container NAME] [--component NAME]
 
 Credentials: DISNIX_SOAP_CLIENT_USERNAME, DISNIX_SOAP_CLIENT_PASSWORD; for an https URL
-signed by a CA of your own, DNX_SOAP_CA_FILE.`;
+signed by a CA of your own, DNX_SOAP_CA_FILE; a client certificate for a service that asks
+for one, DNX_SOAP_CLIENT_CERT and DNX_SOAP_CLIENT_KEY.`;
 
 export async function runSoapClient(argv: string[]): Promise<number> {
   const fail = (message: string) => {

@@ -25,22 +25,28 @@ export interface ClientOptions {
   sshConfigFile?: string;
   /** The agent's command on SSH targets, as words (default `dnx-agent`). */
   remoteAgent?: string[];
-  /** How SOAP targets are reached: credentials, and a CA file to trust instead of the system's. */
-  soap?: { username?: string; password?: string; caFile?: string };
+  /** How SOAP targets are reached: credentials, a CA file to trust instead of the system's, a client certificate. */
+  soap?: SoapSettings;
   log: TargetLog;
 }
 
 /**
  * Client options from the environment: `DNX_SSH_CONFIG` and `DNX_REMOTE_AGENT`; for SOAP
  * targets `DISNIX_SOAP_CLIENT_USERNAME` and `_PASSWORD` (as the Java client reads them) and
- * `DNX_SOAP_CA_FILE`.
+ * `DNX_SOAP_CA_FILE`, `DNX_SOAP_CLIENT_CERT` and `DNX_SOAP_CLIENT_KEY`.
  */
 export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<ClientOptions, 'sshConfigFile' | 'remoteAgent' | 'soap'> {
   const words = env.DNX_REMOTE_AGENT?.trim().split(/\s+/).filter(Boolean);
   return {
     sshConfigFile: env.DNX_SSH_CONFIG || undefined,
     remoteAgent: words && words.length > 0 ? words : undefined,
-    soap: { username: env.DISNIX_SOAP_CLIENT_USERNAME || undefined, password: env.DISNIX_SOAP_CLIENT_PASSWORD, caFile: env.DNX_SOAP_CA_FILE || undefined },
+    soap: {
+      username: env.DISNIX_SOAP_CLIENT_USERNAME || undefined,
+      password: env.DISNIX_SOAP_CLIENT_PASSWORD,
+      caFile: env.DNX_SOAP_CA_FILE || undefined,
+      certFile: env.DNX_SOAP_CLIENT_CERT || undefined,
+      keyFile: env.DNX_SOAP_CLIENT_KEY || undefined,
+    },
   };
 }
 
@@ -102,14 +108,24 @@ export class Clients {
   }
 }
 
-/** The client of the SOAP target `name` at `endpoint`, with the credentials and CA file of `soap`. */
-export function soapClient(name: string, endpoint: string, soap: ClientOptions['soap'], log: TargetLog): SoapClient {
-  const { username, password, caFile } = soap ?? {};
-  let ca: Buffer | undefined;
-  try {
-    ca = caFile ? readFileSync(caFile) : undefined;
-  } catch (e) {
-    throw new DeployError(`cannot read the CA file for SOAP targets (DNX_SOAP_CA_FILE): ${(e as Error).message}`);
-  }
-  return new SoapClient(name, endpoint, { username, password, ca, log });
+export interface SoapSettings {
+  username?: string;
+  password?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+/** The client of the SOAP target `name` at `endpoint`, with the credentials and files of `soap`. */
+export function soapClient(name: string, endpoint: string, soap: SoapSettings | undefined, log: TargetLog): SoapClient {
+  const { username, password, caFile, certFile, keyFile } = soap ?? {};
+  if (!!certFile !== !!keyFile) throw new DeployError('a client certificate for SOAP targets needs both DNX_SOAP_CLIENT_CERT and DNX_SOAP_CLIENT_KEY');
+  const read = (file: string | undefined, what: string) => {
+    try {
+      return file ? readFileSync(file) : undefined;
+    } catch (e) {
+      throw new DeployError(`cannot read the ${what} for SOAP targets: ${(e as Error).message}`);
+    }
+  };
+  return new SoapClient(name, endpoint, { username, password, ca: read(caFile, 'CA file (DNX_SOAP_CA_FILE)'), cert: read(certFile, 'client certificate (DNX_SOAP_CLIENT_CERT)'), key: read(keyFile, 'client key (DNX_SOAP_CLIENT_KEY)'), log });
 }

@@ -94,20 +94,27 @@ const POSITIONAL = /^(?:arg|item)(\d+)$/;
 
 /**
  * Binds the wrapper's children to the operation's parameters. Positional children bind in
- * order, a scalar taking one and an array the run of siblings with one name; an array whose
- * index the next child has passed was empty (Axis2 writes nothing for it). Other children bind
- * by name.
+ * order, a scalar taking one and an array the run of siblings with one name. Their numbers
+ * count as Axis2 counts: every array and every scalar but a null one; an array whose number
+ * the next child has passed was empty (Axis2 writes nothing for it). Other children bind by
+ * name.
  */
 function bind(wrapper: Element, op: SoapOperation): SoapValue[] {
   const children = elements(wrapper);
   if (children.length && children.every((c) => POSITIONAL.test(c.localName ?? ''))) {
     let next = 0;
-    return op.params.map((param, i) => {
-      if (!isArray(param.type)) return scalar(children[next++], param.type, param.name);
-      const first = children[next];
-      if (!first || Number(POSITIONAL.exec(first.localName!)![1]) > i) return array([], param.type);
+    let counted = 0;
+    return op.params.map((param) => {
+      const child = children[next];
+      if (!isArray(param.type)) {
+        next++;
+        if (child && !isNil(child)) counted++;
+        return scalar(child, param.type, param.name);
+      }
+      const index = counted++;
+      if (!child || Number(POSITIONAL.exec(child.localName!)![1]) > index) return array([], param.type);
       const run: Element[] = [];
-      while (children[next]?.localName === first.localName) run.push(children[next++]);
+      while (children[next]?.localName === child.localName) run.push(children[next++]);
       return array(run, param.type);
     });
   }

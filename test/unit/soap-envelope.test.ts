@@ -32,6 +32,8 @@ describe('DisnixWebService envelopes', () => {
     assert.deepEqual(decodeRequest(encodeRequest(op, [3, null, 'web'])).args, [3, null, 'web']);
     const files = soapOperation('importLocalSnapshots')!;
     assert.deepEqual(decodeRequest(encodeRequest(files, ['process', 'web', 'g1', [], ['a']])).args, ['process', 'web', 'g1', [], ['a']]);
+    // A null before an empty array: Axis2 counts neither the null nor anything the array did not write.
+    assert.deepEqual(decodeRequest(encodeRequest(files, [null, 'web', 'g1', [], ['a']])).args, [null, 'web', 'g1', [], ['a']]);
   });
 
   it('refuses a wrapper in another namespace, an unknown operation, a document type and a bad number', () => {

@@ -29,6 +29,9 @@ export interface SoapClientOptions {
   password?: string;
   /** CA certificates to trust for an https endpoint, instead of the system's. */
   ca?: Buffer;
+  /** A client certificate and its key, for a service that asks for one. */
+  cert?: Buffer;
+  key?: Buffer;
   log: TargetLog;
 }
 
@@ -53,7 +56,7 @@ export class SoapClient implements TargetClient {
       throw new TargetError(target, 'connect', `'${endpoint}' is not a URL: a SOAP target's targetEPR is the service's address, such as http://host:8080/DisnixWebService/services/DisnixWebService`);
     }
     if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') throw new TargetError(target, 'connect', `'${endpoint}' is not an http:// or https:// URL`);
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, ...(o.ca ? { ca: o.ca } : {}) }) : new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, ...(o.ca ? { ca: o.ca } : {}), ...(o.cert ? { cert: o.cert, key: o.key } : {}) }) : new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   }
 
   async call(req: Request): Promise<string[]> {
@@ -259,6 +262,8 @@ function connectionError(e: NodeJS.ErrnoException, url: URL): string {
   if (e.code === 'ECONNREFUSED') return `nothing answers at ${where} (is the SOAP service running there?)`;
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `the host ${url.hostname} is not known`;
   if (e.code === 'ETIMEDOUT' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') return `${where} cannot be reached`;
+  // The service's refusal of our certificate (or of none) arrives as a TLS alert.
+  if (e.code && /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|HANDSHAKE_FAILURE)/.test(e.code)) return `${where} refused this client's certificate (${e.message}): give one its CA signed with DNX_SOAP_CLIENT_CERT and DNX_SOAP_CLIENT_KEY`;
   if (e.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code)) return `the certificate of ${url.hostname} is not trusted (${e.message}): give its CA with DNX_SOAP_CA_FILE`;
   return e.message;
 }
